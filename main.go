@@ -1,0 +1,81 @@
+// Command srtctl-tui builds, submits and watches srtctl profiling jobs.
+//
+// This file holds the cobra command tree; each subcommand lives in its own
+// cmd_<name>.go file so that one command's flags and wiring stay together.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Set by -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
+var (
+	version = "dev"
+	commit  = "none"
+	date    = "unknown"
+)
+
+// exitError carries a process exit code through cobra without printing twice.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// withExit wraps err so that main exits with code; a nil err only sets the code.
+func withExit(code int, err error) error { return &exitError{code: code, err: err} }
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "srtctl-tui",
+		Short: "Build, submit and watch srtctl profiling jobs",
+		Long: `srtctl-tui builds srtctl job files that profiling accepts, submits them to a
+SLURM login node over SSH, follows the job and tails profile_prefill.out and
+profile_decode.out until the traces appear, then summarises the traces.`,
+		Version:       fmt.Sprintf("%s (commit %s, built %s)", version, commit, date),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetVersionTemplate("srtctl-tui {{.Version}}\n")
+	for _, add := range commandConstructors {
+		root.AddCommand(add())
+	}
+	return root
+}
+
+// commandConstructors is filled by the cmd_*.go files' init functions, so a
+// new command is one new file and no edit here.
+var commandConstructors []func() *cobra.Command
+
+func registerCommand(f func() *cobra.Command) { commandConstructors = append(commandConstructors, f) }
+
+func main() {
+	if code, handled := runAsMultiCall(os.Args); handled {
+		os.Exit(code)
+	}
+	err := newRootCmd().Execute()
+	if err == nil {
+		return
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "srtctl-tui:", ee.err)
+		}
+		os.Exit(ee.code)
+	}
+	fmt.Fprintln(os.Stderr, "srtctl-tui:", err)
+	os.Exit(2)
+}

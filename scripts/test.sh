@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs what is missing
+# (Debian packages, Go modules), brings up the test cluster (SLURM + sshd on
+# 127.0.0.1), runs go vet, the tests with -race, and short fuzz runs, then
+# stops the cluster. This is the README's test command and what .ci/run runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+FUZZTIME=${FUZZTIME:-5s}
+
+echo "== installing what is missing"
+bash testcluster/install.sh
+
+echo "== go modules"
+go mod download
+
+echo "== building"
+go build -o "$root/bin/srtctl-tui" .
+
+echo "== test cluster"
+# shellcheck disable=SC1091
+source testcluster/up.sh
+trap 'bash "$root/testcluster/down.sh"' EXIT
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+go test -race -count=1 -timeout 20m ./...
+
+echo "== fuzz ($FUZZTIME each)"
+# Every Fuzz* target in the tree, one at a time (go test -fuzz takes one).
+go list -f '{{.ImportPath}} {{.Dir}}' ./... | while read -r pkg dir; do
+	grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | while read -r fz; do
+		echo "-- $pkg $fz"
+		go test -run '^$' -fuzz "^${fz}\$" -fuzztime "$FUZZTIME" "$pkg"
+	done
+done
+
+echo "== all tests passed"
