@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// Root is the program's only tea.Model: it owns the screen stack, the shared
+// context, the status line and the help footer.
+type Root struct {
+	ctx      *Context
+	screens  []Component
+	help     help.Model
+	fullHelp bool
+	status   StatusMsg
+	// ExitMessage and ExitCode are what the last QuitMsg asked for; the
+	// caller prints and returns them once the program has ended.
+	ExitMessage string
+	ExitCode    int
+	quitting    bool
+}
+
+// NewRoot returns a root model showing first.
+func NewRoot(ctx *Context, first Component) *Root {
+	h := help.New()
+	if !ctx.NoColor {
+		h.Styles = help.DefaultDarkStyles()
+	}
+	r := &Root{ctx: ctx, screens: []Component{first}, help: h}
+	return r
+}
+
+// Context returns the shared context.
+func (r *Root) Context() *Context { return r.ctx }
+
+// Top returns the screen on top of the stack (nil once all are gone).
+func (r *Root) Top() Component {
+	if len(r.screens) == 0 {
+		return nil
+	}
+	return r.screens[len(r.screens)-1]
+}
+
+// Init starts the first screen.
+func (r *Root) Init() tea.Cmd { return r.Top().Init() }
+
+var (
+	keyQuit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+	keyHelp = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys"))
+)
+
+// Update routes messages: window size and quit handling here, the rest to
+// the top screen.
+func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		r.ctx.Width, r.ctx.Height = msg.Width, msg.Height
+		r.resize()
+		// Forms size themselves from this message too: forward it.
+		return r, r.updateTop(msg)
+	case PushMsg:
+		r.screens = append(r.screens, msg.Screen)
+		r.resize()
+		return r, msg.Screen.Init()
+	case ReplaceMsg:
+		if len(r.screens) > 0 {
+			r.screens[len(r.screens)-1] = msg.Screen
+		} else {
+			r.screens = []Component{msg.Screen}
+		}
+		r.resize()
+		return r, msg.Screen.Init()
+	case PopMsg:
+		if len(r.screens) <= 1 {
+			return r, Quit(true)
+		}
+		r.screens = r.screens[:len(r.screens)-1]
+		r.resize()
+		return r, nil
+	case QuitMsg:
+		if !msg.Force {
+			if q, ok := r.Top().(Quitter); ok {
+				if can, cmd := q.CanQuit(); !can {
+					return r, cmd
+				}
+			}
+		}
+		r.ExitMessage, r.ExitCode = msg.Message, msg.Code
+		r.quitting = true
+		return r, tea.Quit
+	case StatusMsg:
+		r.status = msg
+		return r, nil
+	case tea.KeyPressMsg:
+		r.status = StatusMsg{}
+		if key.Matches(msg, keyQuit) {
+			return r, Quit(false)
+		}
+		if key.Matches(msg, keyHelp) && !r.topCapturesInput() {
+			r.fullHelp = !r.fullHelp
+			r.resize()
+			return r, nil
+		}
+	}
+	return r, r.updateTop(msg)
+}
+
+func (r *Root) topCapturesInput() bool {
+	c, ok := r.Top().(InputCapturer)
+	return ok && c.CapturesInput()
+}
+
+func (r *Root) updateTop(msg tea.Msg) tea.Cmd {
+	top := r.Top()
+	if top == nil {
+		return nil
+	}
+	next, cmd := top.Update(msg)
+	r.screens[len(r.screens)-1] = next
+	return cmd
+}
+
+// chromeHeight is the rows the root itself draws: title, status, help.
+func (r *Root) chromeHeight() int {
+	return 2 + lipgloss.Height(r.helpView())
+}
+
+func (r *Root) resize() {
+	h := r.ctx.Height - r.chromeHeight()
+	if h < 1 {
+		h = 1
+	}
+	for _, s := range r.screens {
+		s.SetSize(r.ctx.Width, h)
+	}
+}
+
+func (r *Root) helpView() string {
+	top := r.Top()
+	if top == nil {
+		return ""
+	}
+	r.help.SetWidth(r.ctx.Width)
+	km := top.KeyMap()
+	if km == nil {
+		return ""
+	}
+	if r.fullHelp {
+		return r.help.FullHelpView(km.FullHelp())
+	}
+	return r.help.ShortHelpView(km.ShortHelp())
+}
+
+func (r *Root) titleView() string {
+	st := r.ctx.Styles
+	title := "srtctl-tui"
+	if t, ok := r.Top().(Titled); ok && t.Title() != "" {
+		title += " · " + t.Title()
+	}
+	out := st.Title.Render(title)
+	if r.ctx.Simulated {
+		out += "  " + st.Simulated.Render(" SIMULATED CLUSTER ")
+	}
+	return out
+}
+
+// View draws title, screen, status line and help footer.
+func (r *Root) View() tea.View {
+	if r.quitting || r.Top() == nil {
+		return tea.NewView("")
+	}
+	var b strings.Builder
+	b.WriteString(r.titleView())
+	b.WriteByte('\n')
+	h := max(r.ctx.Height-r.chromeHeight(), 1)
+	// Pin the footer to the bottom whatever the screen drew.
+	b.WriteString(lipgloss.NewStyle().Height(h).MaxHeight(h).Render(r.Top().View()))
+	b.WriteByte('\n')
+	if r.status.Text != "" {
+		st := r.ctx.Styles.Muted
+		if r.status.Error {
+			st = r.ctx.Styles.Error
+		}
+		b.WriteString(st.Render(r.status.Text))
+	}
+	b.WriteByte('\n')
+	b.WriteString(r.helpView())
+	v := tea.NewView(b.String())
+	v.AltScreen = true
+	v.WindowTitle = "srtctl-tui"
+	return v
+}
