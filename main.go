@@ -49,11 +49,26 @@ profile_decode.out until the traces appear, then summarises the traces.`,
 		SilenceErrors: true,
 	}
 	root.SetVersionTemplate("srtctl-tui {{.Version}}\n")
+	root.PersistentFlags().BoolVar(&globalFlags.accessible, "accessible", os.Getenv("ACCESSIBLE") != "",
+		"plain prompts instead of the full-screen UI (screen readers, dumb terminals; also ACCESSIBLE=1)")
+	if rootRunE != nil {
+		// With no subcommand: the start screen.
+		root.Args = cobra.NoArgs
+		root.RunE = rootRunE
+	}
 	for _, add := range commandConstructors {
 		root.AddCommand(add())
 	}
 	return root
 }
+
+// globalFlags are the persistent flags every command sees.
+var globalFlags struct {
+	accessible bool
+}
+
+// rootRunE, when set by a cmd_*.go file, runs for `srtctl-tui` alone.
+var rootRunE func(cmd *cobra.Command, args []string) error
 
 // commandConstructors is filled by the cmd_*.go files' init functions, so a
 // new command is one new file and no edit here.
