@@ -1,0 +1,109 @@
+package jobspec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ErrChangedOnDisk is returned by Save when the file on disk is no longer
+// the one that was loaded (someone else edited it meanwhile).
+var ErrChangedOnDisk = errors.New("the file changed on disk since it was loaded; reload it before saving")
+
+// Save writes the current content to path atomically: a temporary file in
+// the same directory, fsync, then rename over the target. The previous
+// content is kept as path + ".bak" and the file mode is preserved. When the
+// Doc was loaded from path, Save refuses (ErrChangedOnDisk) if the file on
+// disk differs from what was loaded. After a successful save the Doc
+// remembers the new state, so a second Save works.
+func (d *Doc) Save(path string) error {
+	// Never write what does not parse back: the edit functions check each
+	// change, this guards against a caller-built Doc.
+	if _, _, err := parseTree(path, d.src); err != nil {
+		return fmt.Errorf("refusing to save: %w", err)
+	}
+	mode := fs.FileMode(0o644)
+	old, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if d.disk != nil && sameFile(d.disk.path, path) && !bytes.Equal(old, d.disk.content) {
+			return fmt.Errorf("%s: %w", path, ErrChangedOnDisk)
+		}
+		if st, err := os.Stat(path); err == nil {
+			mode = st.Mode().Perm()
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		if d.disk != nil && sameFile(d.disk.path, path) {
+			return fmt.Errorf("%s: %w (it was deleted)", path, ErrChangedOnDisk)
+		}
+		old = nil
+	default:
+		return err
+	}
+	if d.disk != nil && sameFile(d.disk.path, path) {
+		mode = d.disk.mode
+	}
+	if old != nil {
+		if err := writeAtomic(path+".bak", old, mode); err != nil {
+			return fmt.Errorf("keeping the previous version: %w", err)
+		}
+	}
+	if err := writeAtomic(path, d.src, mode); err != nil {
+		return err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	d.name = path
+	d.disk = &diskState{path: path, size: st.Size(), modTime: st.ModTime(), mode: mode, content: append([]byte(nil), d.src...)}
+	return nil
+}
+
+func sameFile(a, b string) bool {
+	if a == b {
+		return true
+	}
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
+}
+
+// writeAtomic writes data to a temporary file next to path, syncs it,
+// sets mode, renames it over path and syncs the directory.
+func writeAtomic(path string, data []byte, mode fs.FileMode) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(mode); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if df, derr := os.Open(dir); derr == nil {
+		_ = df.Sync() // best effort: some file systems refuse to sync a directory
+		df.Close()
+	}
+	return nil
+}
