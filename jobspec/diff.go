@@ -12,7 +12,7 @@ func UnifiedDiff(oldName, newName string, a, b []byte) string {
 	if string(a) == string(b) {
 		return ""
 	}
-	edits := udiff.Strings(string(a), string(b))
+	edits := udiff.Lines(string(a), string(b))
 	out, err := udiff.ToUnified(oldName, newName, string(a), edits, 3)
 	if err != nil {
 		// Cannot happen for edits computed from a itself; show something
