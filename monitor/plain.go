@@ -1,0 +1,95 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes of plain mode (and of the screen when it ends on its own).
+const (
+	ExitTracesReady      = 0
+	ExitFailed           = 1
+	ExitCancelledByOther = 3
+)
+
+// ExitCode is the process exit code for an outcome.
+func ExitCode(o Outcome) int {
+	switch o {
+	case OutcomeTracesReady:
+		return ExitTracesReady
+	case OutcomeCancelledByOther:
+		return ExitCancelledByOther
+	}
+	return ExitFailed
+}
+
+// Plain prints the events for a log file or a pipe: each followed line
+// prefixed with its stream, each state change as a line starting "== ".
+type Plain struct {
+	w      io.Writer
+	Status Status
+	// Reattach is printed when the monitor stops while the job still runs.
+	Reattach string
+}
+
+// NewPlain prints to w.
+func NewPlain(w io.Writer) *Plain { return &Plain{w: w} }
+
+// Handle prints one event and reports whether the outcome is decided, i.e.
+// plain mode should stop now.
+func (p *Plain) Handle(ev Event) bool {
+	notes := p.Status.Apply(ev)
+	if l, ok := ev.(LinesEvent); ok {
+		prefix := fmt.Sprintf("%-10s| ", l.Stream)
+		var b strings.Builder
+		for _, line := range l.Lines {
+			b.WriteString(prefix)
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		io.WriteString(p.w, b.String())
+	}
+	for _, n := range notes {
+		fmt.Fprintf(p.w, "== %s\n", n.Text)
+	}
+	return p.Status.Outcome != OutcomeRunning
+}
+
+// Run prints events until the outcome is decided, the events end or ctx is
+// done, and returns the exit code.
+func (p *Plain) Run(ctx context.Context, events <-chan Event) int {
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintf(p.w, "== interrupted; %s\n", p.reattach())
+			return ExitFailed
+		case ev, ok := <-events:
+			if !ok {
+				if p.Status.Outcome == OutcomeRunning {
+					fmt.Fprintf(p.w, "== the monitor stopped before the outcome was known\n")
+				}
+				return ExitCode(p.Status.Outcome)
+			}
+			if p.Handle(ev) {
+				p.finish()
+				return ExitCode(p.Status.Outcome)
+			}
+		}
+	}
+}
+
+func (p *Plain) finish() {
+	if p.Status.Outcome == OutcomeTracesReady && !p.Status.Slurm.Ended {
+		fmt.Fprintf(p.w, "== job %s keeps its GPUs until its time limit: cancel it when done (scancel %s)\n",
+			p.Status.Info.ID, p.Status.Info.ID)
+	}
+}
+
+func (p *Plain) reattach() string {
+	if p.Reattach != "" {
+		return "the job keeps running; re-attach with: " + p.Reattach
+	}
+	return "the job keeps running"
+}

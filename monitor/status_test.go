@@ -1,0 +1,155 @@
+package monitor
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func disaggInfo() JobInfoEvent {
+	return JobInfoEvent{JobInfo{ID: "42", Name: "p", Cluster: "c", Profiling: "torch",
+		Phases: []Stream{StreamPrefill, StreamDecode}}}
+}
+
+func applyAll(s *Status, evs ...Event) []Note {
+	var out []Note
+	for _, ev := range evs {
+		out = append(out, s.Apply(ev)...)
+	}
+	return out
+}
+
+func TestStatusTracesReadyNeedsEveryPhaseComplete(t *testing.T) {
+	var s Status
+	applyAll(&s, disaggInfo(),
+		SlurmEvent{Job: JobState{State: "RUNNING", Node: "n1"}},
+		TracesEvent{Stream: StreamPrefill, Traces: []Trace{{Path: "/l/profiles/prefill/a.json.gz", Size: 10, Complete: true}}},
+		TracesEvent{Stream: StreamDecode, Traces: []Trace{{Path: "/l/profiles/decode/b.json.gz", Size: 10}}})
+	if s.Outcome != OutcomeRunning {
+		t.Fatalf("decode trace still being written, outcome %v", s.Outcome)
+	}
+	notes := s.Apply(TracesEvent{Stream: StreamDecode, Traces: []Trace{{Path: "/l/profiles/decode/b.json.gz", Size: 20, Complete: true}}})
+	if s.Outcome != OutcomeTracesReady {
+		t.Fatalf("outcome %v, want traces ready", s.Outcome)
+	}
+	last := notes[len(notes)-1].Text
+	if !strings.Contains(last, "traces ready") || !strings.Contains(last, "/l/profiles/decode/b.json.gz") {
+		t.Fatalf("ready note lacks paths: %q", last)
+	}
+	// Ready stays ready when the job later ends, and our cancel is ours.
+	s.Apply(CancelEvent{Requested: true})
+	s.Apply(SlurmEvent{Job: JobState{State: "CANCELLED", Ended: true, ExitCode: "0:15"}})
+	if s.Outcome != OutcomeCancelledByUs {
+		t.Fatalf("outcome %v after our cancel", s.Outcome)
+	}
+}
+
+func TestStatusFailures(t *testing.T) {
+	cases := []struct {
+		name string
+		evs  []Event
+		want Outcome
+		why  string
+	}{
+		{"phase error", []Event{PhaseEvent{StreamPrefill, PhaseState{Status: PhaseError, Message: "Error: isl and osl must be set for profiling."}}},
+			OutcomeFailed, "isl and osl"},
+		{"phase exit", []Event{PhaseEvent{StreamDecode, PhaseState{Status: PhaseFailed, ExitCode: 2}}},
+			OutcomeFailed, "exit code 2"},
+		{"no traces", []Event{NoTracesEvent{StreamDecode, 2 * time.Minute}}, OutcomeFailed, "no trace"},
+		{"job failed", []Event{SlurmEvent{Job: JobState{State: "FAILED", Ended: true, ExitCode: "3:0"}}}, OutcomeFailed, "FAILED (exit 3:0)"},
+		{"job completed early", []Event{SlurmEvent{Job: JobState{State: "COMPLETED", Ended: true}}}, OutcomeFailed, "before every phase"},
+		{"job vanished", []Event{SlurmEvent{Job: JobState{Ended: true, Unknown: true}}}, OutcomeFailed, "no longer says"},
+		{"cancelled by other", []Event{SlurmEvent{Job: JobState{State: "CANCELLED", Ended: true}}}, OutcomeCancelledByOther, "not by this monitor"},
+		{"cancelled by us", []Event{CancelEvent{Requested: true}, SlurmEvent{Job: JobState{State: "CANCELLED", Ended: true}}}, OutcomeCancelledByUs, "before the traces"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var s Status
+			s.Apply(disaggInfo())
+			applyAll(&s, c.evs...)
+			if s.Outcome != c.want || !strings.Contains(s.Reason, c.why) {
+				t.Fatalf("outcome %v reason %q, want %v containing %q", s.Outcome, s.Reason, c.want, c.why)
+			}
+		})
+	}
+}
+
+func TestStatusNotesOnlyOnChange(t *testing.T) {
+	var s Status
+	s.Apply(disaggInfo())
+	run := SlurmEvent{Job: JobState{State: "RUNNING", Node: "n1", Elapsed: time.Second}}
+	if n := s.Apply(run); len(n) != 1 || !strings.Contains(n[0].Text, "RUNNING on n1") {
+		t.Fatalf("first state: %v", n)
+	}
+	run.Job.Elapsed = 5 * time.Second
+	if n := s.Apply(run); len(n) != 0 {
+		t.Fatalf("elapsed alone made notes: %v", n)
+	}
+	if n := s.Apply(LinesEvent{Stream: StreamPrefill, Lines: []string{"x"}}); len(n) != 0 {
+		t.Fatalf("lines made notes: %v", n)
+	}
+	if n := s.Apply(ConnEvent{Lost: true, Attempt: 2, Err: "EOF"}); len(n) != 1 || !strings.Contains(n[0].Text, "attempt 2") {
+		t.Fatalf("conn lost: %v", n)
+	}
+	if n := s.Apply(ConnEvent{}); len(n) != 1 || !strings.Contains(n[0].Text, "reconnected") {
+		t.Fatalf("conn back: %v", n)
+	}
+}
+
+func TestStatusElapsedExtrapolatesWhileRunning(t *testing.T) {
+	var s Status
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.Apply(SlurmEvent{Job: JobState{State: "RUNNING", Elapsed: 10 * time.Second}, At: at})
+	if got := s.Elapsed(at.Add(5 * time.Second)); got != 15*time.Second {
+		t.Fatalf("elapsed %v", got)
+	}
+	s.Apply(SlurmEvent{Job: JobState{State: "PENDING", Elapsed: 0}, At: at})
+	if got := s.Elapsed(at.Add(5 * time.Second)); got != 0 {
+		t.Fatalf("pending elapsed %v", got)
+	}
+}
+
+func TestPlainPrefixesLinesAndExitsWithOutcome(t *testing.T) {
+	cases := []struct {
+		last Event
+		code int
+	}{
+		{SlurmEvent{Job: JobState{State: "CANCELLED", Ended: true}}, ExitCancelledByOther},
+		{PhaseEvent{StreamDecode, PhaseState{Status: PhaseFailed, ExitCode: 1}}, ExitFailed},
+		{TracesEvent{Stream: StreamDecode, Traces: []Trace{{Path: "d.json.gz", Size: 1, Complete: true}}}, ExitTracesReady},
+	}
+	for _, c := range cases {
+		ch := make(chan Event, 10)
+		ch <- disaggInfo()
+		ch <- LinesEvent{Stream: StreamPrefill, Lines: []string{"Waiting for server", "ready"}}
+		ch <- TracesEvent{Stream: StreamPrefill, Traces: []Trace{{Path: "p.json.gz", Size: 1, Complete: true}}}
+		ch <- c.last
+		ch <- LinesEvent{Stream: StreamLog, Lines: []string{"never printed"}}
+		var out bytes.Buffer
+		code := NewPlain(&out).Run(context.Background(), ch)
+		if code != c.code {
+			t.Fatalf("%T: exit %d, want %d\n%s", c.last, code, c.code, out.String())
+		}
+		if !strings.Contains(out.String(), "prefill   | Waiting for server\nprefill   | ready\n") {
+			t.Fatalf("lines not prefixed:\n%s", out.String())
+		}
+		if strings.Contains(out.String(), "never printed") {
+			t.Fatalf("printed past the outcome:\n%s", out.String())
+		}
+	}
+}
+
+func TestPlainEndWithoutOutcomeIsFailure(t *testing.T) {
+	ch := make(chan Event, 2)
+	ch <- disaggInfo()
+	close(ch)
+	var out bytes.Buffer
+	if code := NewPlain(&out).Run(context.Background(), ch); code != ExitFailed {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out.String(), "stopped before") {
+		t.Fatalf("no explanation:\n%s", out.String())
+	}
+}
