@@ -1,0 +1,193 @@
+package wizard
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+)
+
+// Result is what saving the answers would write: the edited file, the
+// changes made on the user's behalf, the validation of the result and the
+// diff against the file on disk. Nothing is written until Save.
+type Result struct {
+	Doc *jobspec.Doc
+	// Changes are the automatic edits (jobspec.ApplyProfiling), each with
+	// its reason; Notes are things srtctl does by itself that the user
+	// should know about (they change nothing in the file).
+	Changes  []jobspec.Change
+	Notes    []string
+	Findings []jobspec.Finding
+	// Diff is the unified diff from the file on disk to what Save writes;
+	// for a new job it is "" and Doc.Bytes() is the whole file.
+	Diff string
+	// Path is where an edit is saved; "" for a new job until asked.
+	Path string
+}
+
+// CanSave reports whether the result passes srtctl's rules.
+func (r *Result) CanSave() bool { return !jobspec.HasErrors(r.Findings) }
+
+// Unchanged reports an edit that changes nothing.
+func (r *Result) Unchanged() bool { return r.Path != "" && r.Diff == "" }
+
+// Save writes the result atomically to path (jobspec's minimal-diff save:
+// exactly the bytes the review showed). It refuses a result that breaks a
+// rule.
+func (r *Result) Save(path string) error {
+	if !r.CanSave() {
+		return fmt.Errorf("%s still breaks srtctl's rules; go back and fix it first", path)
+	}
+	if err := r.Doc.Save(path); err != nil {
+		return err
+	}
+	r.Path = path
+	return nil
+}
+
+// Result applies the answers to a fresh copy of the file (or to a new
+// one) and reports what saving would do.
+func (w *Wizard) Result() (*Result, error) {
+	if w.ReadOnly {
+		return nil, fmt.Errorf("%s is open read-only: %s", w.FileName(), w.Notice)
+	}
+	doc, err := w.freshDoc()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Doc: doc}
+	if err := w.apply(doc, res); err != nil {
+		return nil, err
+	}
+	res.Findings = doc.Validate()
+	if w.base != nil {
+		res.Path = w.base.Name()
+		res.Diff = jobspec.UnifiedDiff(res.Path, res.Path, w.base.Bytes(), doc.Bytes())
+	}
+	return res, nil
+}
+
+// freshDoc is the document to apply the answers to: the file as it is on
+// disk now (Save checks it did not change since), or a new one.
+func (w *Wizard) freshDoc() (*jobspec.Doc, error) {
+	if w.base == nil {
+		return jobspec.New(), nil
+	}
+	if w.base.Original() == nil {
+		return jobspec.Parse(w.base.Name(), w.base.Bytes())
+	}
+	doc, err := jobspec.Load(w.base.Name())
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(doc.Original(), w.base.Original()) {
+		return nil, fmt.Errorf("%s: %w", w.base.Name(), jobspec.ErrChangedOnDisk)
+	}
+	return doc, nil
+}
+
+// apply writes the answers that differ from what the file had (every
+// answer for a new job), then lets jobspec make profiling consistent.
+func (w *Wizard) apply(doc *jobspec.Doc, res *Result) error {
+	v, o := w.V, w.orig
+	isNew := w.base == nil
+	var firstErr error
+	set := func(path, val, old string, asInt bool) {
+		if firstErr != nil || (!isNew && val == old) {
+			return
+		}
+		var err error
+		switch {
+		case val == "" && isNew:
+			return
+		case val == "":
+			err = doc.Delete(path)
+		case asInt:
+			n, convErr := strconv.Atoi(val)
+			if convErr != nil {
+				err = fmt.Errorf("%s: %q is not a whole number", path, val)
+			} else {
+				err = doc.Set(path, n)
+			}
+		default:
+			err = doc.Set(path, val)
+		}
+		if err != nil {
+			firstErr = fmt.Errorf("setting %s: %w", path, err)
+		}
+	}
+	del := func(path string) {
+		if firstErr == nil && doc.Has(path) {
+			if err := doc.Delete(path); err != nil {
+				firstErr = fmt.Errorf("removing %s: %w", path, err)
+			}
+		}
+	}
+
+	set("name", v.Name, o.Name, false)
+	set("model.path", v.ModelPath, o.ModelPath, false)
+	set("model.container", v.Container, o.Container, false)
+	set("model.precision", v.Precision, o.Precision, false)
+	set("resources.gpu_type", v.GPUType, o.GPUType, false)
+
+	// A mode switch writes the new mode's keys and removes the old ones:
+	// srtctl refuses a file with both.
+	modeChanged := !isNew && v.Mode != o.Mode
+	if modeChanged {
+		o.PrefillNodes, o.DecodeNodes, o.PrefillWorkers, o.DecodeWorkers, o.AggNodes, o.AggWorkers = "", "", "", "", "", ""
+	}
+	if v.Disaggregated() {
+		set("resources.prefill_nodes", v.PrefillNodes, o.PrefillNodes, true)
+		set("resources.decode_nodes", v.DecodeNodes, o.DecodeNodes, true)
+		set("resources.prefill_workers", v.PrefillWorkers, o.PrefillWorkers, true)
+		set("resources.decode_workers", v.DecodeWorkers, o.DecodeWorkers, true)
+		if modeChanged {
+			del("resources.agg_nodes")
+			del("resources.agg_workers")
+		}
+	} else {
+		set("resources.agg_nodes", v.AggNodes, o.AggNodes, true)
+		set("resources.agg_workers", v.AggWorkers, o.AggWorkers, true)
+		if modeChanged {
+			for _, k := range []string{"prefill_nodes", "decode_nodes", "prefill_workers", "decode_workers"} {
+				del("resources." + k)
+			}
+		}
+	}
+	set("resources.gpus_per_node", v.GPUsPerNode, o.GPUsPerNode, true)
+	if !v.Profiling() {
+		set("benchmark.type", v.BenchmarkType, o.BenchmarkType, false)
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+
+	if isNew || v.Profiling() || v.ProfilingType != o.ProfilingType {
+		intent := jobspec.ProfilingIntent{Type: v.ProfilingType}
+		if v.Profiling() {
+			var ok bool
+			if intent.Decode, ok = v.Decode.phaseValues(); !ok {
+				return fmt.Errorf("the decode phase's numbers are not all whole numbers")
+			}
+			if v.Disaggregated() {
+				if intent.Prefill, ok = v.Prefill.phaseValues(); !ok {
+					return fmt.Errorf("the prefill phase's numbers are not all whole numbers")
+				}
+			}
+		}
+		changes, err := doc.ApplyProfiling(intent)
+		if err != nil {
+			return fmt.Errorf("profiling: %w", err)
+		}
+		res.Changes = changes
+		if v.Profiling() {
+			res.Notes = append(res.Notes, "config dump is turned off by srtctl while profiling (enable_config_dump is ignored)")
+		}
+	}
+
+	set("slurm.account", v.Account, o.Account, false)
+	set("slurm.partition", v.Partition, o.Partition, false)
+	set("slurm.time_limit", v.TimeLimit, o.TimeLimit, false)
+	return firstErr
+}

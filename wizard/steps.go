@@ -1,0 +1,249 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+)
+
+// Step is one screenful of the form: a huh group and what decides whether
+// it is shown. Number is the step the user sees (1 Job ... 4 SLURM, 5 is the
+// review, which is not a form group).
+type Step struct {
+	Key    string
+	Number int
+	Title  string
+	Group  *huh.Group
+	// Hidden reports whether the step is skipped with the current answers.
+	Hidden func() bool
+	// Info is what the step shows above its fields in plain text (the
+	// accessible mode prints it; the full-screen form shows it as a note).
+	Info func() string
+}
+
+// StepCount is the number of steps the user sees, the review included.
+const StepCount = 5
+
+// Step names, shown in the title bar as "Step n/5 · name".
+var stepNames = [StepCount + 1]string{"", "Job", "Resources", "Profiling", "SLURM", "Review"}
+
+// StepName returns the name of step n (1-based).
+func StepName(n int) string {
+	if n < 1 || n > StepCount {
+		return ""
+	}
+	return stepNames[n]
+}
+
+// profilingOptionText says in one line what each profiler is good for.
+var profilingOptionText = map[string]string{
+	"none":  "none   no profiling: normal serving, benchmarks allowed",
+	"torch": "torch  PyTorch profiler: Python-level and CUDA kernel analysis (Chrome traces)",
+	"nsys":  "nsys   Nsight Systems: low-overhead GPU timeline (.nsys-rep reports)",
+}
+
+func (w *Wizard) steps(accessible bool) []Step {
+	v := w.V
+	o := w.orig
+	never := func() bool { return false }
+	disagg := func() bool { return v.Disaggregated() }
+	agg := func() bool { return !v.Disaggregated() }
+	noProfiling := func() bool { return !v.Profiling() }
+
+	var steps []Step
+	add := func(s Step, fields ...huh.Field) {
+		if s.Hidden == nil {
+			s.Hidden = never
+		}
+		if s.Info != nil && !accessible {
+			info := s.Info
+			fields = append([]huh.Field{huh.NewNote().DescriptionFunc(func() string { return noteText(info()) }, v)}, fields...)
+		}
+		hidden := s.Hidden
+		s.Group = huh.NewGroup(fields...).Title(fmt.Sprintf("Step %d/%d · %s", s.Number, StepCount, s.Title)).
+			WithHideFunc(hidden)
+		steps = append(steps, s)
+	}
+
+	if len(w.Problems) > 0 {
+		probs := w.problemsText()
+		note := huh.NewNote().Title("This file cannot be saved as it is").Description(noteText(probs)).
+			Next(true).NextLabel("Continue")
+		if accessible {
+			// The accessible runner prints Info itself.
+			note = huh.NewNote().Title("This file cannot be saved as it is")
+		}
+		steps = append(steps, Step{Key: "problems", Number: 1, Title: "Problems", Hidden: never,
+			Info:  func() string { return probs },
+			Group: huh.NewGroup(note).Title("Problems in " + w.FileName()).WithHideFunc(never)})
+	}
+
+	add(Step{Key: "job", Number: 1, Title: "Job"},
+		input("Job name", &v.Name, required("a job name")).Description("Used for the SLURM job and the log directory."),
+		input("Model path", &v.ModelPath, required("the model path")).Description("A path, or an alias from the cluster's srtslurm.yaml."),
+		input("Container", &v.Container, required("the container")).Description("A .sqsh path, or an alias from srtslurm.yaml."),
+		selectOf("Precision", &v.Precision, jobspec.Precisions),
+	)
+
+	add(Step{Key: "resources", Number: 2, Title: "Resources"},
+		selectOf("GPU type", &v.GPUType, jobspec.GPUTypes),
+		huh.NewSelect[string]().Title("Serving mode").Value(&v.Mode).Options(
+			huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
+			huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
+		).Validate(oneOf("mode", func() []string { return []string{ModeDisaggregated, ModeAggregated} })),
+		input("GPUs per node", &v.GPUsPerNode, positiveInt(o.GPUsPerNode)).Inline(true),
+	)
+	add(Step{Key: "nodes-disagg", Number: 2, Title: "Resources: nodes", Hidden: agg},
+		input("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes)).Inline(true),
+		input("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes)).Inline(true),
+	)
+	add(Step{Key: "nodes-agg", Number: 2, Title: "Resources: nodes", Hidden: disagg},
+		input("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes)).Inline(true),
+	)
+
+	add(Step{Key: "profiling", Number: 3, Title: "Profiling", Info: w.profilingInfo},
+		w.profilingSelect(),
+	)
+	add(Step{Key: "workers-disagg", Number: 3, Title: "Workers and benchmark",
+		Hidden: func() bool { return v.Profiling() || !v.Disaggregated() }},
+		input("Prefill workers", &v.PrefillWorkers, workerCount(v, o.PrefillWorkers)).Inline(true),
+		input("Decode workers ", &v.DecodeWorkers, workerCount(v, o.DecodeWorkers)).Inline(true),
+		w.benchmarkSelect(),
+	)
+	add(Step{Key: "workers-agg", Number: 3, Title: "Workers and benchmark",
+		Hidden: func() bool { return v.Profiling() || v.Disaggregated() }},
+		input("Aggregated workers", &v.AggWorkers, workerCount(v, o.AggWorkers)).Inline(true),
+		w.benchmarkSelect(),
+	)
+	add(Step{Key: "phase-prefill", Number: 3, Title: "Profiling: prefill phase",
+		Hidden: func() bool { return noProfiling() || agg() }},
+		phaseFieldsOf(&v.Prefill, o.Prefill, accessible)...,
+	)
+	add(Step{Key: "phase-decode", Number: 3, Title: "Profiling: decode phase", Hidden: noProfiling,
+		Info: func() string {
+			if v.Disaggregated() {
+				return ""
+			}
+			return "An aggregated job is profiled once; srtctl reads its values from profiling.decode, so they are stored there."
+		}},
+		phaseFieldsOf(&v.Decode, o.Decode, accessible)...,
+	)
+
+	add(Step{Key: "slurm", Number: 4, Title: "SLURM"},
+		input("Account", &v.Account, nil).Inline(true).Placeholder("(cluster default)"),
+		input("Partition", &v.Partition, nil).Inline(true).Placeholder("(cluster default)"),
+		input("Time limit", &v.TimeLimit, timeLimit).Inline(true).Placeholder("HH:MM:SS"),
+	)
+	return steps
+}
+
+func input(title string, value *string, validate func(string) error) *huh.Input {
+	in := huh.NewInput().Title(title).Value(value)
+	if validate != nil {
+		in = in.Validate(validate)
+	}
+	return in
+}
+
+func selectOf(title string, value *string, options []string) *huh.Select[string] {
+	return huh.NewSelect[string]().Title(title).Value(value).Options(huh.NewOptions(options...)...).
+		Validate(oneOf(strings.ToLower(title), func() []string { return options }))
+}
+
+func (w *Wizard) profilingSelect() *huh.Select[string] {
+	var opts []huh.Option[string]
+	for _, t := range jobspec.ProfilingTypes {
+		label := profilingOptionText[t]
+		if label == "" {
+			label = t
+		}
+		opts = append(opts, huh.NewOption(label, t))
+	}
+	return huh.NewSelect[string]().Title("Profiler").Value(&w.V.ProfilingType).Options(opts...).
+		Validate(oneOf("profiling type", func() []string { return jobspec.ProfilingTypes }))
+}
+
+// AllowedBenchmarkTypes is what the benchmark type may be with the current
+// answers: only manual while profiling.
+func (v *Values) AllowedBenchmarkTypes() []string {
+	if v.Profiling() {
+		return []string{"manual"}
+	}
+	return jobspec.BenchmarkTypes
+}
+
+func (w *Wizard) benchmarkSelect() *huh.Select[string] {
+	v := w.V
+	return huh.NewSelect[string]().Title("Benchmark").Value(&v.BenchmarkType).
+		OptionsFunc(func() []huh.Option[string] { return huh.NewOptions(v.AllowedBenchmarkTypes()...) }, &v.ProfilingType).
+		Height(len(jobspec.BenchmarkTypes)+1).
+		Validate(oneOf("benchmark type", v.AllowedBenchmarkTypes))
+}
+
+func phaseFieldsOf(p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
+	fields := []huh.Field{
+		input("Input length (isl) ", &p.ISL, positiveInt(o.ISL)).Inline(true),
+		input("Output length (osl)", &p.OSL, positiveInt(o.OSL)).Inline(true),
+		input("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency)).Inline(true),
+		input("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep)).Inline(true),
+		input("Stop step          ", &p.StopStep, stopAfterStart(p, o.StopStep)).Inline(true),
+	}
+	if !accessible {
+		// The warning sits under the stop step and follows what is typed.
+		fields = append(fields, huh.NewNote().DescriptionFunc(func() string {
+			if w := WindowWarning(*p); w != "" {
+				return noteText(w)
+			}
+			return noteText(fmt.Sprintf("%s to %s: profiled steps (typical windows are %d-%d steps)",
+				p.StartStep, p.StopStep, jobspec.TypicalMinSteps, jobspec.TypicalMaxSteps))
+		}, p))
+	}
+	return fields
+}
+
+// profilingInfo says what the form will not ask because of the profiler
+// choice, and why.
+func (w *Wizard) profilingInfo() string {
+	v := w.V
+	if !v.Profiling() {
+		return "Profiling off: worker counts and the benchmark are asked next."
+	}
+	var b strings.Builder
+	if v.Disaggregated() {
+		fmt.Fprintf(&b, "Workers: 1 prefill, 1 decode (%s)%s\n", ReasonSingleWorker,
+			wasNote(w.orig.PrefillWorkers, w.orig.DecodeWorkers, "prefill_workers", "decode_workers"))
+	} else {
+		fmt.Fprintf(&b, "Workers: 1 aggregated (%s)%s\n", ReasonSingleWorker,
+			wasNote(w.orig.AggWorkers, "1", "agg_workers", ""))
+	}
+	b.WriteString("Benchmark: manual (" + ReasonManual + ")")
+	if w.orig.BenchmarkType != "manual" && w.base != nil {
+		b.WriteString("; the file has " + w.orig.BenchmarkType)
+	}
+	b.WriteString("\nConfig dump: off (" + ReasonConfigDump + ")")
+	return b.String()
+}
+
+func wasNote(a, b, aName, bName string) string {
+	var parts []string
+	if a != "1" && a != "" {
+		parts = append(parts, aName+": "+a)
+	}
+	if b != "1" && b != "" && bName != "" {
+		parts = append(parts, bName+": "+b)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; the file has " + strings.Join(parts, ", ")
+}
+
+// noteText escapes the characters huh's notes read as markup (_ * `), so
+// key names such as decode_workers show as written.
+func noteText(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "_", `\_`, "*", `\*`, "`", "\\`")
+	return r.Replace(s)
+}

@@ -1,0 +1,176 @@
+package wizard
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+)
+
+// Wizard is one run of the form over one job: the answers, what the file
+// said when it was opened, and what was wrong with it.
+type Wizard struct {
+	// V is what the form edits; the form's fields point into it.
+	V    *Values
+	orig Values
+	// base is the file being edited; nil for a new job.
+	base *jobspec.Doc
+	// Problems are the errors the file had when opened; Fixes the
+	// automatic changes that resolve them with the file's own answers.
+	Problems []jobspec.Finding
+	Fixes    []jobspec.Change
+	// ReadOnly is set for a file the form cannot edit faithfully (another
+	// srtctl dialect); Notice says why.
+	ReadOnly bool
+	Notice   string
+}
+
+// NewJob starts a wizard for a new job.
+func NewJob() *Wizard {
+	v := NewValues()
+	return &Wizard{V: &v, orig: v}
+}
+
+// Edit starts a wizard over an existing file. A file in another dialect
+// opens read-only with a notice; a P1 file that breaks a rule opens with
+// the problems and the fixes the answers imply.
+func Edit(doc *jobspec.Doc) *Wizard {
+	v := ValuesFromDoc(doc)
+	w := &Wizard{V: &v, orig: v, base: doc}
+	switch dia := doc.Dialect(); dia {
+	case jobspec.DialectP1, jobspec.DialectUnknown:
+	default:
+		w.ReadOnly = true
+		w.Notice = fmt.Sprintf("%s is written for srtctl %s (%s). This form writes srtctl P1 (early December 2025) "+
+			"job files, whose profiling section differs: %s. Editing it here would mix the two, so it opens "+
+			"read-only: use a text editor, or `srtctl-tui validate --dialect %s` to check it.",
+			doc.Name(), dialectName(dia), doc.DialectReason(), dialectDiff(dia), dia)
+		return w
+	}
+	for _, f := range doc.Validate() {
+		if f.Severity == jobspec.Error {
+			w.Problems = append(w.Problems, f)
+		}
+	}
+	if len(w.Problems) > 0 {
+		if res, err := w.Result(); err == nil {
+			w.Fixes = res.Changes
+		}
+	}
+	return w
+}
+
+func dialectName(d jobspec.Dialect) string {
+	switch d {
+	case jobspec.DialectP3:
+		return "P3 (late December 2025)"
+	case jobspec.DialectCurrent:
+		return "current (2026)"
+	}
+	return string(d)
+}
+
+func dialectDiff(d jobspec.Dialect) string {
+	switch d {
+	case jobspec.DialectP3:
+		return "P3 keeps isl/osl/concurrency at the top of profiling and only steps per phase"
+	case jobspec.DialectCurrent:
+		return "current srtctl has no isl/osl/concurrency under profiling (traffic comes from the benchmark) and allows several workers"
+	}
+	return "the rules differ"
+}
+
+// IsNew reports whether the wizard builds a new job.
+func (w *Wizard) IsNew() bool { return w.base == nil }
+
+// Base is the file being edited (nil for a new job).
+func (w *Wizard) Base() *jobspec.Doc { return w.base }
+
+// FileName is the edited file's name, or "new job".
+func (w *Wizard) FileName() string {
+	if w.base == nil {
+		return "new job"
+	}
+	return w.base.Name()
+}
+
+// Dirty reports whether the answers differ from what the form started with.
+func (w *Wizard) Dirty() bool { return *w.V != w.orig }
+
+// SuggestedPath is where a new job is offered to be saved: the job name
+// made safe as a file name, in the current directory.
+func (w *Wizard) SuggestedPath() string {
+	if w.base != nil {
+		return w.base.Name()
+	}
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '-'
+	}, strings.TrimSpace(w.V.Name))
+	name = strings.Trim(name, ".-")
+	if name == "" {
+		name = "job"
+	}
+	return filepath.Clean(name + ".yaml")
+}
+
+// Steps returns fresh groups bound to w.V, in order. accessible leaves out
+// the notes (the accessible runner prints each step's Info instead).
+func (w *Wizard) Steps(accessible bool) []Step { return w.steps(accessible) }
+
+// Form builds the full-screen form over w.V. A completed huh form ignores
+// input, so going back from the review builds a new one; the answers live
+// in w.V and are kept.
+func (w *Wizard) Form(theme huh.Theme) (*huh.Form, []Step) {
+	steps := w.steps(false)
+	groups := make([]*huh.Group, len(steps))
+	for i, s := range steps {
+		groups[i] = s.Group
+	}
+	f := huh.NewForm(groups...).WithShowHelp(false)
+	if theme != nil {
+		f = f.WithTheme(theme)
+	}
+	return f, steps
+}
+
+func (w *Wizard) problemsText() string {
+	var b strings.Builder
+	for i, p := range w.Problems {
+		if i == 4 {
+			fmt.Fprintf(&b, "... and %d more\n", len(w.Problems)-i)
+			break
+		}
+		fmt.Fprintf(&b, "%d:%d %s\n", p.Line, p.Col, p.Message)
+	}
+	if len(w.Fixes) > 0 {
+		b.WriteString("\nProposed fix, applied when you save:\n")
+		for _, c := range w.Fixes {
+			b.WriteString("  " + ChangeText(c) + "\n")
+		}
+		b.WriteString("Or set the profiler to none in step 3 to keep the file's workers and benchmark.")
+	} else {
+		b.WriteString("\nChange the answers in the next steps to fix it; the review shows what is still wrong.")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// ChangeText is one automatic change in words.
+func ChangeText(c jobspec.Change) string {
+	if c.Reason != "" {
+		return c.Reason
+	}
+	switch {
+	case c.Old == "":
+		return fmt.Sprintf("%s set to %s", c.Path, c.New)
+	case c.New == "":
+		return fmt.Sprintf("%s removed (was %s)", c.Path, c.Old)
+	}
+	return fmt.Sprintf("%s changed from %s to %s", c.Path, c.Old, c.New)
+}
