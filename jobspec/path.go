@@ -124,7 +124,7 @@ func (d *Doc) Position(path string) (line, col int) {
 	}
 	k, v, last, ok := lookup(d.root, parts)
 	switch {
-	case ok && v != nil && !isEmptyNull(v):
+	case ok && v != nil && !isEmptyNull(v) && !(k != nil && isBlockCollection(v)):
 		return v.Line, v.Column
 	case ok && k != nil:
 		return k.Line, k.Column
@@ -132,6 +132,12 @@ func (d *Doc) Position(path string) (line, col int) {
 		return last.Line, last.Column
 	}
 	return d.root.Line, d.root.Column
+}
+
+// isBlockCollection is a block mapping or sequence, whose own position is
+// its first child's; findings about it point at its key instead.
+func isBlockCollection(n *yaml.Node) bool {
+	return (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle == 0
 }
 
 // isEmptyNull is a value that is not written at all ("key:" and nothing).
