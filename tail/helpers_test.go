@@ -1,0 +1,103 @@
+package tail
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// countingFS counts the calls that reach the file system.
+type countingFS struct {
+	FS
+	stats, opens, readDirs atomic.Int64
+}
+
+func (c *countingFS) Stat(name string) (fs.FileInfo, error) {
+	c.stats.Add(1)
+	return c.FS.Stat(name)
+}
+
+func (c *countingFS) Open(name string) (io.ReadSeekCloser, error) {
+	c.opens.Add(1)
+	return c.FS.Open(name)
+}
+
+func (c *countingFS) ReadDir(name string) ([]fs.FileInfo, error) {
+	c.readDirs.Add(1)
+	return c.FS.ReadDir(name)
+}
+
+var errConnLost = errors.New("connection lost")
+
+// breakableFS works until Break, then fails every call like a dead
+// connection.
+type breakableFS struct {
+	FS
+	broken atomic.Bool
+}
+
+func (b *breakableFS) Break() { b.broken.Store(true) }
+
+func (b *breakableFS) Stat(name string) (fs.FileInfo, error) {
+	if b.broken.Load() {
+		return nil, errConnLost
+	}
+	return b.FS.Stat(name)
+}
+
+func (b *breakableFS) Open(name string) (io.ReadSeekCloser, error) {
+	if b.broken.Load() {
+		return nil, errConnLost
+	}
+	return b.FS.Open(name)
+}
+
+func (b *breakableFS) ReadDir(name string) ([]fs.FileInfo, error) {
+	if b.broken.Load() {
+		return nil, errConnLost
+	}
+	return b.FS.ReadDir(name)
+}
+
+// dialLog hands out breakableFS values and remembers them.
+type dialLog struct {
+	mu    sync.Mutex
+	made  []*breakableFS
+	fails int // the next dials that fail
+}
+
+func (d *dialLog) current() *breakableFS {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.made[len(d.made)-1]
+}
+
+func (d *dialLog) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.made)
+}
+
+// repoRoot walks up from the package directory to go.mod.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,208 @@
+package tail
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// MaxLineRunes is how many visible runes of a line Sanitize keeps.
+const MaxLineRunes = 4096
+
+// maxSGR bounds a kept colour sequence: a real one is a few bytes, a huge
+// one is an attack on the renderer.
+const maxSGR = 64
+
+// Sanitize makes one line of untrusted remote text safe to print inside the
+// screen. It keeps colours (SGR sequences) and removes every other escape
+// sequence: cursor movement, OSC title changes, hyperlinks and clipboard
+// writes, DCS, APC, PM, SOS. Other control characters become visible in
+// cat -v notation (^G, ^[, M-^[ for C1), bidirectional overrides become
+// <U+202E>, tabs become spaces, a "\r" progress line collapses to its last
+// segment (what a terminal would finally show), invalid UTF-8 becomes
+// U+FFFD, and a line longer than MaxLineRunes is cut with a marker saying
+// how much was cut. If any colour was kept, the line ends with a reset so
+// colours do not bleed into the next line.
+func Sanitize(line string) string { return SanitizeN(line, MaxLineRunes) }
+
+// SanitizeN is Sanitize with the line length limit given (in runes).
+func SanitizeN(line string, maxRunes int) string {
+	line = strings.TrimSuffix(line, "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if i := strings.LastIndexByte(line, '\r'); i >= 0 {
+		line = lastCRSegment(line)
+	}
+	if plainASCII(line) && len(line) <= maxRunes {
+		return line
+	}
+	if !utf8.ValidString(line) {
+		line = strings.ToValidUTF8(line, "\uFFFD")
+	}
+
+	var out strings.Builder
+	out.Grow(min(len(line), 4*maxRunes) + 16)
+	col, runes := 0, 0
+	coloured := false
+	var state byte
+	rest := line
+	for len(rest) > 0 {
+		if runes >= maxRunes {
+			out.WriteString(cutMarker(len(rest)))
+			break
+		}
+		seq, width, n, newState := ansi.DecodeSequence(rest, state, nil)
+		if n <= 0 {
+			n = 1
+			seq = rest[:1]
+		}
+		if newState != ansi.NormalState {
+			// An escape sequence that never ends: a terminal would swallow
+			// the rest of the line, so show it instead, ESC made visible.
+			out.WriteString(caret(rest[0]))
+			col += 2
+			runes++
+			_, size := utf8.DecodeRuneInString(rest)
+			rest = rest[size:]
+			state = ansi.NormalState
+			continue
+		}
+		rest = rest[n:]
+		switch {
+		case isEscapeSequence(seq):
+			if isSGR(seq) {
+				out.WriteString(seq)
+				coloured = true
+			}
+		case len(seq) == 1 && seq[0] == '\t':
+			pad := 8 - col%8
+			out.WriteString(strings.Repeat(" ", pad))
+			col += pad
+			runes += pad
+		case len(seq) == 1 && (seq[0] < 0x20 || seq[0] == 0x7f):
+			out.WriteString(caret(seq[0]))
+			col += 2
+			runes++
+		default:
+			visible, w, r := visibleCluster(seq, width)
+			out.WriteString(visible)
+			col += w
+			runes += r
+		}
+	}
+	if coloured {
+		out.WriteString("\x1b[m")
+	}
+	return out.String()
+}
+
+// lastCRSegment is what a terminal shows after "a\rb\rc": the last segment
+// that is not empty.
+func lastCRSegment(line string) string {
+	for line != "" {
+		i := strings.LastIndexByte(line, '\r')
+		if i < 0 {
+			return line
+		}
+		if seg := line[i+1:]; seg != "" {
+			return seg
+		}
+		line = line[:i]
+	}
+	return line
+}
+
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func isEscapeSequence(seq string) bool {
+	return seq != "" && (seq[0] == ansi.ESC || (seq[0] >= 0x80 && seq[0] < 0xa0))
+}
+
+// isSGR accepts only ESC [ params m with params made of digits, ';' and ':'.
+func isSGR(seq string) bool {
+	if len(seq) < 3 || len(seq) > maxSGR || seq[0] != ansi.ESC || seq[1] != '[' || seq[len(seq)-1] != 'm' {
+		return false
+	}
+	for i := 2; i < len(seq)-1; i++ {
+		c := seq[i]
+		if (c < '0' || c > '9') && c != ';' && c != ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// caret writes a control byte the way cat -v does.
+func caret(c byte) string {
+	switch {
+	case c == 0x7f:
+		return "^?"
+	case c < 0x20:
+		return "^" + string(rune(c+'@'))
+	}
+	return string(rune(c))
+}
+
+// visibleCluster returns a grapheme cluster with the runes a terminal would
+// act on (C1 controls, bidirectional controls) made visible, with its width
+// and rune count.
+func visibleCluster(seq string, width int) (string, int, int) {
+	unsafe := false
+	for _, r := range seq {
+		if dangerousRune(r) {
+			unsafe = true
+			break
+		}
+	}
+	if !unsafe {
+		return seq, width, utf8.RuneCountInString(seq)
+	}
+	var b strings.Builder
+	w, n := 0, 0
+	for _, r := range seq {
+		switch {
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(caret(byte(r)))
+			w += 2
+		case r >= 0x80 && r < 0xa0:
+			s := "M-" + caret(byte(r-0x80))
+			b.WriteString(s)
+			w += len(s)
+		case dangerousRune(r):
+			s := "<U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) + ">"
+			b.WriteString(s)
+			w += len(s)
+		default:
+			b.WriteRune(r)
+			w += ansi.StringWidth(string(r))
+		}
+		n++
+	}
+	return b.String(), w, n
+}
+
+// dangerousRune: C0/C1 controls hidden inside a cluster, and the Unicode
+// controls that reorder or hide text on screen ("Trojan Source").
+func dangerousRune(r rune) bool {
+	switch {
+	case r < 0x20 || r == 0x7f:
+		return true
+	case r >= 0x80 && r < 0xa0:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	}
+	return false
+}
+
+func cutMarker(bytesLeft int) string {
+	return " … [" + strconv.Itoa(bytesLeft) + " bytes cut]"
+}
