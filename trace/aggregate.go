@@ -1,0 +1,68 @@
+package trace
+
+import "math"
+
+// aggregator keeps the running totals of one trace: nothing per event but
+// the GPU interval, 16 bytes, merged in batches.
+type aggregator struct {
+	kernels map[string]int // name -> index in order
+	order   []KernelStat   // in order of first appearance, as Python's dict
+	cats    [len(catNames)]CategoryStat
+	busy    busyTracker
+	skipped int
+}
+
+func (a *aggregator) init() {
+	a.kernels = make(map[string]int)
+	for i, n := range catNames {
+		a.cats[i].Name = n
+	}
+}
+
+func (a *aggregator) add(cat int, name []byte, ts, dur float64) {
+	a.busy.add(ts, ts+dur)
+	c := &a.cats[cat]
+	c.Count++
+	c.TotalUS += dur
+	if cat != catKernel {
+		return
+	}
+	i, ok := a.kernels[string(name)]
+	if !ok {
+		i = len(a.order)
+		n := string(name)
+		a.kernels[n] = i
+		a.order = append(a.order, KernelStat{Name: n, MinUS: math.Inf(1)}) // the reference's starting values
+	}
+	k := &a.order[i]
+	k.Count++
+	k.TotalUS += dur
+	// Python's min and max keep the current value unless the new one is
+	// strictly smaller or larger, NaN included.
+	if dur < k.MinUS {
+		k.MinUS = dur
+	}
+	if dur > k.MaxUS {
+		k.MaxUS = dur
+	}
+}
+
+// finish computes what needs every event: busy time, the kernel total (in
+// order of first appearance, as the reference sums it) and the ranking.
+func (a *aggregator) finish() *FileSummary {
+	s := &FileSummary{Kind: KindTorch, Skipped: a.skipped}
+	s.GPUEvents = a.busy.n
+	s.BusyUS = a.busy.busy()
+	s.SpanUS = a.busy.span()
+	for _, i := range [...]int{catMemcpy, catMemset, catKernel} { // sorted by name
+		if c := a.cats[i]; c.Count > 0 {
+			s.Categories = append(s.Categories, c)
+		}
+	}
+	for _, k := range a.order {
+		s.KernelTotalUS += k.TotalUS
+	}
+	s.Kernels = append([]KernelStat(nil), a.order...)
+	sortKernels(s.Kernels)
+	return s
+}
