@@ -180,7 +180,12 @@ func (w *Wizard) apply(doc *jobspec.Doc, res *Result) error {
 		if err != nil {
 			return fmt.Errorf("profiling: %w", err)
 		}
-		res.Changes = changes
+		if !isNew {
+			if changes, err = w.keepDefaultStepsAbsent(doc, changes); err != nil {
+				return err
+			}
+		}
+		res.Changes = automatic(changes)
 		if v.Profiling() {
 			res.Notes = append(res.Notes, "config dump is turned off by srtctl while profiling (enable_config_dump is ignored)")
 		}
@@ -190,4 +195,66 @@ func (w *Wizard) apply(doc *jobspec.Doc, res *Result) error {
 	set("slurm.partition", v.Partition, o.Partition, false)
 	set("slurm.time_limit", v.TimeLimit, o.TimeLimit, false)
 	return firstErr
+}
+
+// keepDefaultStepsAbsent removes the start_step/stop_step keys that
+// ApplyProfiling wrote although the file had left them out and the user
+// kept the default: absent already means that value, and the edit should
+// change only what the user changed.
+func (w *Wizard) keepDefaultStepsAbsent(doc *jobspec.Doc, changes []jobspec.Change) ([]jobspec.Change, error) {
+	keep := changes[:0:0]
+	for _, c := range changes {
+		if c.Old == "" && c.New != "" && w.base != nil && !w.base.Has(c.Path) && w.untouchedDefaultStep(c.Path, c.New) {
+			if err := doc.Delete(c.Path); err != nil {
+				return nil, fmt.Errorf("removing %s: %w", c.Path, err)
+			}
+			continue
+		}
+		keep = append(keep, c)
+	}
+	return keep, nil
+}
+
+func (w *Wizard) untouchedDefaultStep(path, val string) bool {
+	for _, ph := range []struct {
+		name string
+		v, o PhaseFields
+	}{{jobspec.PhasePrefill, w.V.Prefill, w.orig.Prefill}, {jobspec.PhaseDecode, w.V.Decode, w.orig.Decode}} {
+		base := "profiling." + ph.name + "."
+		switch path {
+		case base + "start_step":
+			return ph.v.StartStep == ph.o.StartStep && val == itoa(jobspec.DefaultStartStep)
+		case base + "stop_step":
+			return ph.v.StopStep == ph.o.StopStep && val == itoa(jobspec.DefaultStopStep)
+		}
+	}
+	return false
+}
+
+// userPaths are the keys whose values the user typed in the form; a change
+// to one of them is the user's, not an automatic one.
+func isUserPath(path string) bool {
+	if path == "profiling.type" {
+		return true
+	}
+	for _, ph := range []string{jobspec.PhasePrefill, jobspec.PhaseDecode} {
+		for _, k := range []string{"isl", "osl", "concurrency", "start_step", "stop_step"} {
+			if path == "profiling."+ph+"."+k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// automatic keeps the changes made on the user's behalf.
+func automatic(changes []jobspec.Change) []jobspec.Change {
+	var out []jobspec.Change
+	for _, c := range changes {
+		if c.New != "" && isUserPath(c.Path) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

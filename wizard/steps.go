@@ -17,6 +17,8 @@ type Step struct {
 	Number int
 	Title  string
 	Group  *huh.Group
+	// Fields are the group's fields, to tell which step has the focus.
+	Fields []huh.Field
 	// Hidden reports whether the step is skipped with the current answers.
 	Hidden func() bool
 	// Info is what the step shows above its fields in plain text (the
@@ -62,9 +64,8 @@ func (w *Wizard) steps(accessible bool) []Step {
 			info := s.Info
 			fields = append([]huh.Field{huh.NewNote().DescriptionFunc(func() string { return noteText(info()) }, v)}, fields...)
 		}
-		hidden := s.Hidden
-		s.Group = huh.NewGroup(fields...).Title(fmt.Sprintf("Step %d/%d · %s", s.Number, StepCount, s.Title)).
-			WithHideFunc(hidden)
+		s.Fields = fields
+		s.Group = huh.NewGroup(fields...).Title(s.Title).WithHideFunc(s.Hidden)
 		steps = append(steps, s)
 	}
 
@@ -77,8 +78,9 @@ func (w *Wizard) steps(accessible bool) []Step {
 			note = huh.NewNote().Title("This file cannot be saved as it is")
 		}
 		steps = append(steps, Step{Key: "problems", Number: 1, Title: "Problems", Hidden: never,
-			Info:  func() string { return probs },
-			Group: huh.NewGroup(note).Title("Problems in " + w.FileName()).WithHideFunc(never)})
+			Info:   func() string { return probs },
+			Fields: []huh.Field{note},
+			Group:  huh.NewGroup(note).Title("Problems in " + w.FileName()).WithHideFunc(never)})
 	}
 
 	add(Step{Key: "job", Number: 1, Title: "Job"},
@@ -179,7 +181,7 @@ func (w *Wizard) benchmarkSelect() *huh.Select[string] {
 	v := w.V
 	return huh.NewSelect[string]().Title("Benchmark").Value(&v.BenchmarkType).
 		OptionsFunc(func() []huh.Option[string] { return huh.NewOptions(v.AllowedBenchmarkTypes()...) }, &v.ProfilingType).
-		Height(len(jobspec.BenchmarkTypes)+1).
+		Height(len(jobspec.BenchmarkTypes) + 1).
 		Validate(oneOf("benchmark type", v.AllowedBenchmarkTypes))
 }
 

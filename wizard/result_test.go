@@ -1,0 +1,198 @@
+package wizard
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+)
+
+func TestEditChangesOnlyWhatTheUserChanged(t *testing.T) {
+	path, doc := tempCopy(t, filepath.Join(sharedDir(t), "corpus/p1/examples/enable-profiling.yaml"))
+	w := Edit(doc)
+	if w.ReadOnly || len(w.Problems) != 0 {
+		t.Fatalf("a valid P1 file opened read-only=%v with problems %v", w.ReadOnly, w.Problems)
+	}
+	w.V.ProfilingType = "nsys"
+	w.V.Decode.Concurrency = "128"
+	res, err := w.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm, add := jobspec.ChangedLines(res.Diff); rm != 2 || add != 2 {
+		t.Fatalf("diff changes %d/%d lines, want 2/2:\n%s", rm, add, res.Diff)
+	}
+	for _, want := range []string{`+  type: "nsys"`, "+    concurrency: 128"} {
+		if !strings.Contains(res.Diff, want) {
+			t.Errorf("diff lacks %q:\n%s", want, res.Diff)
+		}
+	}
+	if len(res.Changes) != 0 {
+		t.Errorf("no automatic change expected, got %v", res.Changes)
+	}
+	if !res.CanSave() {
+		t.Fatalf("result does not validate: %v", res.Findings)
+	}
+	before, _ := os.ReadFile(path)
+	if string(before) != string(doc.Bytes()) {
+		t.Fatal("Result wrote to the file before Save")
+	}
+	if err := res.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(path)
+	if string(after) != string(res.Doc.Bytes()) {
+		t.Fatal("saved bytes differ from what the review showed")
+	}
+}
+
+func TestEditUnchangedIsEmptyDiff(t *testing.T) {
+	_, doc := tempCopy(t, filepath.Join(sharedDir(t), "corpus/p1/examples/enable-profiling.yaml"))
+	res, err := Edit(doc).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Diff != "" || !res.Unchanged() {
+		t.Fatalf("untouched edit has a diff:\n%s", res.Diff)
+	}
+}
+
+const twoDecodeWorkers = `name: "w2"
+model:
+  path: "m"
+  container: "c"
+  precision: "fp8"
+resources:
+  gpu_type: "gb200"
+  prefill_nodes: 1
+  decode_nodes: 2
+  prefill_workers: 1
+  decode_workers: 2
+  gpus_per_node: 4
+profiling:
+  type: "torch"
+  prefill:
+    isl: 1024
+    osl: 128
+    concurrency: 24
+  decode:
+    isl: 1024
+    osl: 128
+    concurrency: 256
+benchmark:
+  type: "sa-bench"
+`
+
+func TestEditOfBrokenFileListsProblemsAndFix(t *testing.T) {
+	_, doc := tempFile(t, "w2.yaml", twoDecodeWorkers)
+	w := Edit(doc)
+	if len(w.Problems) < 2 {
+		t.Fatalf("want the workers and benchmark problems, got %v", w.Problems)
+	}
+	var fixWorkers, fixBench bool
+	for _, c := range w.Fixes {
+		fixWorkers = fixWorkers || (c.Path == "resources.decode_workers" && c.New == "1")
+		fixBench = fixBench || (c.Path == "benchmark.type" && c.New == "manual")
+	}
+	if !fixWorkers || !fixBench {
+		t.Fatalf("fixes do not set decode_workers 1 and benchmark manual: %v", w.Fixes)
+	}
+	text := w.problemsText()
+	for _, want := range []string{"decode_workers=2", "decode_workers set to 1", "manual"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("problems note lacks %q:\n%s", want, text)
+		}
+	}
+	res, err := w.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.CanSave() {
+		t.Fatalf("fixed result still invalid: %v", res.Findings)
+	}
+	if got, _ := res.Doc.Get("resources.decode_workers"); got != "1" {
+		t.Fatalf("decode_workers = %s after the fix", got)
+	}
+	// Turning profiling off instead keeps the workers and the benchmark.
+	w.V.ProfilingType = "none"
+	res, err = w.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := res.Doc.Get("resources.decode_workers"); got != "2" || !res.CanSave() {
+		t.Fatalf("profiling off: decode_workers=%s findings=%v", got, res.Findings)
+	}
+}
+
+func TestResultRefusesToSaveInvalid(t *testing.T) {
+	path, doc := tempFile(t, "w2.yaml", twoDecodeWorkers)
+	w := Edit(doc)
+	res, err := w.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Inject the forbidden value back, as a buggy caller could.
+	if err := res.Doc.Set("resources.decode_workers", 2); err != nil {
+		t.Fatal(err)
+	}
+	res.Findings = res.Doc.Validate()
+	if res.CanSave() {
+		t.Fatal("a result with decode_workers 2 while profiling can be saved")
+	}
+	if err := res.Save(path); err == nil {
+		t.Fatal("Save wrote an invalid file")
+	}
+	got, _ := os.ReadFile(path)
+	if string(got) != twoDecodeWorkers {
+		t.Fatal("the file changed")
+	}
+}
+
+func TestNewJobResult(t *testing.T) {
+	w := NewJob()
+	w.V.Name, w.V.ModelPath, w.V.Container = "prof-torch", "/models/dsr1", "/c/sglang.sqsh"
+	w.V.TimeLimit = "02:00:00"
+	res, err := w.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.CanSave() {
+		t.Fatalf("new job invalid: %v\n%s", res.Findings, res.Doc.Bytes())
+	}
+	var bench bool
+	for _, c := range res.Changes {
+		if isUserPath(c.Path) {
+			t.Errorf("user-typed value listed as automatic: %v", c)
+		}
+		bench = bench || c.Path == "benchmark.type"
+	}
+	if !bench {
+		t.Errorf("benchmark.type manual not listed as automatic: %v", res.Changes)
+	}
+	d, err := jobspec.Parse("x", res.Doc.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := d.Job()
+	if j.Profiling.Type != "torch" || *j.Resources.DecodeWorkers != 1 || j.Slurm.TimeLimit != "02:00:00" {
+		t.Fatalf("new job reads back wrong: %+v\n%s", j, res.Doc.Bytes())
+	}
+	if !strings.Contains(string(res.Doc.Bytes()), `time_limit: "02:00:00"`) {
+		t.Errorf("time limit not double-quoted:\n%s", res.Doc.Bytes())
+	}
+}
+
+func TestOtherDialectsOpenReadOnly(t *testing.T) {
+	for _, rel := range []string{"corpus/p3/examples/enable-profiling.yaml", "corpus/current/examples/enable-profiling.yaml"} {
+		_, doc := tempCopy(t, filepath.Join(sharedDir(t), rel))
+		w := Edit(doc)
+		if !w.ReadOnly || !strings.Contains(w.Notice, "read-only") {
+			t.Errorf("%s: read-only=%v notice=%q", rel, w.ReadOnly, w.Notice)
+		}
+		if _, err := w.Result(); err == nil {
+			t.Errorf("%s: a read-only wizard produced a result", rel)
+		}
+	}
+}
