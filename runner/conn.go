@@ -1,0 +1,476 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pkg/sftp"
+)
+
+// ConnectOptions says how to reach a cluster.
+type ConnectOptions struct {
+	// Stdin, Stdout and Stderr are the terminal handed to ssh while the
+	// master connection is established, so its password, 2FA and host key
+	// prompts reach the user. With Stdin nil the master is opened in
+	// BatchMode: it fails instead of prompting.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// ControlDir holds the master connection's socket (default
+	// DefaultControlDir()). It must be private to the user.
+	ControlDir string
+	// Persist is ssh's ControlPersist: how long an idle master outlives its
+	// last use (default 10 minutes).
+	Persist time.Duration
+	// KeepMaster leaves the master running on Close, for the next command.
+	KeepMaster bool
+	// History, when set, records every job Submit submits.
+	History *History
+	// SSH is the ssh program (default "ssh").
+	SSH string
+}
+
+// Conn is one cluster's connection: for ssh, a ControlMaster connection
+// that every command goes through in BatchMode and one SFTP session on it;
+// for the local cluster, this machine's processes and files. A Conn is safe
+// for concurrent use.
+type Conn struct {
+	cluster     Cluster
+	opts        ConnectOptions
+	controlPath string
+
+	mu            sync.Mutex
+	sftpCmd       *exec.Cmd
+	sftpClient    *sftp.Client
+	fs            writeFS
+	startedMaster bool
+
+	stateMu      sync.Mutex
+	states       map[string]cachedState
+	noAccounting bool
+}
+
+// Cluster is the cluster this connection reaches, with ~/ in srtctl_root and
+// workdir replaced by the login home.
+func (c *Conn) Cluster() Cluster { return c.cluster }
+
+// Connect opens the connection to cluster: it reuses a live master
+// connection (ssh -O check) or starts one with the terminal of opts, then
+// opens the SFTP session on it.
+func Connect(ctx context.Context, cluster Cluster, opts ConnectOptions) (*Conn, error) {
+	if opts.SSH == "" {
+		opts.SSH = "ssh"
+	}
+	if opts.Persist <= 0 {
+		opts.Persist = 10 * time.Minute
+	}
+	c := &Conn{cluster: cluster, opts: opts, states: map[string]cachedState{}}
+	if cluster.Local {
+		c.fs = osFS{}
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "/"
+		}
+		c.expandHome(home)
+		return c, nil
+	}
+	if cluster.Host == "" {
+		return nil, fmt.Errorf("cluster %s: no host configured", cluster.Name)
+	}
+	dir := opts.ControlDir
+	if dir == "" {
+		dir = DefaultControlDir()
+	}
+	if err := ensurePrivateDir(dir); err != nil {
+		return nil, fmt.Errorf("cluster %s: control socket directory: %w", cluster.Name, err)
+	}
+	// %C is a hash of the connection's parameters: short enough for the
+	// 104-byte limit on socket paths, and one master per destination.
+	c.controlPath = path.Join(dir, "%C")
+	if err := c.Reconnect(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// DefaultControlDir is $XDG_RUNTIME_DIR/srtctl-tui, else
+// /tmp/srtctl-tui-<uid>.
+func DefaultControlDir() string {
+	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && len(d) < 48 && path.IsAbs(d) {
+		return path.Join(d, "srtctl-tui")
+	}
+	return fmt.Sprintf("/tmp/srtctl-tui-%d", os.Getuid())
+}
+
+// ensurePrivateDir makes dir (mode 0700) and refuses one that others could
+// write: whoever can plant a socket there gets our commands.
+func ensurePrivateDir(dir string) error {
+	if len(dir)+1+40 > 100 {
+		return fmt.Errorf("%s is too long for a socket path; choose a shorter directory", dir)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if info.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%s is writable by others; make it private (chmod 700)", dir)
+	}
+	if owner, ok := fileOwner(info); ok && owner != os.Getuid() {
+		return fmt.Errorf("%s belongs to another user", dir)
+	}
+	return nil
+}
+
+// sshBase is the start of every ssh command line: the control socket first,
+// because the first value of an option wins, then the user's options.
+func (c *Conn) sshBase(extra ...string) []string {
+	args := []string{"-o", "ControlPath=" + c.controlPath}
+	args = append(args, extra...)
+	return append(args, c.cluster.SSHOptions...)
+}
+
+// batchArgs is a command through the master that never prompts.
+func (c *Conn) batchArgs(extra ...string) []string {
+	return c.sshBase(append([]string{"-o", "ControlMaster=no", "-o", "BatchMode=yes"}, extra...)...)
+}
+
+// masterAlive asks ssh whether the master connection answers.
+func (c *Conn) masterAlive(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	args := append(c.sshBase(), "-O", "check", "--", c.cluster.Host)
+	return exec.CommandContext(ctx, c.opts.SSH, args...).Run() == nil
+}
+
+// masterArgs are the arguments that start the master connection.
+func (c *Conn) masterArgs(batch bool) []string {
+	extra := []string{
+		"-o", "ControlMaster=yes",
+		"-o", fmt.Sprintf("ControlPersist=%d", int(c.opts.Persist.Seconds())),
+		"-o", "ServerAliveInterval=30",
+		"-o", "ConnectTimeout=20",
+	}
+	if batch {
+		extra = append(extra, "-o", "BatchMode=yes")
+	}
+	return append(c.sshBase(extra...), "-f", "-N", "--", c.cluster.Host)
+}
+
+// MasterCommand is the command that opens the master connection with a
+// terminal, for a caller that hands the terminal over itself (Bubble Tea's
+// tea.ExecProcess); call Reconnect after it succeeded.
+func (c *Conn) MasterCommand() *exec.Cmd {
+	return exec.Command(c.opts.SSH, c.masterArgs(false)...)
+}
+
+// startMaster opens the master connection, with the terminal of the options
+// or in BatchMode.
+func (c *Conn) startMaster(ctx context.Context) error {
+	batch := c.opts.Stdin == nil
+	cmd := exec.CommandContext(ctx, c.opts.SSH, c.masterArgs(batch)...)
+	var errFile *os.File
+	if batch {
+		// A file, not a pipe: after authentication ssh forks into the
+		// background, and a pipe it inherited would never close.
+		f, err := os.CreateTemp("", "srtctl-tui-ssh-*.err")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		errFile = f
+		cmd.Stdout, cmd.Stderr = f, f
+	} else {
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = c.opts.Stdin, c.opts.Stdout, c.opts.Stderr
+	}
+	err := cmd.Run()
+	if err == nil {
+		c.startedMaster = true
+		return nil
+	}
+	why := ""
+	if errFile != nil {
+		if b, rerr := os.ReadFile(errFile.Name()); rerr == nil {
+			why = lastLines(cleanText(string(b)), 4)
+		}
+	}
+	if why == "" {
+		why = err.Error()
+		if !batch {
+			why += " (ssh's message is above)"
+		}
+	}
+	return &ConnectError{Cluster: c.cluster.Name, Host: c.cluster.Host, Reason: why}
+}
+
+// ConnectError says a cluster could not be reached, and ssh's reason.
+type ConnectError struct {
+	Cluster, Host, Reason string
+}
+
+func (e *ConnectError) Error() string {
+	return fmt.Sprintf("cluster %s: cannot connect to %s: %s", e.Cluster, e.Host, e.Reason)
+}
+
+// Reconnect re-establishes a dead master connection (with the terminal
+// handed over again when the options have one) and reopens the SFTP
+// session. Followers keep their own state, so they resume on the new FS.
+func (c *Conn) Reconnect(ctx context.Context) error {
+	if c.cluster.Local {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closeSFTPLocked()
+	if !c.masterAlive(ctx) {
+		if err := c.startMaster(ctx); err != nil {
+			return err
+		}
+	}
+	return c.openSFTPLocked()
+}
+
+func (c *Conn) openSFTPLocked() error {
+	args := append(c.batchArgs(), "-s", "--", c.cluster.Host, "sftp")
+	cmd := exec.Command(c.opts.SSH, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &limitedBuffer{buf: &stderr, max: 8 << 10}
+	w, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	r, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("cluster %s: starting the SFTP session: %w", c.cluster.Name, err)
+	}
+	client, err := sftp.NewClientPipe(r, w)
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		why := lastLines(cleanText(stderr.String()), 3)
+		if why == "" {
+			why = err.Error()
+		}
+		return &ConnectError{Cluster: c.cluster.Name, Host: c.cluster.Host, Reason: "SFTP session: " + why}
+	}
+	c.sftpCmd, c.sftpClient, c.fs = cmd, client, sftpFS{client}
+	if home, err := client.Getwd(); err == nil && path.IsAbs(home) {
+		c.expandHome(home)
+	}
+	return nil
+}
+
+func (c *Conn) closeSFTPLocked() {
+	if c.sftpClient != nil {
+		_ = c.sftpClient.Close()
+	}
+	if c.sftpCmd != nil && c.sftpCmd.Process != nil {
+		done := make(chan struct{})
+		go func() { _ = c.sftpCmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			_ = c.sftpCmd.Process.Kill()
+			<-done
+		}
+	}
+	c.sftpClient, c.sftpCmd = nil, nil
+}
+
+// expandHome replaces a leading ~/ in the cluster's directories.
+func (c *Conn) expandHome(home string) {
+	exp := func(p string) string {
+		if strings.HasPrefix(p, "~/") {
+			return path.Join(home, p[2:])
+		}
+		if p == "~" {
+			return home
+		}
+		return p
+	}
+	c.cluster.SrtctlRoot = exp(c.cluster.SrtctlRoot)
+	c.cluster.Workdir = exp(c.cluster.Workdir)
+}
+
+// FS is the cluster's file system: the SFTP session, or this machine's.
+// After Reconnect, call FS again for the new session.
+func (c *Conn) FS() FS {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fs
+}
+
+func (c *Conn) writeFS() (writeFS, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fs == nil {
+		return nil, fmt.Errorf("cluster %s: not connected", c.cluster.Name)
+	}
+	return c.fs, nil
+}
+
+// Close ends the SFTP session and, unless KeepMaster is set, the master
+// connection this Conn started.
+func (c *Conn) Close() error {
+	if c.cluster.Local {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closeSFTPLocked()
+	c.fs = nil
+	if c.startedMaster && !c.opts.KeepMaster {
+		c.startedMaster = false
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		args := append(c.sshBase(), "-O", "exit", "--", c.cluster.Host)
+		cmd := exec.CommandContext(ctx, c.opts.SSH, args...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("cluster %s: closing the master connection: %s", c.cluster.Name, lastLines(cleanText(string(out)), 2))
+		}
+	}
+	return nil
+}
+
+// CommandError is a command that failed on a cluster: which cluster, which
+// command, and why (its stderr, or ssh's).
+type CommandError struct {
+	Cluster string
+	// Command is the command as run, words quoted.
+	Command string
+	// ExitCode is the command's exit status, -1 if it did not run.
+	ExitCode int
+	// Stderr is the command's standard error, made safe to print.
+	Stderr string
+	// Transport is set when ssh itself failed (exit 255): the connection,
+	// not the command; the command may not have run.
+	Transport bool
+	Err       error
+}
+
+func (e *CommandError) Error() string {
+	why := lastLines(e.Stderr, 3)
+	if why == "" && e.Err != nil {
+		why = e.Err.Error()
+	}
+	if e.Transport {
+		why = "connection failed: " + why
+	}
+	return fmt.Sprintf("cluster %s: %s: %s", e.Cluster, e.Command, why)
+}
+
+func (e *CommandError) Unwrap() error { return e.Err }
+
+// Run runs argv on the cluster (each word quoted for the remote shell) and
+// returns its output. A non-zero exit is a *CommandError.
+func (c *Conn) Run(ctx context.Context, argv ...string) (stdout, stderr []byte, err error) {
+	return c.runIn(ctx, "", argv)
+}
+
+// runIn runs argv in directory dir ("" for the login directory).
+func (c *Conn) runIn(ctx context.Context, dir string, argv []string) ([]byte, []byte, error) {
+	if len(argv) == 0 {
+		return nil, nil, errors.New("runner: empty command")
+	}
+	var cmd *exec.Cmd
+	shown := shellCommand(dir, argv)
+	if c.cluster.Local {
+		env := c.localEnv()
+		prog, err := lookPathIn(argv[0], envValue(env, "PATH"))
+		if err != nil {
+			return nil, nil, &CommandError{Cluster: c.cluster.Name, Command: shown, ExitCode: 127, Err: err}
+		}
+		cmd = exec.CommandContext(ctx, prog, argv[1:]...)
+		cmd.Args[0] = argv[0]
+		cmd.Dir, cmd.Env = dir, env
+	} else {
+		args := append(c.batchArgs("-T"), "--", c.cluster.Host, shown)
+		cmd = exec.CommandContext(ctx, c.opts.SSH, args...)
+	}
+	cmd.WaitDelay = 5 * time.Second
+	var out, errb bytes.Buffer
+	cmd.Stdout = &limitedBuffer{buf: &out, max: 16 << 20}
+	cmd.Stderr = &limitedBuffer{buf: &errb, max: 1 << 20}
+	err := cmd.Run()
+	if err == nil {
+		return out.Bytes(), errb.Bytes(), nil
+	}
+	ce := &CommandError{Cluster: c.cluster.Name, Command: shown, ExitCode: -1, Stderr: cleanText(errb.String()), Err: err}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		ce.ExitCode = ee.ExitCode()
+		ce.Transport = !c.cluster.Local && ce.ExitCode == 255
+	}
+	if ctx.Err() != nil {
+		ce.Err = ctx.Err()
+	}
+	return out.Bytes(), errb.Bytes(), ce
+}
+
+func (c *Conn) localEnv() []string {
+	env := os.Environ()
+	for k, v := range c.cluster.Env {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// envValue is the last value of key in env (the one exec uses).
+func envValue(env []string, key string) string {
+	v := ""
+	for _, kv := range env {
+		if strings.HasPrefix(kv, key+"=") {
+			v = kv[len(key)+1:]
+		}
+	}
+	return v
+}
+
+// lookPathIn finds name in the PATH given (exec.LookPath would use this
+// process's PATH, not the cluster's Env).
+func lookPathIn(name, pathList string) (string, error) {
+	if strings.Contains(name, "/") {
+		return name, nil
+	}
+	for _, dir := range strings.Split(pathList, ":") {
+		if dir == "" {
+			dir = "."
+		}
+		p := path.Join(dir, name)
+		if info, err := os.Stat(p); err == nil && !info.IsDir() && info.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: command not found in PATH", name)
+}
+
+// limitedBuffer keeps at most max bytes: remote output is untrusted.
+type limitedBuffer struct {
+	buf *bytes.Buffer
+	max int
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if room := l.max - l.buf.Len(); room > 0 {
+		if len(p) > room {
+			l.buf.Write(p[:room])
+		} else {
+			l.buf.Write(p)
+		}
+	}
+	return len(p), nil
+}

@@ -1,0 +1,241 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MinStateInterval is the shortest time between two SLURM queries for the
+// same job: State answers from its cache within it. Login nodes are shared
+// and squeue is not free.
+const MinStateInterval = 2 * time.Second
+
+// JobState is what SLURM says about a job.
+type JobState struct {
+	JobID string
+	// State is SLURM's state name: PENDING, RUNNING, COMPLETING, COMPLETED,
+	// CANCELLED, FAILED, TIMEOUT, ..., or UNKNOWN when the job has left the
+	// queue and nothing remembers it.
+	State string
+	// Reason is the pending reason (or SLURM's reason for the end).
+	Reason string
+	// Elapsed is SLURM's time used, as it prints it ("1:02", "1-02:03:04").
+	Elapsed  string
+	Nodes    int
+	NodeList string
+	// ExitCode is SLURM's "exit:signal" when known.
+	ExitCode string
+	// Ended is set once the job will not run any more.
+	Ended bool
+	// Source is where the answer came from: squeue, sacct, scontrol or none.
+	Source    string
+	CheckedAt time.Time
+}
+
+// Describe is a short human description ("RUNNING 1:02 on node1").
+func (s JobState) Describe() string {
+	switch {
+	case s.State == "UNKNOWN":
+		return "ended (state unknown)"
+	case s.State == "PENDING" && s.Reason != "" && s.Reason != "None":
+		return "PENDING (" + s.Reason + ")"
+	}
+	d := s.State
+	if s.Elapsed != "" && s.State != "PENDING" {
+		d += " " + s.Elapsed
+	}
+	if s.NodeList != "" && s.NodeList != "None assigned" && s.NodeList != "(null)" {
+		d += " on " + s.NodeList
+	}
+	if s.Ended && s.ExitCode != "" && s.ExitCode != "0:0" {
+		d += " (exit " + s.ExitCode + ")"
+	}
+	return d
+}
+
+type cachedState struct {
+	state JobState
+	at    time.Time
+}
+
+var jobIDPattern = regexp.MustCompile(`^[0-9]+(_[0-9]+)?$`)
+
+// ValidJobID reports whether id looks like a SLURM job id (N or N_I).
+func ValidJobID(id string) bool { return jobIDPattern.MatchString(id) }
+
+// endedStates are SLURM's final states.
+var endedStates = map[string]bool{
+	"COMPLETED": true, "CANCELLED": true, "FAILED": true, "TIMEOUT": true,
+	"NODE_FAIL": true, "PREEMPTED": true, "BOOT_FAIL": true, "DEADLINE": true,
+	"OUT_OF_MEMORY": true, "REVOKED": true, "SPECIAL_EXIT": true,
+}
+
+// State asks SLURM about job id: squeue while the job is queued or running;
+// after it left the queue, sacct when the cluster keeps accounting, else
+// scontrol show job, else "ended (state unknown)". Within MinStateInterval
+// of the last query for id it returns the cached answer.
+func (c *Conn) State(ctx context.Context, id string) (JobState, error) {
+	if !ValidJobID(id) {
+		return JobState{}, fmt.Errorf("%q is not a SLURM job id", id)
+	}
+	c.stateMu.Lock()
+	if cs, ok := c.states[id]; ok && time.Since(cs.at) < MinStateInterval {
+		c.stateMu.Unlock()
+		return cs.state, nil
+	}
+	c.stateMu.Unlock()
+
+	st, err := c.queryState(ctx, id)
+	if err != nil {
+		return st, err
+	}
+	st.CheckedAt = time.Now()
+	c.stateMu.Lock()
+	c.states[id] = cachedState{state: st, at: st.CheckedAt}
+	c.stateMu.Unlock()
+	return st, nil
+}
+
+func (c *Conn) forgetState(id string) {
+	c.stateMu.Lock()
+	delete(c.states, id)
+	c.stateMu.Unlock()
+}
+
+// squeueFormat: fields never contain '|'.
+const squeueFormat = "%i|%T|%M|%D|%N|%r"
+
+func (c *Conn) queryState(ctx context.Context, id string) (JobState, error) {
+	out, _, err := c.Run(ctx, "squeue", "-h", "-j", id, "-o", squeueFormat)
+	if err != nil && !isInvalidJobID(err) {
+		return JobState{}, err
+	}
+	if err == nil {
+		if st, ok := parseSqueue(id, string(out)); ok {
+			st.Source = "squeue"
+			return st, nil
+		}
+	}
+	// Left the queue (or never was in it).
+	c.stateMu.Lock()
+	noAcct := c.noAccounting
+	c.stateMu.Unlock()
+	if !noAcct {
+		out, _, err := c.Run(ctx, "sacct", "-j", id, "-X", "-n", "-P", "-o", "JobID,State,ExitCode,Elapsed,NNodes,NodeList")
+		switch {
+		case err == nil:
+			if st, ok := parseSacct(id, string(out)); ok {
+				st.Source = "sacct"
+				return st, nil
+			}
+		case noAccounting(err):
+			c.stateMu.Lock()
+			c.noAccounting = true
+			c.stateMu.Unlock()
+		default:
+			var ce *CommandError
+			if errors.As(err, &ce) && ce.Transport {
+				return JobState{}, err
+			}
+		}
+	}
+	out, _, err = c.Run(ctx, "scontrol", "-o", "show", "job", id)
+	if err == nil {
+		if st, ok := parseScontrol(id, string(out)); ok {
+			st.Source = "scontrol"
+			return st, nil
+		}
+	} else if !isInvalidJobID(err) {
+		var ce *CommandError
+		if errors.As(err, &ce) && ce.Transport {
+			return JobState{}, err
+		}
+	}
+	return JobState{JobID: id, State: "UNKNOWN", Ended: true, Source: "none"}, nil
+}
+
+func isInvalidJobID(err error) bool {
+	var ce *CommandError
+	return errors.As(err, &ce) && !ce.Transport && strings.Contains(ce.Stderr, "Invalid job id")
+}
+
+// noAccounting: the cluster keeps no accounting (or has no sacct), which
+// is normal and means "ask scontrol instead".
+func noAccounting(err error) bool {
+	var ce *CommandError
+	if !errors.As(err, &ce) || ce.Transport {
+		return false
+	}
+	return ce.ExitCode == 127 || strings.Contains(ce.Stderr, "accounting storage is disabled") ||
+		strings.Contains(ce.Stderr, "command not found")
+}
+
+// parseSqueue reads squeueFormat lines; the job's own line wins.
+func parseSqueue(id, out string) (JobState, bool) {
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Split(strings.TrimSpace(line), "|")
+		if len(f) != 6 || f[0] != id {
+			continue
+		}
+		st := JobState{JobID: id, State: normState(f[1]), Elapsed: f[2], NodeList: f[4], Reason: f[5]}
+		st.Nodes, _ = strconv.Atoi(f[3])
+		st.Ended = endedStates[st.State]
+		return st, true
+	}
+	return JobState{}, false
+}
+
+// parseSacct reads JobID|State|ExitCode|Elapsed|NNodes|NodeList lines.
+func parseSacct(id, out string) (JobState, bool) {
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Split(strings.TrimSpace(line), "|")
+		if len(f) != 6 || f[0] != id {
+			continue
+		}
+		st := JobState{JobID: id, State: normState(f[1]), ExitCode: f[2], Elapsed: f[3], NodeList: f[5]}
+		st.Nodes, _ = strconv.Atoi(f[4])
+		st.Ended = endedStates[st.State]
+		return st, true
+	}
+	return JobState{}, false
+}
+
+// parseScontrol reads `scontrol -o show job` (Key=Value words on one line).
+func parseScontrol(id, out string) (JobState, bool) {
+	for _, line := range strings.Split(out, "\n") {
+		kv := map[string]string{}
+		for _, w := range strings.Fields(line) {
+			if k, v, ok := strings.Cut(w, "="); ok {
+				if _, seen := kv[k]; !seen {
+					kv[k] = v
+				}
+			}
+		}
+		if kv["JobId"] != id && kv["ArrayJobId"]+"_"+kv["ArrayTaskId"] != id {
+			continue
+		}
+		st := JobState{JobID: id, State: normState(kv["JobState"]), Reason: kv["Reason"],
+			Elapsed: kv["RunTime"], NodeList: kv["NodeList"], ExitCode: kv["ExitCode"]}
+		st.Nodes, _ = strconv.Atoi(kv["NumNodes"])
+		st.Ended = endedStates[st.State]
+		if st.State == "" {
+			continue
+		}
+		return st, true
+	}
+	return JobState{}, false
+}
+
+// normState turns "CANCELLED by 1001" or "cancelled+" into CANCELLED.
+func normState(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if i := strings.IndexAny(s, " +"); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
