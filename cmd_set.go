@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+)
+
+func init() { registerCommand(newSetCmd) }
+
+func newSetCmd() *cobra.Command {
+	var dryRun, force bool
+	var unset []string
+	var dialect string
+	cmd := &cobra.Command{
+		Use:   "set FILE KEY=VALUE...",
+		Short: "Edit keys of a job file with a minimal diff",
+		Long: `set changes keys of a job file in place, touching only the bytes of the
+values it changes: comments, blank lines, quoting and key order stay as they
+are, and a missing key is added next to its siblings. KEY is a dotted path
+(profiling.decode.concurrency); VALUE is typed by the field (ints stay ints,
+strings are written double-quoted; "..." forces a string).
+
+It prints the unified diff, validates the result and writes it (keeping the
+previous version as FILE.bak) only when it has no errors.
+Exit status: 0 written (or nothing to do), 1 not written because of errors,
+2 for usage errors or an unreadable file.`,
+		Example: "  srtctl-tui set job.yaml profiling.type=nsys profiling.decode.concurrency=128\n" +
+			"  srtctl-tui set --dry-run job.yaml profiling.prefill.start_step=10\n" +
+			"  srtctl-tui set job.yaml --unset benchmark.isl",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file, assigns := args[0], args[1:]
+			if len(assigns) == 0 && len(unset) == 0 {
+				return withExit(2, errors.New("nothing to set: give KEY=VALUE pairs or --unset KEY"))
+			}
+			var forced jobspec.Dialect
+			if dialect != "" {
+				d, ok := jobspec.ParseDialect(dialect)
+				if !ok || d == jobspec.DialectUnknown {
+					return withExit(2, fmt.Errorf("--dialect %q: use p1, p3 or current", dialect))
+				}
+				forced = d
+			}
+			doc, err := jobspec.Load(file)
+			if err != nil {
+				var se *jobspec.SyntaxError
+				if errors.As(err, &se) {
+					return withExit(1, fmt.Errorf("%v; nothing written", se))
+				}
+				return withExit(2, err)
+			}
+			before := append([]byte(nil), doc.Bytes()...)
+			for _, a := range assigns {
+				key, raw, ok := strings.Cut(a, "=")
+				if !ok || key == "" {
+					return withExit(2, fmt.Errorf("%q: expected KEY=VALUE (e.g. profiling.type=nsys)", a))
+				}
+				val, err := doc.ParseValue(key, raw)
+				if err != nil {
+					return withExit(2, err)
+				}
+				if err := doc.Set(key, val); err != nil {
+					return withExit(1, fmt.Errorf("%s: %v; nothing written", file, err))
+				}
+			}
+			for _, key := range unset {
+				if err := doc.Delete(key); err != nil {
+					return withExit(1, fmt.Errorf("%s: %v; nothing written", file, err))
+				}
+			}
+			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			diff := jobspec.UnifiedDiff(file, file, before, doc.Bytes())
+			if diff == "" {
+				fmt.Fprintf(errOut, "%s: no change\n", file)
+				return nil
+			}
+			fmt.Fprint(out, diff)
+			var findings []jobspec.Finding
+			if forced != "" {
+				findings = doc.ValidateAs(forced)
+			} else {
+				findings = doc.Validate()
+			}
+			for _, f := range findings {
+				fmt.Fprintln(errOut, formatFinding(file, f))
+			}
+			hasErrs := jobspec.HasErrors(findings)
+			switch {
+			case dryRun:
+				fmt.Fprintf(errOut, "%s: dry run, not written\n", file)
+				if hasErrs {
+					return withExit(1, nil)
+				}
+				return nil
+			case hasErrs && !force:
+				return withExit(1, fmt.Errorf("%s: not written: the result has errors (--force writes it anyway)", file))
+			}
+			if err := doc.Save(file); err != nil {
+				if errors.Is(err, jobspec.ErrChangedOnDisk) {
+					return withExit(1, err)
+				}
+				return withExit(2, err)
+			}
+			fmt.Fprintf(errOut, "%s: written (previous version in %s.bak)\n", file, file)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only print the diff and the findings; write nothing")
+	cmd.Flags().BoolVar(&force, "force", false, "write even when the result has validation errors")
+	cmd.Flags().StringArrayVar(&unset, "unset", nil, "remove KEY (a dotted path); repeatable")
+	cmd.Flags().StringVar(&dialect, "dialect", "", "validate the result with this dialect's rules (p1, p3 or current)")
+	return cmd
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+)
+
+func init() { registerCommand(newValidateCmd) }
+
+// validateResult is one file's outcome, as --json prints it.
+type validateResult struct {
+	File     string            `json:"file"`
+	Dialect  jobspec.Dialect   `json:"dialect,omitempty"`
+	Findings []jobspec.Finding `json:"findings"`
+	Error    string            `json:"error,omitempty"` // unreadable file
+	syntax   *jobspec.SyntaxError
+}
+
+func newValidateCmd() *cobra.Command {
+	var asJSON bool
+	var dialect string
+	cmd := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check job files with srtctl's rules before submitting",
+		Long: `validate checks each job file with the rules of the srtctl version it is
+written for (detected, or forced with --dialect): srtctl's own load-time rules
+with its exact messages, plus what srtctl leaves to the cluster (a profiled
+phase without isl/osl/concurrency, a bad step window).
+
+Prints file:line:col: error|warning: message per finding and a summary line.
+Exit status: 0 when no file has errors, 1 when any has, 2 for usage errors or
+unreadable files.`,
+		Example: "  srtctl-tui validate job.yaml\n  srtctl-tui validate --json --dialect p1 recipes/*.yaml",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var force jobspec.Dialect
+			if dialect != "" {
+				d, ok := jobspec.ParseDialect(dialect)
+				if !ok || d == jobspec.DialectUnknown {
+					return withExit(2, fmt.Errorf("--dialect %q: use p1, p3 or current", dialect))
+				}
+				force = d
+			}
+			results := make([]validateResult, 0, len(args))
+			for _, f := range args {
+				results = append(results, validateFile(f, force))
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				if err := printValidateJSON(out, results); err != nil {
+					return withExit(2, err)
+				}
+			} else {
+				printValidateText(out, cmd.ErrOrStderr(), results)
+			}
+			return validateExit(results)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the findings and each file's dialect as JSON")
+	cmd.Flags().StringVar(&dialect, "dialect", "", "apply this dialect's rules (p1, p3 or current) instead of the detected one")
+	return cmd
+}
+
+func validateFile(path string, force jobspec.Dialect) validateResult {
+	r := validateResult{File: path, Findings: []jobspec.Finding{}}
+	doc, err := jobspec.Load(path)
+	if err != nil {
+		var se *jobspec.SyntaxError
+		if errors.As(err, &se) {
+			r.syntax = se
+			r.Findings = append(r.Findings, jobspec.Finding{Severity: jobspec.Error, Line: se.Line, Col: se.Col, Message: se.Reason})
+			return r
+		}
+		r.Error = err.Error()
+		return r
+	}
+	r.Dialect = doc.Dialect()
+	if force != "" {
+		r.Findings = doc.ValidateAs(force)
+	} else {
+		r.Findings = doc.Validate()
+	}
+	return r
+}
+
+func countFindings(results []validateResult) (errs, warns, badFiles, unreadable int) {
+	for _, r := range results {
+		if r.Error != "" {
+			unreadable++
+			continue
+		}
+		fileErrs := 0
+		for _, f := range r.Findings {
+			switch f.Severity {
+			case jobspec.Error:
+				fileErrs++
+			case jobspec.Warning:
+				warns++
+			}
+		}
+		errs += fileErrs
+		if fileErrs > 0 {
+			badFiles++
+		}
+	}
+	return
+}
+
+func printValidateText(out, errOut io.Writer, results []validateResult) {
+	for _, r := range results {
+		if r.Error != "" {
+			fmt.Fprintf(errOut, "%s: %s\n", r.File, r.Error)
+			continue
+		}
+		for _, f := range r.Findings {
+			fmt.Fprintln(out, formatFinding(r.File, f))
+		}
+	}
+	errs, warns, badFiles, unreadable := countFindings(results)
+	summary := fmt.Sprintf("%s checked: %s, %s", plural(len(results)-unreadable, "file"), plural(errs, "error"), plural(warns, "warning"))
+	if badFiles > 0 {
+		summary += fmt.Sprintf(" (%s with errors)", plural(badFiles, "file"))
+	}
+	if unreadable > 0 {
+		summary += fmt.Sprintf("; %s could not be read", plural(unreadable, "file"))
+	}
+	fmt.Fprintln(out, summary)
+}
+
+// formatFinding prints "file:line:col: severity: message"; the further
+// lines of a multi-line message (srtctl's resource mismatch) follow as is.
+func formatFinding(file string, f jobspec.Finding) string {
+	return fmt.Sprintf("%s:%d:%d: %s: %s", file, f.Line, f.Col, f.Severity, f.Message)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func printValidateJSON(out io.Writer, results []validateResult) error {
+	errs, warns, _, _ := countFindings(results)
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(struct {
+		Files    []validateResult `json:"files"`
+		Errors   int              `json:"errors"`
+		Warnings int              `json:"warnings"`
+	}{results, errs, warns})
+}
+
+func validateExit(results []validateResult) error {
+	errs, _, _, unreadable := countFindings(results)
+	switch {
+	case unreadable > 0:
+		return withExit(2, nil)
+	case errs > 0:
+		return withExit(1, nil)
+	}
+	return nil
+}
