@@ -376,7 +376,21 @@ func (d *Doc) replaceValue(k, val *yaml.Node, v any, inFlow bool) ([]byte, error
 
 // colonAfterKey is the offset of the ':' that ends key k.
 func colonAfterKey(src []byte, k *yaml.Node) int {
-	i := scalarEnd(src, nodeOffset(src, k), k.Style, true)
+	start := nodeOffset(src, k)
+	var i int
+	if start < len(src) && (src[start] == '"' || src[start] == '\'') {
+		i = scalarEnd(src, start, k.Style, true)
+	} else {
+		// a plain key ends at the first ':' followed by a blank or the end
+		i = start
+		for i < len(src) && src[i] != '\n' {
+			if src[i] == ':' && (i+1 == len(src) || src[i+1] == ' ' || src[i+1] == '\t' || src[i+1] == '\n' || src[i+1] == '\r') {
+				return i
+			}
+			i++
+		}
+		return -1
+	}
 	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 		i++
 	}

@@ -1,0 +1,182 @@
+package jobspec
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// corpusDir finds ../shared/corpus beside the repository root (the
+// directory holding go.mod).
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+	c := filepath.Join(dir, "..", "shared", "corpus")
+	if _, err := os.Stat(c); err != nil {
+		t.Skipf("corpus not present at %s (CI always has it)", c)
+	}
+	return c
+}
+
+func corpusFiles(t testing.TB) []string {
+	root := corpusDir(t)
+	var files []string
+	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".yaml") {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 70 {
+		t.Fatalf("only %d corpus files found under %s", len(files), root)
+	}
+	return files
+}
+
+func TestCorpusValidatesClean(t *testing.T) {
+	for _, f := range corpusFiles(t) {
+		d, err := Load(f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		for _, fd := range d.Validate() {
+			if fd.Severity == Error {
+				t.Errorf("%s:%d:%d: unexpected error: %s", f, fd.Line, fd.Col, fd.Message)
+			}
+		}
+	}
+}
+
+func TestCorpusSaveUnchangedIsByteIdentical(t *testing.T) {
+	tmp := t.TempDir()
+	for i, f := range corpusFiles(t) {
+		orig, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyPath := filepath.Join(tmp, filepath.Base(f)+"-"+itoa(i))
+		if err := os.WriteFile(copyPath, orig, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		d, err := Load(copyPath)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		_ = d.Job()
+		_ = d.Validate()
+		if err := d.Save(copyPath); err != nil {
+			t.Fatalf("%s: save: %v", f, err)
+		}
+		got, _ := os.ReadFile(copyPath)
+		if !bytes.Equal(got, orig) {
+			t.Errorf("%s: load+save changed the bytes", f)
+		}
+	}
+}
+
+var currentTopKey = regexp.MustCompile(`(?m)^(dynamo|frontend|base|override_[A-Za-z0-9_]*|zip_override_[A-Za-z0-9_]*|identity|health_check):`)
+
+// currentByFacts says from the raw file whether the issue requires it to be
+// detected as current: a key only current srtctl has, a backend.type other
+// than sglang, or a steps-only profiling section.
+func currentByFacts(t *testing.T, data []byte) bool {
+	if currentTopKey.Match(data) {
+		return true
+	}
+	var m struct {
+		Backend   struct{ Type string }
+		Profiling map[string]any
+	}
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Backend.Type != "" && m.Backend.Type != "sglang" {
+		return true
+	}
+	if m.Profiling == nil {
+		return false
+	}
+	hasSteps := false
+	for k, v := range m.Profiling {
+		if k == "isl" || k == "osl" || k == "concurrency" {
+			return false
+		}
+		if ph, ok := v.(map[string]any); ok {
+			for pk := range ph {
+				switch pk {
+				case "isl", "osl", "concurrency":
+					return false
+				case "start_step", "stop_step":
+					hasSteps = true
+				}
+			}
+		}
+	}
+	return hasSteps
+}
+
+func TestCorpusDialects(t *testing.T) {
+	root := corpusDir(t)
+	want := map[string]Dialect{
+		"p1/examples/enable-profiling.yaml":      DialectP1,
+		"p3/examples/enable-profiling.yaml":      DialectP3,
+		"current/examples/enable-profiling.yaml": DialectP3, // a stale P3 example in that repository
+	}
+	for rel, dia := range want {
+		d, err := Load(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Dialect(); got != dia {
+			t.Errorf("%s: dialect %s, want %s", rel, got, dia)
+		}
+	}
+	nCurrent := 0
+	for _, f := range corpusFiles(t) {
+		rel, _ := filepath.Rel(root, f)
+		if !strings.HasPrefix(rel, "current/") {
+			continue
+		}
+		data, _ := os.ReadFile(f)
+		if !currentByFacts(t, data) {
+			continue
+		}
+		nCurrent++
+		d, err := Parse(f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Dialect(); got != DialectCurrent {
+			t.Errorf("%s: dialect %s, want current", rel, got)
+		}
+		fs := d.Validate()
+		if len(fs) != 1 || fs[0].Severity != Notice || fs[0].Message != "written for srtctl 2026: profiling traffic comes from the benchmark; P1 rules not applied" {
+			t.Errorf("%s: want exactly the current-dialect notice, got %v", rel, fs)
+		}
+	}
+	if nCurrent < 30 {
+		t.Errorf("only %d current-only files checked", nCurrent)
+	}
+}
