@@ -73,6 +73,10 @@ type JobInfo struct {
 type LinesEvent struct {
 	Stream Stream
 	Lines  []string
+	// Partial is the unterminated last line so far (a progress bar).
+	Partial string
+	// Restarted: the file was truncated or replaced; Lines start it anew.
+	Restarted bool
 }
 
 // FileEvent reports a change in a followed file's existence or identity.
@@ -141,6 +145,9 @@ type PhaseState struct {
 type TracesEvent struct {
 	Stream Stream
 	Traces []Trace
+	// InProgress counts nsys .qdstrm files: Nsight Systems is still writing
+	// a report.
+	InProgress int
 }
 
 // Trace is one trace file under profiles/.

@@ -41,17 +41,18 @@ type Note struct {
 
 // PhaseView is everything known about one profiled phase.
 type PhaseView struct {
-	State    PhaseState
-	Traces   []Trace
-	NoTraces bool // completed, but no complete trace within the grace period
-	File     FileStatus
-	FileSeen bool
+	State      PhaseState
+	Traces     []Trace
+	InProgress int  // nsys reports still being written
+	NoTraces   bool // completed, but no complete trace within the grace period
+	File       FileStatus
+	FileSeen   bool
 }
 
 // TracesComplete reports whether the phase has at least one trace and all of
 // them are complete.
 func (p PhaseView) TracesComplete() bool {
-	if len(p.Traces) == 0 {
+	if len(p.Traces) == 0 || p.InProgress > 0 {
 		return false
 	}
 	for _, t := range p.Traces {
@@ -163,7 +164,7 @@ func (s *Status) Apply(ev Event) []Note {
 		}
 		before := p.TracesComplete()
 		changedCount := len(ev.Traces) != len(p.Traces)
-		p.Traces = ev.Traces
+		p.Traces, p.InProgress = ev.Traces, ev.InProgress
 		if len(ev.Traces) > 0 {
 			p.NoTraces = false
 		}

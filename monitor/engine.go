@@ -1,0 +1,358 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/tail"
+)
+
+// MinStateInterval is the shortest time between two SLURM queries: the
+// controller is shared by everyone on the cluster.
+const MinStateInterval = 2 * time.Second
+
+// Options tune an Engine; zero fields take the defaults.
+type Options struct {
+	// StateInterval is how often SLURM is asked (MinStateInterval at least).
+	StateInterval time.Duration
+	// NoTracesGrace is how long after a phase completed its first trace may
+	// take before the phase counts as failed (tail's default, 2 min: nsys
+	// writes its report after the capture range ends).
+	NoTracesGrace time.Duration
+	// TraceStableFor is how long a trace's size must hold to call it
+	// complete (tail's default, 3 s).
+	TraceStableFor time.Duration
+	// ConfigWait bounds the wait for config.yaml, which tells the phases
+	// (20 s); after it, prefill and decode are assumed.
+	ConfigWait time.Duration
+	// FinalRead is how long the files are still read after the job left
+	// the queue, to catch the last lines (3 s).
+	FinalRead time.Duration
+	// Watch tunes the file polling.
+	Watch tail.Options
+	// SaveDir, when set, receives a copy of each followed file as received
+	// (raw bytes, whole lines), named like the remote file.
+	SaveDir string
+}
+
+func (o Options) withDefaults() Options {
+	o.StateInterval = max(o.StateInterval, MinStateInterval)
+	if o.NoTracesGrace <= 0 {
+		o.NoTracesGrace = 2 * time.Minute
+	}
+	if o.ConfigWait <= 0 {
+		o.ConfigWait = 20 * time.Second
+	}
+	if o.FinalRead <= 0 {
+		o.FinalRead = 3 * time.Second
+	}
+	return o
+}
+
+// Engine follows one job. Run it once; read Events until it is closed.
+type Engine struct {
+	conn   Conn
+	opt    Options
+	id     string
+	logDir string
+
+	out      chan Event
+	internal chan Event
+	done     chan struct{} // closed when Run returns
+	poke     chan struct{} // asks the state poller to ask SLURM soon
+
+	// Owned by Run's goroutine.
+	status      Status
+	lastPhase   [3]PhaseState
+	lastPartial [4]string
+	save        *saver
+
+	fetchMu  sync.Mutex
+	fetching bool
+}
+
+// New makes an engine for the job described by info (ID and LogDir are
+// required; the profiling type and phases are read from the config.yaml
+// srtctl leaves in the log directory when info does not have them).
+func New(conn Conn, info JobInfo, opt Options) *Engine {
+	e := &Engine{
+		conn:     conn,
+		opt:      opt.withDefaults(),
+		id:       info.ID,
+		logDir:   info.LogDir,
+		out:      make(chan Event, 64),
+		internal: make(chan Event, 16),
+		done:     make(chan struct{}),
+		poke:     make(chan struct{}, 1),
+	}
+	e.status.Info = info
+	return e
+}
+
+// Events delivers everything the engine learns, in order; it is closed
+// when Run returns.
+func (e *Engine) Events() <-chan Event { return e.out }
+
+// Run follows the job until it has left the queue (plus FinalRead) or ctx
+// ends.
+func (e *Engine) Run(ctx context.Context) error {
+	defer close(e.done)
+	defer close(e.out)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	if e.opt.SaveDir != "" {
+		e.save = newSaver(e.opt.SaveDir)
+		defer e.save.close()
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer stop()
+	wg.Add(1)
+	go func() { defer wg.Done(); e.pollState(ctx) }()
+
+	if !e.emit(ctx, JobInfoEvent{Info: e.status.Info}) {
+		return ctx.Err()
+	}
+	if len(e.status.Info.Phases) == 0 {
+		if err := e.readConfig(ctx, &wg); err != nil {
+			return err
+		}
+	}
+	info := e.status.Info
+	job := tail.NewJob(tail.JobSpec{
+		LogDir:         info.LogDir,
+		Aggregated:     len(info.Phases) == 1 && info.Phases[0] == StreamAggregated,
+		TraceStableFor: e.opt.TraceStableFor,
+		NoTraceGrace:   e.opt.NoTracesGrace,
+	})
+	w := job.Watcher(e.dialer(), e.opt.Watch)
+	wg.Add(1)
+	go func() { defer wg.Done(); w.Run(ctx) }()
+
+	var final <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case m, ok := <-w.Events():
+			if !ok {
+				return ctx.Err()
+			}
+			for _, ev := range e.translate(m) {
+				if !e.emit(ctx, ev) {
+					return ctx.Err()
+				}
+			}
+		case ev := <-e.internal:
+			if !e.emit(ctx, ev) {
+				return ctx.Err()
+			}
+			if s, ok := ev.(SlurmEvent); ok && s.Job.Ended && final == nil {
+				// Read the files once more: the last lines and traces are
+				// written just before the job ends.
+				w.Poke()
+				final = time.After(e.opt.FinalRead)
+			}
+		case <-final:
+			e.emit(ctx, EndEvent{Reason: "job " + e.id + " left the queue"})
+			return nil
+		}
+	}
+}
+
+// readConfig waits (at most ConfigWait) for config.yaml to learn the
+// profiling type and phases, passing on connection and SLURM events
+// meanwhile.
+func (e *Engine) readConfig(ctx context.Context, wg *sync.WaitGroup) error {
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w := tail.NewWatcher(e.dialer(), e.opt.Watch, &configSource{path: path.Join(e.logDir, "config.yaml")})
+	wg.Add(1)
+	go func() { defer wg.Done(); w.Run(cctx) }()
+	timeout := time.After(e.opt.ConfigWait)
+	info := e.status.Info
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timeout:
+			info.Phases = []Stream{StreamPrefill, StreamDecode}
+			if !e.emit(ctx, ErrorEvent{Err: "no readable config.yaml in " + e.logDir + " yet: assuming prefill and decode are profiled"}) {
+				return ctx.Err()
+			}
+			e.emit(ctx, JobInfoEvent{Info: info})
+			return ctx.Err()
+		case ev := <-e.internal:
+			if !e.emit(ctx, ev) {
+				return ctx.Err()
+			}
+		case m := <-w.Events():
+			switch m := m.(type) {
+			case configFound:
+				if m.Err != nil {
+					timeout = nil
+					e.emit(ctx, ErrorEvent{Err: "config.yaml: " + m.Err.Error()})
+					info.Phases = []Stream{StreamPrefill, StreamDecode}
+				} else {
+					if info.Name == "" {
+						info.Name = m.Name
+					}
+					info.Profiling = m.Profiling
+					info.Phases = []Stream{StreamAggregated}
+					if m.Disaggregated {
+						info.Phases = []Stream{StreamPrefill, StreamDecode}
+					}
+				}
+				e.emit(ctx, JobInfoEvent{Info: info})
+				return ctx.Err()
+			default:
+				for _, ev := range e.translate(m) {
+					if !e.emit(ctx, ev) {
+						return ctx.Err()
+					}
+				}
+			}
+		}
+	}
+}
+
+// dialer gives a watcher the connection's FS, reconnecting first whenever
+// the previous FS failed.
+func (e *Engine) dialer() tail.Dialer {
+	first := true
+	return func(ctx context.Context) (tail.FS, error) {
+		if !first {
+			if err := e.conn.Reconnect(ctx); err != nil {
+				return nil, err
+			}
+		}
+		first = false
+		return e.conn.FS(ctx)
+	}
+}
+
+// emit records ev in the engine's status (and the saved copy) and delivers it.
+func (e *Engine) emit(ctx context.Context, ev Event) bool {
+	e.status.Apply(ev)
+	select {
+	case e.out <- ev:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// send delivers an event from another goroutine into Run's loop.
+func (e *Engine) send(ev Event) bool {
+	select {
+	case e.internal <- ev:
+		return true
+	case <-e.done:
+		return false
+	}
+}
+
+// pollState asks SLURM every StateInterval until the job has left the
+// queue. Errors are reported once per streak: a lost connection is the
+// watcher's to report.
+func (e *Engine) pollState(ctx context.Context) {
+	var last time.Time
+	failing := 0
+	for {
+		if wait := time.Until(last.Add(MinStateInterval)); wait > 0 && !sleepCtx(ctx, wait) {
+			return
+		}
+		last = time.Now()
+		st, err := e.conn.State(ctx, e.id)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			if failing++; failing == 3 {
+				e.send(ErrorEvent{Err: "cannot read the SLURM state of job " + e.id + ": " + err.Error()})
+			}
+		} else {
+			failing = 0
+			if !e.send(SlurmEvent{Job: st, At: time.Now()}) || st.Ended {
+				return
+			}
+		}
+		t := time.NewTimer(e.opt.StateInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-e.poke:
+			t.Stop()
+		}
+	}
+}
+
+// Cancel cancels the job (scancel). It returns at once; CancelEvents
+// report the progress. The request is recorded before scancel runs, so the
+// CANCELLED state that follows is known to be ours.
+func (e *Engine) Cancel(ctx context.Context) {
+	go func() {
+		if !e.send(CancelEvent{Requested: true}) {
+			return
+		}
+		if err := e.conn.Cancel(ctx, e.id); err != nil {
+			e.send(CancelEvent{Err: err.Error()})
+			return
+		}
+		e.send(CancelEvent{Done: true})
+		select {
+		case e.poke <- struct{}{}:
+		default:
+		}
+	}()
+}
+
+// ErrFetching is returned by Fetch while a fetch is running.
+var ErrFetching = errors.New("a fetch is already running")
+
+// Fetch copies the job's profiles/ directory into localDir in the
+// background; FetchEvents report progress (at most ten a second).
+func (e *Engine) Fetch(ctx context.Context, localDir string) error {
+	e.fetchMu.Lock()
+	defer e.fetchMu.Unlock()
+	if e.fetching {
+		return ErrFetching
+	}
+	e.fetching = true
+	remote := path.Join(e.logDir, "profiles")
+	go func() {
+		defer func() { e.fetchMu.Lock(); e.fetching = false; e.fetchMu.Unlock() }()
+		var last time.Time
+		var done int64
+		e.send(FetchEvent{LocalDir: localDir})
+		err := e.conn.Fetch(ctx, remote, localDir, func(d, total int64) {
+			done = d
+			if now := time.Now(); now.Sub(last) >= 100*time.Millisecond {
+				last = now
+				e.send(FetchEvent{LocalDir: localDir, Done: d, Total: total})
+			}
+		})
+		ev := FetchEvent{LocalDir: localDir, Done: done, Total: done, Finished: true}
+		if err != nil {
+			ev.Err = err.Error()
+		}
+		e.send(ev)
+	}()
+	return nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
