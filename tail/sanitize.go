@@ -45,51 +45,47 @@ func SanitizeN(line string, maxRunes int) string {
 	out.Grow(min(len(line), 4*maxRunes) + 16)
 	col, runes := 0, 0
 	coloured := false
-	var state byte
 	rest := line
 	for len(rest) > 0 {
-		if runes >= maxRunes {
-			out.WriteString(cutMarker(len(rest)))
-			break
-		}
-		seq, width, n, newState := ansi.DecodeSequence(rest, state, nil)
+		seq, width, n, newState := ansi.DecodeSequence(rest, ansi.NormalState, nil)
 		if n <= 0 {
 			n = 1
 			seq = rest[:1]
 		}
+		var piece string // what the screen gets for seq
+		pieceWidth := 0
 		if newState != ansi.NormalState {
 			// An escape sequence that never ends: a terminal would swallow
 			// the rest of the line, so show it instead, ESC made visible.
-			out.WriteString(caret(rest[0]))
-			col += 2
-			runes++
-			_, size := utf8.DecodeRuneInString(rest)
-			rest = rest[size:]
-			state = ansi.NormalState
-			continue
-		}
-		rest = rest[n:]
-		switch {
-		case isEscapeSequence(seq):
-			if isSGR(seq) {
-				out.WriteString(seq)
-				coloured = true
+			n = 1
+			piece, pieceWidth = caret(rest[0]), 2
+		} else {
+			switch {
+			case isEscapeSequence(seq):
+				if isSGR(seq) {
+					out.WriteString(seq)
+					coloured = true
+				}
+				rest = rest[n:]
+				continue
+			case len(seq) == 1 && seq[0] == '\t':
+				pieceWidth = 8 - col%8
+				piece = strings.Repeat(" ", pieceWidth)
+			case len(seq) == 1 && (seq[0] < 0x20 || seq[0] == 0x7f):
+				piece, pieceWidth = caret(seq[0]), 2
+			default:
+				piece, pieceWidth = visibleCluster(seq, width)
 			}
-		case len(seq) == 1 && seq[0] == '\t':
-			pad := 8 - col%8
-			out.WriteString(strings.Repeat(" ", pad))
-			col += pad
-			runes += pad
-		case len(seq) == 1 && (seq[0] < 0x20 || seq[0] == 0x7f):
-			out.WriteString(caret(seq[0]))
-			col += 2
-			runes++
-		default:
-			visible, w, r := visibleCluster(seq, width)
-			out.WriteString(visible)
-			col += w
-			runes += r
 		}
+		pieceRunes := utf8.RuneCountInString(piece)
+		if runes+pieceRunes > maxRunes {
+			out.WriteString(cutMarker(len(rest)))
+			break
+		}
+		out.WriteString(piece)
+		col += pieceWidth
+		runes += pieceRunes
+		rest = rest[n:]
 	}
 	if coloured {
 		out.WriteString("\x1b[m")
@@ -152,9 +148,8 @@ func caret(c byte) string {
 }
 
 // visibleCluster returns a grapheme cluster with the runes a terminal would
-// act on (C1 controls, bidirectional controls) made visible, with its width
-// and rune count.
-func visibleCluster(seq string, width int) (string, int, int) {
+// act on (C1 controls, bidirectional controls) made visible, and its width.
+func visibleCluster(seq string, width int) (string, int) {
 	unsafe := false
 	for _, r := range seq {
 		if dangerousRune(r) {
@@ -163,10 +158,10 @@ func visibleCluster(seq string, width int) (string, int, int) {
 		}
 	}
 	if !unsafe {
-		return seq, width, utf8.RuneCountInString(seq)
+		return seq, width
 	}
 	var b strings.Builder
-	w, n := 0, 0
+	w := 0
 	for _, r := range seq {
 		switch {
 		case r < 0x20 || r == 0x7f:
@@ -184,9 +179,8 @@ func visibleCluster(seq string, width int) (string, int, int) {
 			b.WriteRune(r)
 			w += ansi.StringWidth(string(r))
 		}
-		n++
 	}
-	return b.String(), w, n
+	return b.String(), w
 }
 
 // dangerousRune: C0/C1 controls hidden inside a cluster, and the Unicode

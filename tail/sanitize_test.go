@@ -1,0 +1,127 @@
+package tail
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestSanitize(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"plain", "Server http://127.0.0.1:30000 is ready", "Server http://127.0.0.1:30000 is ready"},
+		{"crlf", "line\r", "line"},
+		{"keeps colours, resets at end", "\x1b[31mred\x1b[0m ok", "\x1b[31mred\x1b[0m ok\x1b[m"},
+		{"256 and truecolour", "\x1b[38;5;196mx\x1b[38:2::1:2:3my", "\x1b[38;5;196mx\x1b[38:2::1:2:3my\x1b[m"},
+		{"title change (OSC 0, BEL)", "a\x1b]0;pwned\x07b", "ab"},
+		{"OSC 52 clipboard write (ST)", "a\x1b]52;c;cm0gLXJmIH4=\x1b\\b", "ab"},
+		{"hyperlink keeps its text", "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "click"},
+		{"cursor movement and erase", "\x1b[2J\x1b[H\x1b[10;20Hx\x1b[K\x1b[1A", "x"},
+		{"private modes", "\x1b[?1049h\x1b[?25lx", "x"},
+		{"SGR-looking with prefix", "\x1b[>4;2mx", "x"},
+		{"DCS", "a\x1bPq#0;2;0;0;0\x1b\\b", "ab"},
+		{"APC", "a\x1b_Gf=100;AAAA\x1b\\b", "ab"},
+		{"PM and SOS", "a\x1b^pm\x1b\\b\x1bXsos\x1b\\c", "abc"},
+		{"ESC charset and keypad", "a\x1b(0b\x1b=c", "abc"},
+		{"bell and backspace visible", "ding\x07 back\x08", "ding^G back^H"},
+		{"NUL and DEL visible", "a\x00b\x7fc", "a^@b^?c"},
+		{"C1 CSI as UTF-8 is visible", "a\u009b31mb", "aM-^[31mb"},
+		{"raw 8-bit CSI is invalid UTF-8", "a\x9b2Jb", "a\uFFFD2Jb"},
+		{"invalid UTF-8", "caf\xe9 \xff\xfe ok", "caf\uFFFD \uFFFD ok"},
+		{"progress collapses to last segment", " 10%|#  \r 50%|#####  \r100%|##########", "100%|##########"},
+		{"trailing CR segment ignored", "done\r", "done"},
+		{"bidi override visible", "abc\u202Edef", "abc<U+202E>def"},
+		{"tabs expand", "a\tb", "a       b"},
+		{"unterminated OSC shows its text", "a\x1b]0;title never ends", "a^[]0;title never ends"},
+		{"wide runes kept", "日本語 ✓", "日本語 ✓"},
+		{"combining mark kept", "e\u0301", "e\u0301"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Sanitize(c.in); got != c.want {
+				t.Fatalf("Sanitize(%q) = %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
+}
+
+func TestSanitizeTruncatesLongLines(t *testing.T) {
+	long := strings.Repeat("é", MaxLineRunes+100)
+	got := Sanitize(long)
+	if !strings.HasPrefix(got, strings.Repeat("é", MaxLineRunes)) {
+		t.Fatal("the first MaxLineRunes runes should be kept")
+	}
+	if !strings.HasSuffix(got, " … [200 bytes cut]") {
+		t.Fatalf("cut marker missing: ...%q", got[len(got)-40:])
+	}
+	ascii := strings.Repeat("a", 10)
+	if got := SanitizeN(ascii, 4); got != "aaaa … [6 bytes cut]" {
+		t.Fatalf("SanitizeN = %q", got)
+	}
+}
+
+func TestSanitizeHugeLineIsFast(t *testing.T) {
+	// 8 MB of escape-laden text must not take quadratic time.
+	chunk := "\x1b]0;t\x07\x1b[31mx\x1b[0m\x1b[2K"
+	in := strings.Repeat(chunk, 8<<20/len(chunk))
+	got := Sanitize(in)
+	if plain := ansi.Strip(got); utf8.RuneCountInString(plain) > MaxLineRunes+40 {
+		t.Fatalf("output has %d visible runes", utf8.RuneCountInString(plain))
+	}
+}
+
+// FuzzSanitize: whatever comes in, what goes out has no escape sequence but
+// SGR, no control character but ESC (of an SGR), is valid UTF-8, and is
+// bounded.
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{
+		"plain", "\x1b[31mred\x1b[0m", "\x1b]0;t\x07", "\x1b]52;c;YQ==\x1b\\", "\x1bP1$r\x1b\\",
+		"a\rb\rc", "\xff\xfe", "\u009b2J", "\x1b[", "\x1b", "\x1b[38;5;1m", "\t\x00\x7f", "\u202e",
+		"\x1b_G\x1b\\", "\x1b[?2004h", "x\x1b]8;;u\x1b\\y\x1b]8;;\x1b\\",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := SanitizeN(in, 200)
+		if !utf8.ValidString(out) {
+			t.Fatalf("invalid UTF-8 out of %q: %q", in, out)
+		}
+		if strings.ContainsAny(out, "\r\n\t\x07\x08\x00") {
+			t.Fatalf("control character left in %q", out)
+		}
+		// Every ESC must start an SGR sequence.
+		for i := 0; i < len(out); i++ {
+			if out[i] != ansi.ESC {
+				if c := out[i]; c < 0x20 || c == 0x7f {
+					t.Fatalf("control byte %#x left in %q (from %q)", c, out, in)
+				}
+				continue
+			}
+			j := i + 1
+			if j >= len(out) || out[j] != '[' {
+				t.Fatalf("non-CSI escape left at %d in %q (from %q)", i, out, in)
+			}
+			j++
+			for j < len(out) && (out[j] >= '0' && out[j] <= '9' || out[j] == ';' || out[j] == ':') {
+				j++
+			}
+			if j >= len(out) || out[j] != 'm' {
+				t.Fatalf("non-SGR CSI left at %d in %q (from %q)", i, out, in)
+			}
+			i = j
+		}
+		for _, r := range out {
+			if r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+				t.Fatalf("dangerous rune %U left in %q", r, out)
+			}
+		}
+		if n := utf8.RuneCountInString(ansi.Strip(out)); n > 200+40 {
+			t.Fatalf("%d visible runes, limit 200", n)
+		}
+		// Sanitizing twice changes nothing more (the screen may do it again).
+		if again := SanitizeN(out, 1<<20); again != out && again != out+"\x1b[m" {
+			t.Fatalf("not idempotent: %q -> %q", out, again)
+		}
+	})
+}
