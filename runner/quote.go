@@ -4,7 +4,8 @@ import "strings"
 
 // ShellQuote quotes s as one word for a POSIX shell (sh, bash, zsh on the
 // login node): single quotes keep everything literal, including $(),
-// backticks, ; and newlines; a single quote inside becomes '\''.
+// backticks, ; and newlines. A single quote inside closes the quotes,
+// adds an escaped quote and reopens them.
 func ShellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, needsQuote) < 0 {
 		return s

@@ -8,6 +8,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=testcluster/common.sh
 . "$here/common.sh"
 
+exec 9>"${TC_STATE%/}.lock"
+flock -w 120 9 || true
+
 pids=$TC_STATE/pids
 
 if tc_alive "$pids/slurmctld.pid" /usr/sbin/slurmctld; then

@@ -27,6 +27,7 @@ fail() {
 		echo "--- last lines of $f" >&2
 		tail -n 15 "$f" >&2
 	done
+	exec 9>&- # release the start lock; down.sh takes it
 	bash "$here/down.sh" >/dev/null 2>&1 || true
 	exit 1
 }
@@ -41,6 +42,11 @@ wait_for() {
 		sleep 0.1
 	done
 }
+
+# One start or stop at a time: test packages may bring the cluster up in
+# parallel when run by hand.
+exec 9>"${TC_STATE%/}.lock"
+flock -w 120 9 || { echo "testcluster: another start/stop holds ${TC_STATE%/}.lock" >&2; exit 1; }
 
 mkdir -p "$TC_STATE"/{pids,log,slurm/state,slurm/spool,gpu,ssh}
 chmod 755 "$TC_STATE"
@@ -79,7 +85,7 @@ fi
 if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
 	# munged runs as munge and writes its pid and log files as munge.
 	install -d -m 755 -o munge -g munge "$TC_STATE/munge"
-	setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged \
+	setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged 9>&- \
 		--pid-file="$TC_STATE/munge/munged.pid" --log-file="$TC_STATE/munge/munged.log" ||
 		fail "munged did not start"
 	wait_for 10 "munge" bash -c 'munge -n | unmunge'
@@ -136,14 +142,14 @@ printf 'CgroupPlugin=cgroup/v1\n' >/etc/slurm/cgroup.conf
 printf 'AutoDetect=off\nNodeName=localhost Name=gpu File=%s/gpu/nvidia[0-3]\n' "$TC_STATE" >/etc/slurm/gres.conf
 
 if ! tc_alive "$TC_STATE/pids/slurmctld.pid" /usr/sbin/slurmctld; then
-	if ! /usr/sbin/slurmctld; then
+	if ! /usr/sbin/slurmctld 9>&-; then
 		# A state save from another SLURM version or a broken one: start clean.
-		/usr/sbin/slurmctld -c || fail "slurmctld did not start"
+		/usr/sbin/slurmctld -c 9>&- || fail "slurmctld did not start"
 	fi
 	wait_for 15 "slurmctld" scontrol ping
 fi
 if ! tc_alive "$TC_STATE/pids/slurmd.pid" /usr/sbin/slurmd; then
-	/usr/sbin/slurmd -N localhost || fail "slurmd did not start"
+	/usr/sbin/slurmd -N localhost 9>&- || fail "slurmd did not start"
 fi
 node_ready() {
 	local st
@@ -215,7 +221,7 @@ chmod 755 /run/sshd
 if tc_alive "$TC_STATE/pids/sshd.pid" /usr/sbin/sshd; then
 	kill -HUP "$(tc_pid "$TC_STATE/pids/sshd.pid")" # re-read sshd_config
 else
-	/usr/sbin/sshd -f "$ssh_dir/sshd_config" -E "$TC_STATE/log/sshd.log" || fail "sshd did not start"
+	/usr/sbin/sshd -f "$ssh_dir/sshd_config" -E "$TC_STATE/log/sshd.log" 9>&- || fail "sshd did not start"
 fi
 wait_for 10 "sshd on port $port" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
 
