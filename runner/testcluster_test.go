@@ -20,7 +20,7 @@ import (
 // testCluster is the real SLURM + sshd that testcluster/up.sh brings up.
 type testCluster struct {
 	SSHConfig, Host, User, Home, Root, SSHDLog, Key, KnownHosts, Port, Traces string
-	UID, GID                                                                 int
+	UID, GID                                                                  int
 }
 
 var (
