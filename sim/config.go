@@ -1,0 +1,106 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// PaceEnv overrides simulation.pace: how many times faster than a real job
+// the simulated one runs (tests use 50 or more).
+const PaceEnv = "SRTCTL_SIM_PACE"
+
+// clusterConfigName is srtctl's per-cluster configuration file, read from
+// the directory srtctl runs in.
+const clusterConfigName = "srtslurm.yaml"
+
+// clusterConfig is what the stand-in srtctl reads of srtslurm.yaml.
+type clusterConfig struct {
+	// Root is srtctl_root, absolute: logs go under Root/logs.
+	Root string
+	// Traces is a directory of real *.trace.json.gz files to copy into
+	// profiles/; empty means synthesize traces.
+	Traces string
+	// Pace is the speed factor (1 = real time).
+	Pace float64
+	// JobNodes asks SLURM for the job's own node count; otherwise the
+	// stand-in asks for one node, since it does no GPU work and a test
+	// cluster has one node.
+	JobNodes bool
+}
+
+type clusterConfigFile struct {
+	SrtctlRoot string `yaml:"srtctl_root"`
+	Simulation struct {
+		Traces   string   `yaml:"traces"`
+		Pace     *float64 `yaml:"pace"`
+		JobNodes bool     `yaml:"job_nodes"`
+	} `yaml:"simulation"`
+}
+
+// loadClusterConfig reads dir/srtslurm.yaml. A missing file is srtctl run
+// from its own checkout: the root is dir and nothing is simulated beyond
+// the defaults.
+func loadClusterConfig(dir string) (clusterConfig, error) {
+	cfg := clusterConfig{Root: dir, Pace: 1}
+	path := filepath.Join(dir, clusterConfigName)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return applyPaceEnv(cfg)
+	}
+	if err != nil {
+		return cfg, err
+	}
+	var f clusterConfigFile
+	if err := yaml.Unmarshal(b, &f); err != nil {
+		return cfg, fmt.Errorf("%s: %v", path, err)
+	}
+	abs := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	if f.SrtctlRoot != "" {
+		cfg.Root = abs(f.SrtctlRoot)
+	}
+	cfg.Traces = abs(f.Simulation.Traces)
+	cfg.JobNodes = f.Simulation.JobNodes
+	if f.Simulation.Pace != nil {
+		if *f.Simulation.Pace <= 0 {
+			return cfg, fmt.Errorf("%s: simulation.pace must be a positive speed factor (1 is real time), got %v", path, *f.Simulation.Pace)
+		}
+		cfg.Pace = *f.Simulation.Pace
+	}
+	return applyPaceEnv(cfg)
+}
+
+func applyPaceEnv(cfg clusterConfig) (clusterConfig, error) {
+	p, ok, err := paceFromEnv()
+	if err != nil {
+		return cfg, err
+	}
+	if ok {
+		cfg.Pace = p
+	}
+	return cfg, nil
+}
+
+// paceFromEnv reads SRTCTL_SIM_PACE.
+func paceFromEnv() (pace float64, set bool, err error) {
+	v := strings.TrimSpace(os.Getenv(PaceEnv))
+	if v == "" {
+		return 0, false, nil
+	}
+	p, err := strconv.ParseFloat(v, 64)
+	if err != nil || p <= 0 || p > 1e6 {
+		return 0, false, fmt.Errorf("%s=%q: want a positive speed factor such as 1 (real time) or 20", PaceEnv, v)
+	}
+	return p, true, nil
+}
