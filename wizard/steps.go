@@ -113,12 +113,12 @@ func (w *Wizard) steps(accessible bool) []Step {
 		Hidden: func() bool { return v.Profiling() || !v.Disaggregated() }},
 		input("Prefill workers", &v.PrefillWorkers, workerCount(v, o.PrefillWorkers)).Inline(true),
 		input("Decode workers ", &v.DecodeWorkers, workerCount(v, o.DecodeWorkers)).Inline(true),
-		w.benchmarkSelect(),
+		w.benchmarkSelect(accessible),
 	)
 	add(Step{Key: "workers-agg", Number: 3, Title: "Workers and benchmark",
 		Hidden: func() bool { return v.Profiling() || v.Disaggregated() }},
 		input("Aggregated workers", &v.AggWorkers, workerCount(v, o.AggWorkers)).Inline(true),
-		w.benchmarkSelect(),
+		w.benchmarkSelect(accessible),
 	)
 	add(Step{Key: "phase-prefill", Number: 3, Title: "Profiling: prefill phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
@@ -177,10 +177,17 @@ func (v *Values) AllowedBenchmarkTypes() []string {
 	return jobspec.BenchmarkTypes
 }
 
-func (w *Wizard) benchmarkSelect() *huh.Select[string] {
+func (w *Wizard) benchmarkSelect(accessible bool) *huh.Select[string] {
 	v := w.V
-	return huh.NewSelect[string]().Title("Benchmark").Value(&v.BenchmarkType).
-		OptionsFunc(func() []huh.Option[string] { return huh.NewOptions(v.AllowedBenchmarkTypes()...) }, &v.ProfilingType).
+	sel := huh.NewSelect[string]().Title("Benchmark").Value(&v.BenchmarkType)
+	if accessible {
+		// Accessible mode prints the options without evaluating
+		// OptionsFunc; the step is hidden while profiling anyway and
+		// Validate still refuses anything but manual then.
+		return sel.Options(huh.NewOptions(jobspec.BenchmarkTypes...)...).
+			Validate(oneOf("benchmark type", v.AllowedBenchmarkTypes))
+	}
+	return sel.OptionsFunc(func() []huh.Option[string] { return huh.NewOptions(v.AllowedBenchmarkTypes()...) }, &v.ProfilingType).
 		Height(len(jobspec.BenchmarkTypes) + 1).
 		Validate(oneOf("benchmark type", v.AllowedBenchmarkTypes))
 }

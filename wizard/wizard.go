@@ -26,6 +26,9 @@ type Wizard struct {
 	// srtctl dialect); Notice says why.
 	ReadOnly bool
 	Notice   string
+	// Target is where a new job is offered to be saved (srtctl-tui new
+	// FILE); empty to derive it from the job name.
+	Target string
 }
 
 // NewJob starts a wizard for a new job.
@@ -105,6 +108,9 @@ func (w *Wizard) Dirty() bool { return *w.V != w.orig }
 func (w *Wizard) SuggestedPath() string {
 	if w.base != nil {
 		return w.base.Name()
+	}
+	if w.Target != "" {
+		return w.Target
 	}
 	name := strings.Map(func(r rune) rune {
 		switch {

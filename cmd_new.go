@@ -1,0 +1,40 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/wizard"
+)
+
+func init() { registerCommand(newNewCmd) }
+
+func newNewCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "new [FILE]",
+		Short: "Build a new job file in a form that only offers valid choices",
+		Long: `new asks for the job step by step (job, resources, profiling, SLURM), shows
+the file it would write with every change made on your behalf and srtctl's
+verdict, and writes it only when you choose Save (to FILE, or a name you
+give). Esc goes back a step; Ctrl-C quits, asking first if answers would be
+lost. With --accessible (or ACCESSIBLE=1) the same steps are plain prompts.`,
+		Example: "  srtctl-tui new\n  srtctl-tui new prof-torch.yaml\n  ACCESSIBLE=1 srtctl-tui new job.yaml",
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			wz := wizard.NewJob()
+			if len(args) == 1 {
+				if _, err := os.Stat(args[0]); err == nil {
+					return withExit(2, fmt.Errorf("%s exists; use `srtctl-tui edit %s` to change it", args[0], args[0]))
+				} else if !errors.Is(err, fs.ErrNotExist) {
+					return withExit(2, err)
+				}
+				wz.Target = args[0]
+			}
+			return runWizard(cmd, wz)
+		},
+	}
+}

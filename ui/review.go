@@ -1,0 +1,371 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/wizard"
+)
+
+// ReviewScreen is the last step: what Save would write (the diff against
+// the file on disk, or the whole new file), the changes made on the user's
+// behalf, the validation result, then Save or Back. Nothing is written
+// before Save, and Save writes exactly the bytes shown.
+type ReviewScreen struct {
+	ctx   *Context
+	wz    *wizard.Wizard
+	res   *wizard.Result
+	vp    viewport.Model
+	state reviewState
+	// onBack is 0 for the Save button, 1 for Back.
+	focus int
+	path  textinput.Model
+	saved string
+	w, h  int
+	// Submit is offered after a save when set (defaults to ui.Submit).
+	Submit SubmitFunc
+}
+
+type reviewState int
+
+const (
+	reviewing reviewState = iota
+	askingPath
+	confirmOverwrite
+	savedJob
+	confirmDiscard
+)
+
+// NewReviewScreen shows res, the answers of wz applied to the file.
+func NewReviewScreen(ctx *Context, wz *wizard.Wizard, res *wizard.Result) *ReviewScreen {
+	r := &ReviewScreen{ctx: ctx, wz: wz, res: res, vp: viewport.New(), Submit: Submit}
+	r.path = textinput.New()
+	r.path.Prompt = "Save as: "
+	r.path.SetValue(wz.SuggestedPath())
+	r.vp.SetContent(r.body())
+	return r
+}
+
+// Result is what the screen would save.
+func (r *ReviewScreen) Result() *wizard.Result { return r.res }
+
+// SavedPath is where the job was saved ("" before Save).
+func (r *ReviewScreen) SavedPath() string { return r.saved }
+
+func (r *ReviewScreen) Title() string {
+	return fmt.Sprintf("%s · Step %d/%d %s", r.wz.FileName(), wizard.StepCount, wizard.StepCount, wizard.StepName(wizard.StepCount))
+}
+
+func (r *ReviewScreen) Init() tea.Cmd { return nil }
+
+func (r *ReviewScreen) CapturesInput() bool { return r.state == askingPath }
+
+func (r *ReviewScreen) SetSize(w, h int) {
+	r.w, r.h = w, h
+	r.vp.SetWidth(w)
+	r.vp.SetHeight(max(h-3, 1))
+	r.path.SetWidth(max(w-len(r.path.Prompt)-2, 10))
+	r.vp.SetContent(r.body())
+}
+
+// CanQuit asks before leaving answers unsaved.
+func (r *ReviewScreen) CanQuit() (bool, tea.Cmd) {
+	if r.state == savedJob || r.state == confirmDiscard || (r.res.Unchanged() && !r.wz.Dirty()) {
+		return true, nil
+	}
+	r.state = confirmDiscard
+	return false, nil
+}
+
+// body is the scrolling part: validation, automatic changes, diff.
+func (r *ReviewScreen) body() string {
+	st := r.ctx.Styles
+	var b strings.Builder
+	errs, warns := 0, 0
+	for _, f := range r.res.Findings {
+		switch f.Severity {
+		case jobspec.Error:
+			errs++
+		case jobspec.Warning:
+			warns++
+		}
+	}
+	switch {
+	case errs > 0:
+		b.WriteString(st.Error.Render(fmt.Sprintf("✗ %d error(s): this cannot be saved until fixed (b: back to the form)", errs)))
+	case warns > 0:
+		b.WriteString(st.OK.Render("✓ passes srtctl P1's rules") + st.Warn.Render(fmt.Sprintf(" (%d warning(s))", warns)))
+	default:
+		b.WriteString(st.OK.Render("✓ passes srtctl P1's rules"))
+	}
+	b.WriteByte('\n')
+	for _, f := range r.res.Findings {
+		sty := st.Muted
+		switch f.Severity {
+		case jobspec.Error:
+			sty = st.Error
+		case jobspec.Warning:
+			sty = st.Warn
+		}
+		b.WriteString("  " + sty.Render(f.Severity.String()) + " " + fmt.Sprintf("%d:%d %s: %s", f.Line, f.Col, f.Path, f.Message) + "\n")
+	}
+	if len(r.res.Changes)+len(r.res.Notes) > 0 {
+		b.WriteString("\n" + st.Bold.Render("Changed for you:") + "\n")
+		for _, c := range r.res.Changes {
+			b.WriteString("  • " + wizard.ChangeText(c) + "\n")
+		}
+		for _, n := range r.res.Notes {
+			b.WriteString("  • " + n + "\n")
+		}
+	}
+	b.WriteByte('\n')
+	switch {
+	case r.wz.IsNew():
+		b.WriteString(st.Bold.Render("The new file:") + "\n")
+		for _, l := range strings.Split(strings.TrimRight(string(r.res.Doc.Bytes()), "\n"), "\n") {
+			b.WriteString("  " + l + "\n")
+		}
+	case r.res.Diff == "":
+		b.WriteString(st.Muted.Render("No changes: the file on disk already says this.") + "\n")
+	default:
+		rm, add := jobspec.ChangedLines(r.res.Diff)
+		b.WriteString(st.Bold.Render(fmt.Sprintf("Changes to %s (-%d +%d lines):", r.res.Path, rm, add)) + "\n")
+		for _, l := range strings.Split(strings.TrimRight(r.res.Diff, "\n"), "\n") {
+			switch {
+			case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+				l = st.Bold.Render(l)
+			case strings.HasPrefix(l, "+"):
+				l = st.OK.Render(l)
+			case strings.HasPrefix(l, "-"):
+				l = st.Error.Render(l)
+			case strings.HasPrefix(l, "@@"):
+				l = st.Accent.Render(l)
+			}
+			b.WriteString(l + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+var (
+	keySave    = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save"))
+	keyBack    = key.NewBinding(key.WithKeys("b", "esc"), key.WithHelp("b/esc", "back"))
+	keyChoose  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
+	keySwitch  = key.NewBinding(key.WithKeys("tab", "left", "right", "shift+tab"), key.WithHelp("tab", "switch"))
+	keyScroll  = key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown", "j", "k"), key.WithHelp("↑/↓", "scroll"))
+	keyDone    = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "exit"))
+	keySubmit  = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit now"))
+	keyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save here"))
+	keyCancel  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+)
+
+func (r *ReviewScreen) KeyMap() help.KeyMap {
+	switch r.state {
+	case askingPath:
+		return bindings{keyConfirm, keyCancel, keyQuit}
+	case confirmOverwrite, confirmDiscard:
+		return bindings{keyYes, keyNo, keyQuit}
+	case savedJob:
+		if r.Submit != nil {
+			return bindings{keySubmit, keyDone}
+		}
+		return bindings{keyDone}
+	}
+	return bindings{keySave, keyBack, keyChoose, keySwitch, keyScroll, keyQuit}
+}
+
+func (r *ReviewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+	k, isKey := msg.(tea.KeyPressMsg)
+	switch r.state {
+	case askingPath:
+		if isKey {
+			switch k.String() {
+			case "esc":
+				r.state = reviewing
+				return r, nil
+			case "enter":
+				return r, r.saveTo(strings.TrimSpace(r.path.Value()), false)
+			}
+		}
+		var cmd tea.Cmd
+		r.path, cmd = r.path.Update(msg)
+		return r, cmd
+	case confirmOverwrite:
+		if isKey {
+			switch k.String() {
+			case "y", "Y":
+				return r, r.saveTo(strings.TrimSpace(r.path.Value()), true)
+			case "n", "N", "esc":
+				r.state = askingPath
+				return r, r.path.Focus()
+			}
+		}
+		return r, nil
+	case confirmDiscard:
+		if isKey {
+			switch k.String() {
+			case "y", "Y":
+				return r, Quit(true)
+			case "n", "N", "esc":
+				r.state = reviewing
+			}
+		}
+		return r, nil
+	case savedJob:
+		if isKey {
+			switch k.String() {
+			case "y", "Y":
+				if r.Submit != nil {
+					return r, r.Submit(r.saved)
+				}
+			case "enter", "q", "esc":
+				return r, QuitWith(r.savedMessage(), 0)
+			}
+		}
+		return r, nil
+	}
+	if !isKey {
+		var cmd tea.Cmd
+		r.vp, cmd = r.vp.Update(msg)
+		return r, cmd
+	}
+	switch {
+	case key.Matches(k, keySave):
+		return r, r.save()
+	case key.Matches(k, keyBack):
+		return r, r.back()
+	case key.Matches(k, keySwitch):
+		r.focus = 1 - r.focus
+		return r, nil
+	case key.Matches(k, keyChoose):
+		if r.focus == 0 {
+			return r, r.save()
+		}
+		return r, r.back()
+	}
+	var cmd tea.Cmd
+	r.vp, cmd = r.vp.Update(msg)
+	return r, cmd
+}
+
+func (r *ReviewScreen) back() tea.Cmd {
+	return tea.Sequence(Pop, func() tea.Msg { return reviewBackMsg{} })
+}
+
+// save is the Save button: refused while the result breaks a rule; a new
+// job asks where to save first.
+func (r *ReviewScreen) save() tea.Cmd {
+	if !r.res.CanSave() {
+		return Status("cannot save: the job breaks srtctl's rules (listed above); press b to go back and fix it", true)
+	}
+	if r.wz.IsNew() {
+		r.state = askingPath
+		r.path.CursorEnd()
+		return r.path.Focus()
+	}
+	if r.res.Unchanged() {
+		return QuitWith("No changes to "+r.res.Path+"; nothing written.", 0)
+	}
+	return r.saveTo(r.res.Path, true)
+}
+
+func (r *ReviewScreen) saveTo(path string, overwrite bool) tea.Cmd {
+	if path == "" {
+		return Status("enter a file name", true)
+	}
+	if !overwrite {
+		if _, err := os.Stat(path); err == nil {
+			r.state = confirmOverwrite
+			return nil
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return Status(err.Error(), true)
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+				return Status(fmt.Sprintf("%s: no such directory", dir), true)
+			}
+		}
+	}
+	if err := r.res.Save(path); err != nil {
+		if r.state == confirmOverwrite {
+			r.state = askingPath
+		}
+		return Status("not saved: "+err.Error(), true)
+	}
+	r.saved = path
+	r.state = savedJob
+	return nil
+}
+
+func (r *ReviewScreen) savedMessage() string {
+	return fmt.Sprintf("Saved %s\nSubmit it on the login node with:\n  srtctl apply -f %s", r.saved, shellQuote(r.saved))
+}
+
+// shellQuote quotes a path for a command the user copies, when needed.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=:,@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func (r *ReviewScreen) View() string {
+	st := r.ctx.Styles
+	switch r.state {
+	case savedJob:
+		out := st.OK.Render("✓ Saved "+r.saved) + "\n\nSubmit it on the login node with:\n\n  " +
+			st.Bold.Render("srtctl apply -f "+shellQuote(r.saved)) + "\n\n"
+		if r.Submit != nil {
+			out += "Submit now? " + st.Bold.Render("y") + " / enter to exit"
+		} else {
+			out += st.Muted.Render("enter or q: exit")
+		}
+		return out
+	}
+	var foot string
+	switch r.state {
+	case askingPath:
+		foot = r.path.View() + "\n" + st.Muted.Render("enter: save · esc: cancel")
+	case confirmOverwrite:
+		foot = st.Warn.Render(r.path.Value()+" exists.") + " Overwrite it (the old one is kept as .bak)? y / n"
+	case confirmDiscard:
+		foot = st.Warn.Render("Not saved.") + " Quit and discard the answers? y / n"
+	default:
+		foot = r.buttons()
+	}
+	return r.vp.View() + "\n\n" + foot
+}
+
+func (r *ReviewScreen) buttons() string {
+	st := r.ctx.Styles
+	btn := lipgloss.NewStyle().Padding(0, 2)
+	on := btn.Reverse(true).Bold(true)
+	save := "Save"
+	if !r.res.CanSave() {
+		save = "Save (fix errors first)"
+	} else if r.res.Unchanged() {
+		save = "Done (no changes)"
+	}
+	labels := []string{save, "Back"}
+	var out []string
+	for i, l := range labels {
+		if i == r.focus {
+			out = append(out, on.Render(l))
+		} else {
+			out = append(out, btn.Render(l))
+		}
+	}
+	return strings.Join(out, " ") + "  " + st.Muted.Render(fmt.Sprintf("%3.0f%%", r.vp.ScrollPercent()*100))
+}

@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/wizard"
+)
+
+// MonitorFunc opens the monitor for a job; the start screen offers
+// "Monitor a job" when it is set (the monitor's screens provide it).
+var MonitorFunc func(ctx *Context) tea.Cmd
+
+// StartScreen is what bare `srtctl-tui` shows: new job, edit one of the
+// job files in the current directory or another one, monitor a job.
+type StartScreen struct {
+	ctx    *Context
+	dir    string
+	items  []startItem
+	cursor int
+	asking bool
+	path   textinput.Model
+	w, h   int
+}
+
+type startItem struct {
+	label string
+	file  string // for "edit"
+	kind  string // "new", "edit", "other", "monitor"
+}
+
+// NewStartScreen lists the job files of dir.
+func NewStartScreen(ctx *Context, dir string) *StartScreen {
+	s := &StartScreen{ctx: ctx, dir: dir, path: textinput.New()}
+	s.path.Prompt = "File: "
+	s.items = append(s.items, startItem{label: "New job", kind: "new"})
+	for _, f := range JobFiles(dir) {
+		s.items = append(s.items, startItem{label: "Edit " + f.label, file: f.path, kind: "edit"})
+	}
+	s.items = append(s.items, startItem{label: "Edit another file…", kind: "other"})
+	if MonitorFunc != nil {
+		s.items = append(s.items, startItem{label: "Monitor a job", kind: "monitor"})
+	}
+	return s
+}
+
+// JobFile is a job file found in a directory.
+type JobFile struct{ path, label string }
+
+// Path is the file's path; Label is how the start screen lists it.
+func (f JobFile) Path() string  { return f.path }
+func (f JobFile) Label() string { return f.label }
+
+// JobFiles returns the *.yaml/*.yml files of dir that look like srtctl
+// jobs (a mapping with model and resources), labelled with their dialect
+// when it is not P1.
+func JobFiles(dir string) []JobFile {
+	var out []JobFile
+	var names []string
+	for _, pat := range []string{"*.yaml", "*.yml"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		names = append(names, m...)
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() || st.Size() > 1<<20 {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		doc, err := jobspec.Parse(p, data)
+		if err != nil || !doc.Has("model") || !doc.Has("resources") {
+			continue
+		}
+		label := filepath.Base(p)
+		if d := doc.Dialect(); d != jobspec.DialectP1 && d != jobspec.DialectUnknown {
+			label += " (" + string(d) + " dialect, read-only)"
+		}
+		if name, ok := doc.Get("name"); ok && name != "" {
+			label += "  " + name
+		}
+		out = append(out, JobFile{path: p, label: label})
+	}
+	return out
+}
+
+func (s *StartScreen) Title() string { return "start" }
+
+func (s *StartScreen) Init() tea.Cmd { return nil }
+
+func (s *StartScreen) CapturesInput() bool { return s.asking }
+
+func (s *StartScreen) SetSize(w, h int) { s.w, s.h = w, h; s.path.SetWidth(max(w-8, 10)) }
+
+var (
+	keyUp   = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
+	keyDown = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyOpen = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	keyQ    = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+)
+
+func (s *StartScreen) KeyMap() help.KeyMap {
+	if s.asking {
+		return bindings{keyConfirm, keyCancel}
+	}
+	return bindings{keyUp, keyDown, keyOpen, keyQ}
+}
+
+func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if s.asking {
+		if ok {
+			switch k.String() {
+			case "esc":
+				s.asking = false
+				return s, nil
+			case "enter":
+				s.asking = false
+				return s, OpenFile(s.ctx, strings.TrimSpace(s.path.Value()))
+			}
+		}
+		var cmd tea.Cmd
+		s.path, cmd = s.path.Update(msg)
+		return s, cmd
+	}
+	if !ok {
+		return s, nil
+	}
+	switch {
+	case key.Matches(k, keyUp):
+		s.cursor = (s.cursor + len(s.items) - 1) % len(s.items)
+	case key.Matches(k, keyDown):
+		s.cursor = (s.cursor + 1) % len(s.items)
+	case key.Matches(k, keyQ):
+		return s, Quit(false)
+	case key.Matches(k, keyOpen):
+		it := s.items[s.cursor]
+		switch it.kind {
+		case "new":
+			return s, Push(NewWizardScreen(s.ctx, wizard.NewJob()))
+		case "edit":
+			return s, OpenFile(s.ctx, it.file)
+		case "other":
+			s.asking = true
+			s.path.SetValue("")
+			return s, s.path.Focus()
+		case "monitor":
+			return s, MonitorFunc(s.ctx)
+		}
+	}
+	return s, nil
+}
+
+// OpenFile loads a job file and pushes its form (or read-only view); a
+// file that cannot be read or parsed is reported in the status line.
+func OpenFile(ctx *Context, path string) tea.Cmd {
+	if path == "" {
+		return Status("enter a file name", true)
+	}
+	doc, err := jobspec.Load(path)
+	if err != nil {
+		return Status(err.Error(), true)
+	}
+	return Push(OpenJob(ctx, wizard.Edit(doc)))
+}
+
+func (s *StartScreen) View() string {
+	st := s.ctx.Styles
+	var b strings.Builder
+	b.WriteString(st.Bold.Render("What would you like to do?") + "\n\n")
+	for i, it := range s.items {
+		if i == s.cursor {
+			b.WriteString(st.Accent.Render("> "+it.label) + "\n")
+		} else {
+			b.WriteString("  " + it.label + "\n")
+		}
+	}
+	if s.asking {
+		b.WriteString("\n" + s.path.View() + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/wizard"
+)
+
+// SubmitFunc submits a saved job file; the review offers "Submit now?"
+// after a save when it is set. The runner's screens provide it; nil until
+// then, and the review shows the srtctl apply command instead.
+type SubmitFunc func(path string) tea.Cmd
+
+// Submit is the submit hook the review screens use (nil: not available).
+var Submit SubmitFunc
+
+// WizardScreen hosts the job form: one huh form over wizard.Values whose
+// groups are the steps; Esc goes back a step, completing the form opens
+// the review.
+type WizardScreen struct {
+	ctx   *Context
+	wz    *wizard.Wizard
+	host  *FormHost
+	steps []wizard.Step
+	w, h  int
+	// confirm is set while "discard unsaved changes?" is asked; then is
+	// what a yes does.
+	confirm bool
+	then    tea.Cmd
+}
+
+// reviewBackMsg returns from the review to the form's last step.
+type reviewBackMsg struct{}
+
+// OpenJob returns the screen for a wizard: the form, or the read-only view
+// of a file the form cannot edit faithfully.
+func OpenJob(ctx *Context, wz *wizard.Wizard) Component {
+	if wz.ReadOnly {
+		return NewReadOnlyScreen(ctx, wz)
+	}
+	return NewWizardScreen(ctx, wz)
+}
+
+// NewWizardScreen starts the form at its first step.
+func NewWizardScreen(ctx *Context, wz *wizard.Wizard) *WizardScreen {
+	s := &WizardScreen{ctx: ctx, wz: wz}
+	s.build()
+	return s
+}
+
+// Wizard returns the wizard the screen edits.
+func (s *WizardScreen) Wizard() *wizard.Wizard { return s.wz }
+
+func formTheme(ctx *Context) huh.Theme {
+	if ctx.NoColor {
+		return huh.ThemeFunc(huh.ThemeBase)
+	}
+	return huh.ThemeFunc(huh.ThemeCharm)
+}
+
+func (s *WizardScreen) build() {
+	form, steps := s.wz.Form(formTheme(s.ctx))
+	s.steps = steps
+	s.host = NewFormHost("", form)
+	s.host.OnDone = func(*huh.Form) tea.Cmd { return s.review() }
+	s.host.OnEsc = func(f *huh.Form) tea.Cmd { return s.back() }
+	if s.w > 0 {
+		s.host.SetSize(s.w, s.formHeight())
+	}
+}
+
+// Title names the job and the step, e.g. "new job · Step 3/5 Profiling".
+func (s *WizardScreen) Title() string {
+	st := s.CurrentStep()
+	return fmt.Sprintf("%s · Step %d/%d %s", s.wz.FileName(), st.Number, wizard.StepCount, st.Title)
+}
+
+// CurrentStep is the step that has the focus.
+func (s *WizardScreen) CurrentStep() wizard.Step {
+	f := s.host.Form().GetFocusedField()
+	for _, st := range s.steps {
+		for _, sf := range st.Fields {
+			if sf == f {
+				return st
+			}
+		}
+	}
+	return s.steps[0]
+}
+
+// firstVisible reports whether the focus is on the first step shown.
+func (s *WizardScreen) onFirstStep() bool {
+	cur := s.CurrentStep()
+	for _, st := range s.steps {
+		if !st.Hidden() {
+			return st.Key == cur.Key
+		}
+	}
+	return true
+}
+
+func (s *WizardScreen) Init() tea.Cmd { return s.host.Init() }
+
+func (s *WizardScreen) CapturesInput() bool { return !s.confirm }
+
+func (s *WizardScreen) formHeight() int {
+	if s.confirm {
+		return max(s.h-3, 1)
+	}
+	return s.h
+}
+
+func (s *WizardScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.host.SetSize(w, s.formHeight())
+}
+
+// back is Esc: the previous step, or leaving the form from the first one.
+func (s *WizardScreen) back() tea.Cmd {
+	if !s.onFirstStep() {
+		return s.host.Form().PrevGroup()
+	}
+	return s.leave(Pop)
+}
+
+// leave runs then, after asking when answers would be lost.
+func (s *WizardScreen) leave(then tea.Cmd) tea.Cmd {
+	if !s.wz.Dirty() {
+		return then
+	}
+	s.confirm, s.then = true, then
+	s.SetSize(s.w, s.h)
+	return nil
+}
+
+// CanQuit asks before unsaved answers are lost.
+func (s *WizardScreen) CanQuit() (bool, tea.Cmd) {
+	if !s.wz.Dirty() || s.confirm {
+		return !s.wz.Dirty(), nil
+	}
+	return false, s.leave(Quit(true))
+}
+
+func (s *WizardScreen) review() tea.Cmd {
+	res, err := s.wz.Result()
+	if err != nil {
+		// The answers are kept: rebuild the form at its last step.
+		s.rebuildAtLast()
+		return tea.Batch(s.host.Init(), Status("cannot review: "+err.Error(), true))
+	}
+	return Push(NewReviewScreen(s.ctx, s.wz, res))
+}
+
+// rebuildAtLast builds a new form (a completed one ignores input) and
+// moves it to the last visible step.
+func (s *WizardScreen) rebuildAtLast() tea.Cmd {
+	s.build()
+	f := s.host.Form()
+	cmds := []tea.Cmd{f.Init()}
+	last := ""
+	for _, st := range s.steps {
+		if !st.Hidden() {
+			last = st.Key
+		}
+	}
+	for i := 0; i < len(s.steps) && s.CurrentStep().Key != last; i++ {
+		cmds = append(cmds, f.NextGroup())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (s *WizardScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+	if _, ok := msg.(reviewBackMsg); ok {
+		return s, s.rebuildAtLast()
+	}
+	if s.confirm {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			switch k.String() {
+			case "y", "Y":
+				s.confirm = false
+				return s, s.then
+			case "n", "N", "esc", "enter":
+				s.confirm = false
+				s.SetSize(s.w, s.h)
+				return s, nil
+			}
+			return s, nil
+		}
+	}
+	_, cmd := s.host.Update(msg)
+	return s, cmd
+}
+
+func (s *WizardScreen) View() string {
+	v := s.host.View()
+	if !s.confirm {
+		return v
+	}
+	st := s.ctx.Styles
+	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Render(
+		st.Warn.Render("Unsaved changes") + "  Discard them and leave? " + st.Bold.Render("y") + " / " + st.Bold.Render("n"))
+	return lipgloss.JoinVertical(lipgloss.Left, box, v)
+}
+
+var (
+	keyBackStep = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back a step"))
+	keyYes      = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard and leave"))
+	keyNo       = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep editing"))
+)
+
+func (s *WizardScreen) KeyMap() help.KeyMap {
+	if s.confirm {
+		return bindings{keyYes, keyNo, keyQuit}
+	}
+	b := append([]key.Binding{keyBackStep}, s.host.Form().KeyBinds()...)
+	return bindings(append(b, keyQuit))
+}
+
+// bindings is a flat help.KeyMap.
+type bindings []key.Binding
+
+func (b bindings) ShortHelp() []key.Binding  { return b }
+func (b bindings) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
