@@ -191,26 +191,49 @@ func (s *scanner) rawString() ([]byte, bool, error) {
 			}
 			continue
 		}
-		seg := s.buf[i:s.end]
-		q := bytes.IndexByte(seg, '"')
-		limit := len(seg)
-		if q >= 0 {
-			limit = q
-		}
-		if b := bytes.IndexByte(seg[:limit], '\\'); b >= 0 {
-			// An escape comes first: step over it and its next byte.
-			escaped = true
-			i += b + 2
-			continue
-		}
-		if q < 0 {
+		j := stringStop(s.buf[i:s.end])
+		if j < 0 {
 			i = s.end
 			continue
 		}
-		i += q
+		if s.buf[i+j] == '\\' {
+			// step over the backslash and the byte it escapes
+			escaped = true
+			i += j + 2
+			continue
+		}
+		i += j
 		s.pos = i + 1
 		return s.buf[start:i], escaped, nil
 	}
+}
+
+// stringStop returns the index of the first '"' or '\\' in seg, or -1.
+// Most strings in a trace are short: a plain loop finds their end sooner
+// than a vector search would start; long ones (kernel signatures) go to it.
+func stringStop(seg []byte) int {
+	n := min(len(seg), 32)
+	for i, c := range seg[:n] {
+		if c == '"' || c == '\\' {
+			return i
+		}
+	}
+	if n == len(seg) {
+		return -1
+	}
+	rest := seg[n:]
+	q := bytes.IndexByte(rest, '"')
+	limit := len(rest)
+	if q >= 0 {
+		limit = q
+	}
+	if b := bytes.IndexByte(rest[:limit], '\\'); b >= 0 {
+		return n + b
+	}
+	if q < 0 {
+		return -1
+	}
+	return n + q
 }
 
 // skipString consumes a string whose opening quote is at pos without
@@ -224,14 +247,13 @@ func (s *scanner) skipString() error {
 			}
 			continue
 		}
-		seg := s.buf[s.pos:s.end]
-		q := bytes.IndexByte(seg, '"')
-		limit := len(seg)
-		if q >= 0 {
-			limit = q
+		j := stringStop(s.buf[s.pos:s.end])
+		if j < 0 {
+			s.pos = s.end
+			continue
 		}
-		if b := bytes.IndexByte(seg[:limit], '\\'); b >= 0 {
-			s.pos += b + 2
+		if s.buf[s.pos+j] == '\\' {
+			s.pos += j + 2
 			if s.pos > s.end {
 				// The escaped byte is still unread: discarding up to end
 				// leaves pos just past it once more input arrives.
@@ -242,11 +264,7 @@ func (s *scanner) skipString() error {
 			}
 			continue
 		}
-		if q < 0 {
-			s.pos = s.end
-			continue
-		}
-		s.pos += q + 1
+		s.pos += j + 1
 		return nil
 	}
 }
@@ -299,6 +317,16 @@ func (s *scanner) skipContainer() error {
 		}
 		switch c := s.buf[s.pos]; c {
 		case '"':
+			// Fast path for the common short string without escapes that
+			// ends inside the window; anything else goes the careful way.
+			i, end := s.pos+1, min(s.end, s.pos+64)
+			for i < end && s.buf[i] != '"' && s.buf[i] != '\\' {
+				i++
+			}
+			if i < end && s.buf[i] == '"' {
+				s.pos = i + 1
+				continue
+			}
 			if err := s.skipString(); err != nil {
 				return err
 			}

@@ -89,3 +89,85 @@ func isWrapper(base string) bool {
 	}
 	return strings.Contains(base, "enable_sm")
 }
+
+// KernelHint names the operation inside a generic kernel's template
+// arguments, which is what tells launches of at::native::elementwise_kernel
+// apart: silu_kernel, MulFunctor, direct_copy_kernel_cuda, CUDAFunctor_add,
+// ArgMaxOps. "" when there is none.
+func KernelHint(full string) string {
+	s := strings.ReplaceAll(full, "(anonymous namespace)::", "")
+	open := strings.IndexByte(s, '<')
+	if open < 0 {
+		return ""
+	}
+	for _, id := range identifiers(s[open+1 : paramListStart(s)]) {
+		if genericTemplates[id] {
+			continue
+		}
+		if strings.Contains(id, "Functor") || strings.HasSuffix(id, "Op") || strings.HasSuffix(id, "Ops") ||
+			strings.Contains(id, "_kernel") || strings.HasSuffix(id, "Kernel") {
+			return trimHint(id)
+		}
+	}
+	return ""
+}
+
+// trimHint drops the words every hint would carry: silu_kernel -> silu,
+// MulFunctor -> Mul, CUDAFunctor_add -> add, ArgMaxOps -> ArgMax.
+func trimHint(id string) string {
+	t := strings.TrimPrefix(id, "CUDAFunctor_")
+	for _, suffix := range []string{"_kernel_cuda", "_kernel", "Functor", "Ops"} {
+		t = strings.TrimSuffix(t, suffix)
+	}
+	if t == "" {
+		return id
+	}
+	return t
+}
+
+// genericTemplates wrap the operation without naming it.
+var genericTemplates = map[string]bool{
+	"BinaryFunctor": true, "UnaryFunctor": true, "ReduceOp": true, "AUnaryFunctor": true,
+	"BUnaryFunctor": true, "gpu_kernel_impl": true, "gpu_kernel_impl_nocast": true,
+}
+
+// identifiers lists the last component of each name in s, in order.
+func identifiers(s string) []string {
+	var ids []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		word := i < len(s) && (s[i] == '_' || s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9')
+		if word && start < 0 {
+			start = i
+		}
+		if !word && start >= 0 {
+			if id := s[start:i]; id[0] < '0' || id[0] > '9' {
+				ids = append(ids, id)
+			}
+			start = -1
+		}
+	}
+	return ids
+}
+
+// KernelLabel is ShortName with KernelHint in brackets when there is one:
+// "at::native::elementwise_kernel [silu_kernel]".
+func KernelLabel(full string) string {
+	short, hint := ShortName(full), KernelHint(full)
+	if hint == "" || strings.Contains(short, hint) {
+		return short
+	}
+	return short + " [" + hint + "]"
+}
+
+// unqualified drops namespaces from a label: "elementwise_kernel [silu_kernel]".
+func unqualified(label string) string {
+	head, rest, _ := strings.Cut(label, " ")
+	if i := strings.LastIndex(head, "::"); i >= 0 {
+		head = head[i+2:]
+	}
+	if rest != "" {
+		return head + " " + rest
+	}
+	return head
+}

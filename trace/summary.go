@@ -114,6 +114,10 @@ func (s *FileSummary) Category(name string) CategoryStat {
 	return CategoryStat{Name: name}
 }
 
+func sortCategories(cs []CategoryStat) {
+	slices.SortFunc(cs, func(a, b CategoryStat) int { return cmp.Compare(a.Name, b.Name) })
+}
+
 // sortKernels orders kernels by total time, largest first, keeping the
 // order of first appearance among equals, as Python's stable sort does.
 func sortKernels(ks []KernelStat) {

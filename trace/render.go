@@ -1,0 +1,378 @@
+package trace
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dustin/go-humanize"
+)
+
+// RenderOptions shape the text summary.
+type RenderOptions struct {
+	// Top is how many kernels each table lists (default 15).
+	Top int
+	// NoColor renders without colours (NO_COLOR, or a UI in plain mode);
+	// bold and the bars stay.
+	NoColor bool
+	// FullNames lists each table's kernels by their full signatures below it.
+	FullNames bool
+}
+
+// Layout constants: two phases go side by side when each column gets at
+// least sideBySideMin cells.
+const (
+	defaultTop    = 15
+	countWidth    = 7
+	durWidth      = 8
+	sideBySideMin = 72
+	columnGap     = 3
+)
+
+type renderStyles struct {
+	title, label, muted, bar, warn lipgloss.Style
+}
+
+func newRenderStyles(noColor bool) renderStyles {
+	st := renderStyles{
+		title: lipgloss.NewStyle().Bold(true),
+		label: lipgloss.NewStyle().Bold(true),
+		muted: lipgloss.NewStyle().Faint(true),
+		bar:   lipgloss.NewStyle(),
+		warn:  lipgloss.NewStyle().Bold(true),
+	}
+	if !noColor {
+		st.title = st.title.Foreground(lipgloss.Color("12"))
+		st.bar = st.bar.Foreground(lipgloss.Color("14"))
+		st.warn = st.warn.Foreground(lipgloss.Color("11"))
+	}
+	return st
+}
+
+// Render draws summaries as text at most width cells wide: for each phase
+// (prefill, decode, aggregated, then unknown) one table per rank and, with
+// several ranks, a combined one; phases side by side when the width allows.
+// Nsight Systems reports that could not be summarised are listed at the end
+// with their sizes and the commands that open them.
+func Render(sums []*FileSummary, width int, opts RenderOptions) string {
+	if opts.Top <= 0 {
+		opts.Top = defaultTop
+	}
+	width = max(width, 40)
+	st := newRenderStyles(opts.NoColor)
+	groups, reports := groupByPhase(sums)
+
+	colWidth := width
+	sideBySide := len(groups) > 1 && (width-columnGap)/2 >= sideBySideMin
+	if sideBySide {
+		colWidth = (width - columnGap) / 2
+	}
+	var blocks []string
+	for _, g := range groups {
+		blocks = append(blocks, renderPhase(g, colWidth, opts, st))
+	}
+	var out []string
+	if sideBySide {
+		gap := strings.Repeat(" ", columnGap)
+		for i := 0; i < len(blocks); i += 2 {
+			if i+1 < len(blocks) {
+				out = append(out, lipgloss.JoinHorizontal(lipgloss.Top, padBlock(blocks[i], colWidth), gap, blocks[i+1]))
+			} else {
+				out = append(out, blocks[i])
+			}
+		}
+	} else {
+		out = blocks
+	}
+	if len(reports) > 0 {
+		out = append(out, renderReports(reports, width, st))
+	}
+	if len(out) == 0 {
+		return st.muted.Render("no traces or reports to summarise") + "\n"
+	}
+	lines := strings.Split(strings.Join(out, "\n\n"), "\n")
+	for i, line := range lines {
+		lines[i] = strings.TrimRight(line, " ")
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// padBlock pads every line to w cells, so the next column starts straight.
+func padBlock(block string, w int) string {
+	return lipgloss.NewStyle().Width(w).Render(block)
+}
+
+type phaseGroup struct {
+	phase string
+	sums  []*FileSummary
+}
+
+// groupByPhase splits summaries into phases in display order, and the
+// reports that have no numbers.
+func groupByPhase(sums []*FileSummary) (groups []phaseGroup, reports []*FileSummary) {
+	byPhase := map[string]int{}
+	for _, s := range sums {
+		if s == nil {
+			continue
+		}
+		if s.Kind == KindNsysReport {
+			reports = append(reports, s)
+			continue
+		}
+		i, ok := byPhase[s.Phase]
+		if !ok {
+			i = len(groups)
+			byPhase[s.Phase] = i
+			groups = append(groups, phaseGroup{phase: s.Phase})
+		}
+		groups[i].sums = append(groups[i].sums, s)
+	}
+	// stable by phase order: prefill, decode, aggregated, unknown
+	for i := 1; i < len(groups); i++ {
+		for j := i; j > 0 && phaseIndex(groups[j].phase) < phaseIndex(groups[j-1].phase); j-- {
+			groups[j], groups[j-1] = groups[j-1], groups[j]
+		}
+	}
+	return groups, reports
+}
+
+func renderPhase(g phaseGroup, w int, opts RenderOptions, st renderStyles) string {
+	name := strings.ToUpper(g.phase)
+	if name == "" {
+		name = "UNKNOWN PHASE"
+	}
+	ranks := countLabel(g.sums)
+	parts := []string{st.title.Render(name) + st.muted.Render(" · "+ranks)}
+	for _, s := range g.sums {
+		parts = append(parts, renderTable(s, w, opts, st))
+	}
+	if len(g.sums) > 1 {
+		parts = append(parts, renderTable(Combine(g.sums), w, opts, st))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// countLabel says "2 ranks", or "3 traces" when some share a rank (several
+// profiling windows of one rank).
+func countLabel(sums []*FileSummary) string {
+	ranks := map[string]bool{}
+	for _, s := range sums {
+		ranks[s.Rank] = true
+	}
+	switch n := len(sums); {
+	case n == 1:
+		return "1 rank"
+	case len(ranks) == n:
+		return fmt.Sprintf("%d ranks", n)
+	default:
+		return fmt.Sprintf("%d traces", n)
+	}
+}
+
+// tableLayout decides which columns fit in w cells.
+type tableLayout struct {
+	name                int
+	minMax, mean, bar   bool
+	barWidth, rankWidth int
+}
+
+func layoutFor(w, rows int) tableLayout {
+	l := tableLayout{minMax: true, mean: true, bar: true, barWidth: 10, rankWidth: len(fmt.Sprint(rows))}
+	fixed := func() int {
+		n := l.rankWidth + 1 + countWidth + 1 + durWidth + 1 + 6 // rank, count, total, share
+		if l.mean {
+			n += 1 + durWidth
+		}
+		if l.minMax {
+			n += 2 * (1 + durWidth)
+		}
+		if l.bar {
+			n += 1 + l.barWidth
+		}
+		return n + 1 // the space after the name
+	}
+	if w-fixed() < 24 {
+		l.minMax = false
+	}
+	if w-fixed() < 20 {
+		l.bar = false
+	}
+	if w-fixed() < 12 {
+		l.mean = false
+	}
+	l.name = max(w-fixed(), 8)
+	return l
+}
+
+func renderTable(s *FileSummary, w int, opts RenderOptions, st renderStyles) string {
+	var b strings.Builder
+	b.WriteString(st.label.Render(tableTitle(s, w)))
+	b.WriteString("\n")
+	for _, line := range totalsLines(s, w, st) {
+		b.WriteString(line + "\n")
+	}
+	if s.Incomplete != nil {
+		b.WriteString(st.warn.Render(ansi.Wordwrap("⚠ "+safeText(s.Incomplete.Error())+"; the numbers cover what was read", w, " ")) + "\n")
+	}
+	ks := s.Kernels
+	if len(ks) > opts.Top {
+		ks = ks[:opts.Top]
+	}
+	if len(ks) == 0 {
+		b.WriteString(st.muted.Render("no GPU kernels"))
+		return b.String()
+	}
+	l := layoutFor(w, len(ks))
+	header := []string{pad("#", l.rankWidth, true), pad("kernel", l.name, false), pad("count", countWidth, true), pad("total", durWidth, true)}
+	if l.mean {
+		header = append(header, pad("mean", durWidth, true))
+	}
+	if l.minMax {
+		header = append(header, pad("min", durWidth, true), pad("max", durWidth, true))
+	}
+	header = append(header, pad("share", 6, true))
+	b.WriteString(st.muted.Render(strings.Join(header, " ")))
+	for i, k := range ks {
+		share := s.Share(k)
+		cells := []string{
+			pad(fmt.Sprint(i+1), l.rankWidth, true),
+			pad(fitName(k.Name, l.name), l.name, false),
+			pad(FormatCount(k.Count), countWidth, true),
+			pad(FormatDuration(k.TotalUS), durWidth, true),
+		}
+		if l.mean {
+			cells = append(cells, pad(FormatDuration(k.MeanUS()), durWidth, true))
+		}
+		if l.minMax {
+			cells = append(cells, pad(FormatDuration(k.MinUS), durWidth, true), pad(FormatDuration(k.MaxUS), durWidth, true))
+		}
+		cells = append(cells, pad(fmt.Sprintf("%.1f%%", share), 6, true))
+		if l.bar {
+			cells = append(cells, st.bar.Render(Bar(share/100, l.barWidth)))
+		}
+		b.WriteString("\n" + strings.Join(cells, " "))
+	}
+	if rest := len(s.Kernels) - len(ks); rest > 0 {
+		b.WriteString("\n" + st.muted.Render(fmt.Sprintf("… %d more kernels", rest)))
+	}
+	if opts.FullNames {
+		b.WriteString("\n" + st.muted.Render("full names:"))
+		for i, k := range ks {
+			b.WriteString("\n" + ansi.Wrap(fmt.Sprintf("%*d  %s", l.rankWidth, i+1, safeText(k.Name)), w, ""))
+		}
+	}
+	return b.String()
+}
+
+func tableTitle(s *FileSummary, w int) string {
+	var t string
+	switch {
+	case s.Ranks > 1:
+		t = fmt.Sprintf("combined · %d traces", s.Ranks)
+	case s.Rank != "":
+		t = "rank " + s.Rank
+	default:
+		t = "rank ?"
+	}
+	if s.Path != "" && s.Ranks <= 1 {
+		t += " · " + filepath.Base(s.Path)
+	}
+	if s.Kind == KindNsys {
+		t += " · nsys"
+	}
+	return ansi.Truncate(safeText(t), w, "…")
+}
+
+// totalsLines shows busy time against the span and the per-category totals.
+func totalsLines(s *FileSummary, w int, st renderStyles) []string {
+	var busy string
+	if s.Kind == KindNsys {
+		busy = st.muted.Render("GPU busy time: not in nsys kernel summaries")
+	} else {
+		busy = fmt.Sprintf("GPU busy %s of %s span (%.1f%%)", FormatDuration(s.BusyUS), FormatDuration(s.SpanUS), s.BusyPercent())
+		busy += " " + st.bar.Render(Bar(s.BusyPercent()/100, 10))
+	}
+	var cats []string
+	for _, name := range []string{CatKernel, CatMemcpy, CatMemset} {
+		c := s.Category(name)
+		label := strings.TrimPrefix(name, "gpu_")
+		if c.Count == 0 {
+			cats = append(cats, label+" "+st.muted.Render("none"))
+			continue
+		}
+		cats = append(cats, fmt.Sprintf("%s %s ×%s", label, FormatDuration(c.TotalUS), FormatCount(c.Count)))
+	}
+	if s.Kind == KindNsys {
+		cats = cats[:1]
+	}
+	lines := []string{busy}
+	if joined := strings.Join(cats, " · "); ansi.StringWidth(joined) <= w {
+		lines = append(lines, joined)
+	} else {
+		lines = append(lines, cats...)
+	}
+	if s.Skipped > 0 {
+		lines = append(lines, st.warn.Render(fmt.Sprintf("%s GPU events without a readable ts or dur were skipped", FormatCount(s.Skipped))))
+	}
+	return lines
+}
+
+// Bar draws frac (0 to 1) as a bar of width cells, in eighths of a cell.
+func Bar(frac float64, width int) string {
+	if !(frac > 0) { // also NaN
+		return strings.Repeat(" ", width)
+	}
+	frac = min(frac, 1)
+	eighths := int(frac*float64(width*8) + 0.5)
+	if eighths == 0 {
+		eighths = 1 // something, however small, is not nothing
+	}
+	partial := []string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
+	s := strings.Repeat("█", eighths/8) + partial[eighths%8]
+	return s + strings.Repeat(" ", width-ansi.StringWidth(s))
+}
+
+// fitName shows a kernel in w cells: its label, else the label without
+// namespaces, else that cut short.
+func fitName(full string, w int) string {
+	label := safeText(KernelLabel(full))
+	if ansi.StringWidth(label) <= w {
+		return label
+	}
+	return ansi.Truncate(unqualified(label), w, "…")
+}
+
+// pad fits s to w cells, right-aligned for numbers.
+func pad(s string, w int, right bool) string {
+	n := ansi.StringWidth(s)
+	if n >= w {
+		return s
+	}
+	if right {
+		return strings.Repeat(" ", w-n) + s
+	}
+	return s + strings.Repeat(" ", w-n)
+}
+
+// renderReports lists Nsight Systems reports that could not be summarised.
+func renderReports(reports []*FileSummary, w int, st renderStyles) string {
+	var b strings.Builder
+	b.WriteString(st.title.Render("NSIGHT SYSTEMS REPORTS"))
+	for _, r := range reports {
+		path := safeText(r.Path)
+		b.WriteString("\n" + st.label.Render(ansi.Truncate(path, w, "…")) + "  " + humanize.IBytes(uint64(max(r.Size, 0))))
+		if KindOf(r.Path) == FileNsysPartial {
+			b.WriteString("\n  " + st.warn.Render("not a report yet: Nsight Systems is still writing it (or was stopped before it finished)"))
+			continue
+		}
+		if r.Incomplete != nil {
+			b.WriteString("\n  " + st.warn.Render(ansi.Wordwrap(safeText(r.Incomplete.Error()), w-2, " ")))
+		}
+		for _, hint := range OpenHints(r.Path) {
+			b.WriteString("\n  " + st.muted.Render(ansi.Wrap(safeText(hint), w-2, "")))
+		}
+	}
+	return b.String()
+}
