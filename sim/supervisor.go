@@ -95,6 +95,9 @@ func runSupervisor(args []string) int {
 			})
 			return 0
 		case <-sigs:
+			if j, err := s.load(id); err == nil && j.State == stateCancelled {
+				noteCancel(j)
+			}
 			terminate()
 		case <-limit:
 			s.update(id, func(j *jobRecord) error {
@@ -106,6 +109,21 @@ func runSupervisor(args []string) int {
 			syscall.Kill(-job.JobPGID, syscall.SIGKILL)
 		}
 	}
+}
+
+// noteCancel writes slurmstepd's line about a cancelled job into the job's
+// error output, as SLURM does.
+func noteCancel(j *jobRecord) {
+	f, err := os.OpenFile(j.StdErr, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	node := "localhost"
+	if len(j.Nodes) > 0 {
+		node = j.Nodes[0]
+	}
+	fmt.Fprintf(f, "slurmstepd: error: *** JOB %d ON %s CANCELLED AT %s ***\n", j.ID, node, j.EndTime.Format(slurmTimestamp))
 }
 
 var errNotPending = errors.New("job is no longer pending")
