@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the root command with args and returns stdout, stderr and
+// the exit code main would use.
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	root := newRootCmd()
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs(args)
+	err := root.Execute()
+	code := 0
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+			if ee.err != nil {
+				errOut.WriteString(ee.err.Error() + "\n")
+			}
+		} else {
+			code = 2
+			errOut.WriteString(err.Error() + "\n")
+		}
+	}
+	return out.String(), errOut.String(), code
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const goodJob = `name: "t"
+model:
+  path: "/m"
+  container: "/c"
+  precision: "fp8"
+resources:
+  gpu_type: "gb200"
+  prefill_nodes: 1
+  decode_nodes: 1
+  prefill_workers: 1
+  decode_workers: 1
+benchmark:
+  type: "manual"
+profiling:
+  type: "torch"
+  prefill:
+    isl: 1024
+    osl: 128
+    concurrency: 24
+  decode:
+    isl: 1024
+    osl: 128
+    concurrency: 256
+`
+
+func TestValidateCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.yaml", goodJob)
+	bad := writeFile(t, dir, "bad.yaml", strings.Replace(goodJob, "decode_workers: 1", "decode_workers: 2", 1))
+	broken := writeFile(t, dir, "broken.yaml", "name: x\n  model: [\n")
+
+	out, _, code := runCLI(t, "validate", good)
+	if code != 0 || out != "1 file checked: 0 errors, 0 warnings\n" {
+		t.Errorf("good file: code %d, out %q", code, out)
+	}
+	out, _, code = runCLI(t, "validate", good, bad)
+	wantLine := bad + ":11:19: error: Profiling mode requires single worker only. Got decode_workers=2\n"
+	if code != 1 || !strings.Contains(out, wantLine) || !strings.HasSuffix(out, "2 files checked: 1 error, 0 warnings (1 file with errors)\n") {
+		t.Errorf("bad file: code %d, out %q", code, out)
+	}
+	out, _, code = runCLI(t, "validate", broken)
+	if code != 1 || !strings.HasPrefix(out, broken+":") || !strings.Contains(out, ": error: ") {
+		t.Errorf("broken file: code %d, out %q", code, out)
+	}
+	_, errOut, code := runCLI(t, "validate", filepath.Join(dir, "missing.yaml"), good)
+	if code != 2 || !strings.Contains(errOut, "missing.yaml") {
+		t.Errorf("missing file: code %d, stderr %q", code, errOut)
+	}
+	if _, _, code = runCLI(t, "validate"); code != 2 {
+		t.Errorf("no args: code %d", code)
+	}
+	if _, _, code = runCLI(t, "validate", "--dialect", "p9", good); code != 2 {
+		t.Errorf("bad dialect: code %d", code)
+	}
+
+	out, _, code = runCLI(t, "validate", "--json", good, bad)
+	var res struct {
+		Files []struct {
+			File     string
+			Dialect  string
+			Findings []struct {
+				Severity string
+				Path     string
+				Line     int
+				Col      int
+				Message  string
+			}
+		}
+		Errors int
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if code != 1 || res.Errors != 1 || len(res.Files) != 2 || res.Files[0].Dialect != "p1" ||
+		res.Files[1].Findings[0].Severity != "error" || res.Files[1].Findings[0].Path != "resources.decode_workers" || res.Files[1].Findings[0].Line != 11 {
+		t.Errorf("json result %+v (code %d)", res, code)
+	}
+
+	// --dialect p3 applies P3's rules to the P1 file
+	out, _, code = runCLI(t, "validate", "--dialect", "p3", good)
+	if code != 1 || !strings.Contains(out, "profiling.isl/osl/concurrency must be set when profiling is enabled. Got isl=None, osl=None, concurrency=None") {
+		t.Errorf("--dialect p3: code %d out %q", code, out)
+	}
+}
