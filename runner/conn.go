@@ -378,13 +378,15 @@ func (e *CommandError) Unwrap() error { return e.Err }
 // Run runs argv on the cluster (each word quoted for the remote shell) and
 // returns its output. A non-zero exit is a *CommandError.
 func (c *Conn) Run(ctx context.Context, argv ...string) (stdout, stderr []byte, err error) {
-	return c.runIn(ctx, "", argv)
+	stdout, stderr, _, err = c.runIn(ctx, "", argv)
+	return stdout, stderr, err
 }
 
-// runIn runs argv in directory dir ("" for the login directory).
-func (c *Conn) runIn(ctx context.Context, dir string, argv []string) ([]byte, []byte, error) {
+// runIn runs argv in directory dir ("" for the login directory). combined
+// is stdout and stderr in the order they arrived.
+func (c *Conn) runIn(ctx context.Context, dir string, argv []string) (stdout, stderr, combined []byte, err error) {
 	if len(argv) == 0 {
-		return nil, nil, errors.New("runner: empty command")
+		return nil, nil, nil, errors.New("runner: empty command")
 	}
 	var cmd *exec.Cmd
 	shown := shellCommand(dir, argv)
@@ -392,7 +394,7 @@ func (c *Conn) runIn(ctx context.Context, dir string, argv []string) ([]byte, []
 		env := c.localEnv()
 		prog, err := lookPathIn(argv[0], envValue(env, "PATH"))
 		if err != nil {
-			return nil, nil, &CommandError{Cluster: c.cluster.Name, Command: shown, ExitCode: 127, Err: err}
+			return nil, nil, nil, &CommandError{Cluster: c.cluster.Name, Command: shown, ExitCode: 127, Err: err}
 		}
 		cmd = exec.CommandContext(ctx, prog, argv[1:]...)
 		cmd.Args[0] = argv[0]
@@ -402,12 +404,13 @@ func (c *Conn) runIn(ctx context.Context, dir string, argv []string) ([]byte, []
 		cmd = exec.CommandContext(ctx, c.opts.SSH, args...)
 	}
 	cmd.WaitDelay = 5 * time.Second
-	var out, errb bytes.Buffer
-	cmd.Stdout = &limitedBuffer{buf: &out, max: 16 << 20}
-	cmd.Stderr = &limitedBuffer{buf: &errb, max: 1 << 20}
-	err := cmd.Run()
+	var out, errb, both bytes.Buffer
+	all := &lockedWriter{w: &limitedBuffer{buf: &both, max: 16 << 20}}
+	cmd.Stdout = io.MultiWriter(&limitedBuffer{buf: &out, max: 16 << 20}, all)
+	cmd.Stderr = io.MultiWriter(&limitedBuffer{buf: &errb, max: 1 << 20}, all)
+	err = cmd.Run()
 	if err == nil {
-		return out.Bytes(), errb.Bytes(), nil
+		return out.Bytes(), errb.Bytes(), both.Bytes(), nil
 	}
 	ce := &CommandError{Cluster: c.cluster.Name, Command: shown, ExitCode: -1, Stderr: cleanText(errb.String()), Err: err}
 	var ee *exec.ExitError
@@ -418,7 +421,7 @@ func (c *Conn) runIn(ctx context.Context, dir string, argv []string) ([]byte, []
 	if ctx.Err() != nil {
 		ce.Err = ctx.Err()
 	}
-	return out.Bytes(), errb.Bytes(), ce
+	return out.Bytes(), errb.Bytes(), both.Bytes(), ce
 }
 
 func (c *Conn) localEnv() []string {
@@ -473,4 +476,17 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// lockedWriter serialises the stdout and stderr copiers writing to one
+// buffer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -72,8 +72,8 @@ func (c *Conn) Submit(ctx context.Context, localJobFile string) (*Submission, er
 		return nil, fmt.Errorf("cluster %s: uploading %s to %s: %w", cl.Name, localJobFile, cl.JobsDir(), err)
 	}
 	argv := []string{cl.SrtctlCommand(), "apply", "-f", remote}
-	stdout, stderr, err := c.runIn(ctx, cl.SrtctlRoot, argv)
-	output := cleanText(string(stdout) + string(stderr))
+	_, _, combined, err := c.runIn(ctx, cl.SrtctlRoot, argv)
+	output := cleanText(string(combined))
 	if err != nil {
 		var ce *CommandError
 		if errors.As(err, &ce) && !ce.Transport && ce.ExitCode > 0 && ce.ExitCode != 127 {
@@ -191,6 +191,9 @@ var (
 	applyJobLine   = regexp.MustCompile(`(?m)Job ([0-9]+(?:_[0-9]+)?) submitted`)
 	applyLogsLine  = regexp.MustCompile(`(?m)Logs:[ \t]*(\S[^\n]*?)[ \t]*$`)
 	sbatchJobLine  = regexp.MustCompile(`(?m)Submitted batch job ([0-9]+)`)
+	// srtctl's own progress log lines ("<time> | INFO | ..."), not part of a
+	// failure's message.
+	srtctlInfoLine = regexp.MustCompile(`^[^|]*\| *(INFO|DEBUG) *\|`)
 	srtctlProblems = []string{"Invalid config in ", "❌", "Error", "error:", "Traceback"}
 )
 
@@ -205,7 +208,7 @@ func ParseApplyOutput(out string) (jobID, logDir string) {
 		jobID = m[1]
 	}
 	if m := applyLogsLine.FindStringSubmatch(out); m != nil {
-		logDir = m[1]
+		logDir = strings.TrimSpace(cleanText(m[1]))
 	}
 	return jobID, logDir
 }
@@ -213,7 +216,12 @@ func ParseApplyOutput(out string) (jobID, logDir string) {
 // srtctlMessage is the part of srtctl's output that explains a failure:
 // from the first line that reports a problem to the end, else everything.
 func srtctlMessage(out string) string {
-	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !srtctlInfoLine.MatchString(l) {
+			lines = append(lines, l)
+		}
+	}
 	for i, l := range lines {
 		for _, p := range srtctlProblems {
 			if strings.Contains(l, p) {

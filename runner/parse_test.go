@@ -1,0 +1,142 @@
+package runner
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+)
+
+func TestParseApplyOutput(t *testing.T) {
+	cases := []struct{ out, id, dir string }{
+		{"\n✅ Job 1234 submitted!\n📁 Logs: /home/u/srt-slurm/logs/1234_1P_1D_20251203_101112\n\n", "1234", "/home/u/srt-slurm/logs/1234_1P_1D_20251203_101112"},
+		{"2025-12-03 10:11:12 | INFO | 🚀 Submitting job: x\n\n✅ Job 77 submitted!\n📁 Logs: /r/logs/77_2A_20251203_101112  \n", "77", "/r/logs/77_2A_20251203_101112"},
+		{"Submitted batch job 99\n", "99", ""},
+		{"✅ Job 5_3 submitted!\n", "5_3", ""},
+		{"nothing useful\n", "", ""},
+		{"📁 Logs: /with space/logs/1_1P_1D_x\n✅ Job 1 submitted!", "1", "/with space/logs/1_1P_1D_x"},
+	}
+	for _, c := range cases {
+		id, dir := ParseApplyOutput(c.out)
+		if id != c.id || dir != c.dir {
+			t.Errorf("ParseApplyOutput(%q) = %q, %q; want %q, %q", c.out, id, dir, c.id, c.dir)
+		}
+	}
+}
+
+func FuzzParseApplyOutput(f *testing.F) {
+	f.Add("\n✅ Job 1234 submitted!\n📁 Logs: /home/u/logs/1234_1P_1D_20251203_101112\n\n")
+	f.Add("Submitted batch job 7\n")
+	f.Add("📁 Logs: \n✅ Job  submitted!")
+	f.Fuzz(func(t *testing.T, out string) {
+		id, dir := ParseApplyOutput(out)
+		if id != "" && !ValidJobID(id) {
+			t.Fatalf("job id %q is not a SLURM id", id)
+		}
+		if strings.ContainsAny(dir, "\n") || (dir != "" && strings.TrimSpace(dir) != dir) {
+			t.Fatalf("log dir %q spans lines or has outer spaces", dir)
+		}
+	})
+}
+
+func TestSrtctlMessage(t *testing.T) {
+	out := "2025-12-03 10:11:12 | INFO | 🚀 Submitting job: x\nInvalid config in /r/jobs/a.yaml: Profiling mode requires single worker only. Got prefill_workers=2\n"
+	if got := srtctlMessage(out); got != "Invalid config in /r/jobs/a.yaml: Profiling mode requires single worker only. Got prefill_workers=2" {
+		t.Errorf("got %q", got)
+	}
+	out = "❌ Error submitting job: sbatch failed\nstderr: Batch job submission failed: Requested node configuration is not available\n"
+	if got := srtctlMessage(out); got != strings.TrimSpace(out) {
+		t.Errorf("got %q", got)
+	}
+	if got := srtctlMessage("  something odd  \n"); got != "something odd" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestParseSqueue(t *testing.T) {
+	st, ok := parseSqueue("12", "11|RUNNING|1:00|1|n1|None\n12|PENDING|0:00|2||Resources\n")
+	if !ok || st.State != "PENDING" || st.Nodes != 2 || st.Reason != "Resources" || st.Ended {
+		t.Fatalf("%+v %v", st, ok)
+	}
+	if st.Describe() != "PENDING (Resources)" {
+		t.Errorf("describe %q", st.Describe())
+	}
+	st, ok = parseSqueue("12", "12|RUNNING|1-02:03:04|1|localhost|None\n")
+	if !ok || st.State != "RUNNING" || st.Elapsed != "1-02:03:04" || st.NodeList != "localhost" {
+		t.Fatalf("%+v", st)
+	}
+	if st.Describe() != "RUNNING 1-02:03:04 on localhost" {
+		t.Errorf("describe %q", st.Describe())
+	}
+	if _, ok := parseSqueue("12", ""); ok {
+		t.Error("empty output parsed")
+	}
+	if _, ok := parseSqueue("1", "12|RUNNING|1:00|1|n|None"); ok {
+		t.Error("another job's line taken")
+	}
+}
+
+func TestParseSacctAndScontrol(t *testing.T) {
+	st, ok := parseSacct("5", "5|CANCELLED by 1001|0:15|00:01:02|1|localhost\n")
+	if !ok || st.State != "CANCELLED" || !st.Ended || st.ExitCode != "0:15" || st.Elapsed != "00:01:02" {
+		t.Fatalf("%+v", st)
+	}
+	line := "JobId=7 JobName=x UserId=u(1) JobState=FAILED Reason=NonZeroExitCode Dependency=(null) ExitCode=3:0 RunTime=00:00:05 NodeList=localhost NumNodes=1 Command=/a b/c"
+	st, ok = parseScontrol("7", line)
+	if !ok || st.State != "FAILED" || st.Reason != "NonZeroExitCode" || st.ExitCode != "3:0" || !st.Ended || st.Nodes != 1 {
+		t.Fatalf("%+v", st)
+	}
+	if st.Describe() != "FAILED 00:00:05 on localhost (exit 3:0)" {
+		t.Errorf("describe %q", st.Describe())
+	}
+	if _, ok := parseScontrol("8", line); ok {
+		t.Error("wrong job parsed")
+	}
+	if (JobState{State: "UNKNOWN", Ended: true}).Describe() != "ended (state unknown)" {
+		t.Error("unknown describe")
+	}
+}
+
+func FuzzParseSlurm(f *testing.F) {
+	f.Add("12", "12|RUNNING|1:00|1|n1|None\n")
+	f.Add("5", "5|CANCELLED by 1001|0:15|00:01:02|1|localhost\n")
+	f.Add("7", "JobId=7 JobState=FAILED ExitCode=3:0")
+	f.Fuzz(func(t *testing.T, id, out string) {
+		for _, p := range []func(string, string) (JobState, bool){parseSqueue, parseSacct, parseScontrol} {
+			st, ok := p(id, out)
+			if !ok {
+				continue
+			}
+			if st.JobID != id {
+				t.Fatalf("parsed job %q for %q", st.JobID, id)
+			}
+			if strings.IndexFunc(st.State, unicode.IsSpace) >= 0 || strings.ContainsAny(st.State, "+") {
+				t.Fatalf("state %q not normalised", st.State)
+			}
+			_ = st.Describe()
+		}
+	})
+}
+
+func TestCleanText(t *testing.T) {
+	in := "ok \x1b[31mred\x1b[0m \x1b]0;title\x07bell\r\nline2\ttab\x00\u202e"
+	if got := cleanText(in); got != "ok red bell\nline2\ttab" {
+		t.Errorf("cleanText = %q", got)
+	}
+	if got := cleanText("bad \xff utf8"); got != "bad \uFFFD utf8" {
+		t.Errorf("cleanText = %q", got)
+	}
+}
+
+func TestSafeStem(t *testing.T) {
+	for in, want := range map[string]string{
+		"/a/job.yaml":            "job",
+		"my job $(x).yaml":       "my_job___x_",
+		"../../.hidden.yml":      "hidden",
+		"/x/.yaml":               "job",
+		strings.Repeat("a", 200): strings.Repeat("a", 60),
+	} {
+		if got := safeStem(in); got != want {
+			t.Errorf("safeStem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
