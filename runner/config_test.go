@@ -92,16 +92,16 @@ clusters:
 
 func TestParseConfigErrorsSayWhere(t *testing.T) {
 	cases := map[string]string{
-		"clusters:\n  - name: a\n    hots: x\n":                                           `c.yaml:3:5: unknown cluster key "hots"`,
-		"clusters:\n  - name: a\n    srtctl_root: /x\n":                                  `c.yaml:2:5: cluster "a" has no host`,
-		"clusters:\n  - host: a\n":                                                       `c.yaml:2:5: cluster without a name`,
-		"clusters:\n  - name: a\n    host: h\n    srtctl_root: rel/dir\n":                `c.yaml:2:5: cluster "a": srtctl_root "rel/dir" must be absolute`,
-		"default: zz\n":                                                                  `c.yaml: default cluster "zz" is not defined`,
-		"clusters: 3\n":                                                                  `c.yaml:1:11: clusters: expected a list`,
-		"clusterz: []\n":                                                                 `c.yaml:1:1: unknown key "clusterz"`,
+		"clusters:\n  - name: a\n    hots: x\n":                           `c.yaml:3:5: unknown cluster key "hots"`,
+		"clusters:\n  - name: a\n    srtctl_root: /x\n":                   `c.yaml:2:5: cluster "a" has no host`,
+		"clusters:\n  - host: a\n":                                        `c.yaml:2:5: cluster without a name`,
+		"clusters:\n  - name: a\n    host: h\n    srtctl_root: rel/dir\n": `c.yaml:2:5: cluster "a": srtctl_root "rel/dir" must be absolute`,
+		"default: zz\n":  `c.yaml: default cluster "zz" is not defined`,
+		"clusters: 3\n":  `c.yaml:1:11: clusters: expected a list`,
+		"clusterz: []\n": `c.yaml:1:1: unknown key "clusterz"`,
 		"clusters:\n - name: a\n   host: h\n   srtctl_root: /x\n - name: a\n   host: h\n   srtctl_root: /y\n": `c.yaml:5:4: cluster "a" is defined twice`,
-		"clusters:\n  - name: a\n    host: -oProxyCommand=x\n    srtctl_root: /x\n":      `c.yaml:2:5: cluster "a": host "-oProxyCommand=x" starts with '-'`,
-		"a: [\n":                                                                         `c.yaml: `,
+		"clusters:\n  - name: a\n    host: -oProxyCommand=x\n    srtctl_root: /x\n":                           `c.yaml:2:5: cluster "a": host "-oProxyCommand=x" starts with '-'`,
+		"a: [\n": `c.yaml: `,
 	}
 	for in, want := range cases {
 		_, err := ParseConfig("c.yaml", []byte(in))

@@ -188,9 +188,9 @@ func jobName(data []byte) string {
 }
 
 var (
-	applyJobLine   = regexp.MustCompile(`(?m)Job ([0-9]+(?:_[0-9]+)?) submitted`)
-	applyLogsLine  = regexp.MustCompile(`(?m)Logs:[ \t]*(\S[^\n]*?)[ \t]*$`)
-	sbatchJobLine  = regexp.MustCompile(`(?m)Submitted batch job ([0-9]+)`)
+	applyJobLine  = regexp.MustCompile(`(?m)Job ([0-9]+(?:_[0-9]+)?) submitted`)
+	applyLogsLine = regexp.MustCompile(`(?m)Logs:[ \t]*(\S[^\n]*?)[ \t]*$`)
+	sbatchJobLine = regexp.MustCompile(`(?m)Submitted batch job ([0-9]+)`)
 	// srtctl's own progress log lines ("<time> | INFO | ..."), not part of a
 	// failure's message.
 	srtctlInfoLine = regexp.MustCompile(`^[^|]*\| *(INFO|DEBUG) *\|`)
