@@ -1,0 +1,223 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dustin/go-humanize"
+
+	"github.com/srtctl-tui/srtctl-tui/monitor"
+)
+
+// headerHeight is the two lines above the panes; footerHeight the line
+// below them (search, question, download).
+const (
+	headerHeight = 2
+	footerHeight = 1
+	// sideBySideWidth is the narrowest terminal that shows two panes side
+	// by side; narrower ones stack them.
+	sideBySideWidth = 100
+	maxTraceLines   = 4
+)
+
+// visiblePanes are the panes drawn now, in order.
+func (m *Monitor) visiblePanes() []monitor.Stream {
+	if m.focus == monitor.StreamLog {
+		return []monitor.Stream{monitor.StreamLog}
+	}
+	if m.zoom {
+		return []monitor.Stream{m.focus}
+	}
+	return m.status.PhaseStreams()
+}
+
+func (m *Monitor) sideBySide() bool { return m.width >= sideBySideWidth }
+
+// traceBoxHeight is the rows the "traces ready" list takes.
+func (m *Monitor) traceBoxHeight() int {
+	if m.status.Outcome != monitor.OutcomeTracesReady {
+		return 0
+	}
+	n := len(m.status.TracePaths())
+	if n > maxTraceLines {
+		return maxTraceLines + 1
+	}
+	return n
+}
+
+func (m *Monitor) panesHeight() int {
+	return max(m.height-headerHeight-footerHeight-m.traceBoxHeight(), 3)
+}
+
+// layout sizes the visible panes.
+func (m *Monitor) layout() {
+	m.lastTraceBox = m.traceBoxHeight()
+	vis := m.visiblePanes()
+	h := m.panesHeight()
+	n := len(vis)
+	for i, s := range vis {
+		switch {
+		case n == 1:
+			m.panes[s].SetSize(m.width, h)
+		case m.sideBySide():
+			w := m.width / n
+			if i == n-1 {
+				w = m.width - w*(n-1)
+			}
+			m.panes[s].SetSize(w, h)
+		default:
+			ph := h / n
+			if i == n-1 {
+				ph = h - ph*(n-1)
+			}
+			m.panes[s].SetSize(m.width, ph)
+		}
+	}
+	m.search.SetWidth(max(m.width-4, 10))
+	m.bar.SetWidth(min(40, max(m.width/3, 10)))
+}
+
+func (m *Monitor) View() string {
+	if m.width == 0 {
+		return ""
+	}
+	var rows []string
+	rows = append(rows, m.fit(m.headerLine()), m.fit(m.bannerLine()))
+	rows = append(rows, m.traceBox()...)
+	vis := m.visiblePanes()
+	views := make([]string, len(vis))
+	for i, s := range vis {
+		views[i] = m.panes[s].View(m.ctx.Styles, s == m.focus)
+	}
+	if len(vis) > 1 && m.sideBySide() {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, views...))
+	} else {
+		rows = append(rows, views...)
+	}
+	rows = append(rows, m.fit(m.footerLine()))
+	return strings.Join(rows, "\n")
+}
+
+func (m *Monitor) fit(s string) string { return ansi.Truncate(s, m.width, "…") }
+
+func (m *Monitor) headerLine() string {
+	st := m.ctx.Styles
+	s := &m.status
+	name := s.Info.Name
+	if name == "" {
+		name = "job"
+	}
+	parts := []string{st.Bold.Render(name) + " #" + s.Info.ID}
+	if s.Info.Cluster != "" {
+		parts = append(parts, "cluster "+s.Info.Cluster)
+	}
+	if s.Slurm.Node != "" {
+		parts = append(parts, "node "+s.Slurm.Node)
+	}
+	state := "SLURM state …"
+	if s.SlurmKnown {
+		state = s.Slurm.State
+		if state == "" {
+			state = "state unknown"
+		}
+		if s.Slurm.State != "PENDING" {
+			state += " " + clockText(s.Elapsed(m.now()))
+		}
+	}
+	stateStyle := st.Accent
+	if s.Slurm.Ended && s.Slurm.State != "COMPLETED" {
+		stateStyle = st.Error
+	}
+	parts = append(parts, stateStyle.Render(state))
+	if s.Slurm.State == "PENDING" && s.Slurm.Reason != "" {
+		parts = append(parts, "pending: "+s.Slurm.Reason)
+	}
+	switch s.Info.Profiling {
+	case "":
+	case "none":
+		parts = append(parts, st.Warn.Render("profiling: none"))
+	default:
+		parts = append(parts, s.Info.Profiling+" profiling")
+	}
+	return strings.Join(parts, st.Muted.Render(" · "))
+}
+
+func clockText(d time.Duration) string {
+	d = d.Truncate(time.Second)
+	h := int(d.Hours())
+	return fmt.Sprintf("%02d:%02d:%02d", h, int(d.Minutes())%60, int(d.Seconds())%60)
+}
+
+func (m *Monitor) bannerLine() string {
+	st := m.ctx.Styles
+	s := &m.status
+	switch {
+	case s.Conn.Lost:
+		return st.Warn.Render(fmt.Sprintf("⟳ reconnecting (attempt %d): %s", s.Conn.Attempt, s.Conn.Err)) +
+			st.Muted.Render(" · panes keep their content and resume where they were")
+	case s.Outcome == monitor.OutcomeFailed:
+		return st.Error.Render("✘ FAILED: " + s.Reason)
+	case s.Outcome == monitor.OutcomeCancelledByOther:
+		return st.Error.Render("✘ CANCELLED by someone else: " + s.Reason)
+	case s.Outcome == monitor.OutcomeCancelledByUs:
+		return st.Muted.Render("job cancelled (" + s.Reason + ")")
+	case s.Outcome == monitor.OutcomeTracesReady && !s.Slurm.Ended:
+		return st.OK.Render("✔ traces ready") + "  d fetch · c cancel the job (it keeps its GPUs until its time limit)"
+	case s.Outcome == monitor.OutcomeTracesReady:
+		return st.OK.Render("✔ traces ready") + "  d fetch · job " + monitor.SlurmText(s.Slurm)
+	case s.CancelRequested:
+		return st.Warn.Render("cancelling job " + s.Info.ID + "…")
+	case s.SlurmKnown && s.Slurm.State == "PENDING":
+		reason := s.Slurm.Reason
+		if reason == "" {
+			reason = "no reason given"
+		}
+		return st.Warn.Render("waiting in the queue: " + reason)
+	case m.closed || s.Ended:
+		return st.Muted.Render("stopped following the job")
+	}
+	return st.Muted.Render("following " + s.Info.LogDir)
+}
+
+func (m *Monitor) traceBox() []string {
+	n := m.traceBoxHeight()
+	if n == 0 {
+		return nil
+	}
+	st := m.ctx.Styles
+	var out []string
+	for _, ph := range m.status.PhaseStreams() {
+		for _, t := range m.status.Phases[ph].Traces {
+			out = append(out, m.fit(fmt.Sprintf("  %-10s %s  %s", ph, t.Path, st.Muted.Render(humanize.IBytes(uint64(t.Size))))))
+		}
+	}
+	if len(out) > maxTraceLines {
+		more := len(out) - maxTraceLines
+		out = append(out[:maxTraceLines], st.Muted.Render(fmt.Sprintf("  … and %d more (d fetches them all)", more)))
+	}
+	return out
+}
+
+func (m *Monitor) footerLine() string {
+	st := m.ctx.Styles
+	switch {
+	case m.confirm != nil:
+		return st.Warn.Render(m.confirm.prompt)
+	case m.searching:
+		return m.search.View()
+	case m.status.Fetching:
+		f := m.status.Fetch
+		size := humanize.IBytes(uint64(f.Done))
+		if f.Total > 0 {
+			size += " / " + humanize.IBytes(uint64(f.Total))
+			return "fetching traces → " + m.opt.FetchDir + "  " + m.bar.ViewAs(float64(f.Done)/float64(f.Total)) + "  " + size
+		}
+		return "fetching traces → " + m.opt.FetchDir + "  " + size
+	case m.status.Fetch.Finished && m.status.Fetch.Err == "":
+		return st.OK.Render("traces fetched to " + m.status.Fetch.LocalDir)
+	}
+	return ""
+}
