@@ -57,8 +57,12 @@ func cancelJob(s *store, id int, now time.Time) error {
 		if j.purged(now) {
 			return errNoSuchJob
 		}
+		wasRunning := j.State == stateRunning
 		if !j.finish(stateCancelled, "None", "0:15", now) {
 			return errAlreadyDone
+		}
+		if wasRunning {
+			noteCancel(j)
 		}
 		signalJob(j, syscall.SIGTERM)
 		return nil

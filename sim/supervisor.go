@@ -95,9 +95,6 @@ func runSupervisor(args []string) int {
 			})
 			return 0
 		case <-sigs:
-			if j, err := s.load(id); err == nil && j.State == stateCancelled {
-				noteCancel(j)
-			}
 			terminate()
 		case <-limit:
 			s.update(id, func(j *jobRecord) error {
@@ -112,7 +109,8 @@ func runSupervisor(args []string) int {
 }
 
 // noteCancel writes slurmstepd's line about a cancelled job into the job's
-// error output, as SLURM does.
+// error output, as SLURM does. scancel writes it: the job may be gone
+// before its supervisor hears of the cancel.
 func noteCancel(j *jobRecord) {
 	f, err := os.OpenFile(j.StdErr, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
