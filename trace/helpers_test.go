@@ -1,6 +1,8 @@
 package trace
 
 import (
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,4 +46,23 @@ func sharedTraces(tb testing.TB) []string {
 		tb.Fatalf("no traces in ../shared/traces (%v)", err)
 	}
 	return m
+}
+
+// gunzipFile returns the decompressed bytes of a .gz file.
+func gunzipFile(tb testing.TB, path string) []byte {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
 }

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strconv"
@@ -42,7 +43,13 @@ var errNotTrace = errors.New("not a Chrome trace: no traceEvents array")
 
 // summarizeJSON reads a plain (not compressed) JSON trace from r.
 func summarizeJSON(r io.Reader) (*FileSummary, error) {
-	p := &parser{s: newScanner(r, windowSize)}
+	return summarizeJSONWindow(r, windowSize)
+}
+
+// summarizeJSONWindow is summarizeJSON with a given starting window (tests
+// use tiny ones to cross every boundary).
+func summarizeJSONWindow(r io.Reader, size int) (*FileSummary, error) {
+	p := &parser{s: newScanner(r, size)}
 	p.agg.init()
 	err := p.document()
 	sum := p.agg.finish()
@@ -308,6 +315,9 @@ func (p *parser) record(cat int, hasName, hasTS, hasDur bool) {
 // parseNumber parses a number as Python's float() does for the values a
 // trace holds; out-of-range values become ±Inf, as in Python.
 func parseNumber(text []byte) (float64, bool) {
+	if bytes.ContainsAny(text, "xX_") {
+		return 0, false // Go reads hex and 1_000; Python's float() does not
+	}
 	v, err := strconv.ParseFloat(string(text), 64)
 	if err != nil {
 		var ne *strconv.NumError

@@ -12,7 +12,7 @@ import (
 
 // RenderOptions shape the text summary.
 type RenderOptions struct {
-	// Top is how many kernels each table lists (default 15).
+	// Top is how many kernels each table lists: 0 means 15, negative all.
 	Top int
 	// NoColor renders without colours (NO_COLOR, or a UI in plain mode);
 	// bold and the bars stay.
@@ -57,7 +57,7 @@ func newRenderStyles(noColor bool) renderStyles {
 // Nsight Systems reports that could not be summarised are listed at the end
 // with their sizes and the commands that open them.
 func Render(sums []*FileSummary, width int, opts RenderOptions) string {
-	if opts.Top <= 0 {
+	if opts.Top == 0 {
 		opts.Top = defaultTop
 	}
 	width = max(width, 40)
@@ -217,7 +217,7 @@ func renderTable(s *FileSummary, w int, opts RenderOptions, st renderStyles) str
 		b.WriteString(st.warn.Render(ansi.Wordwrap("⚠ "+safeText(s.Incomplete.Error())+"; the numbers cover what was read", w, " ")) + "\n")
 	}
 	ks := s.Kernels
-	if len(ks) > opts.Top {
+	if opts.Top > 0 && len(ks) > opts.Top {
 		ks = ks[:opts.Top]
 	}
 	if len(ks) == 0 {
@@ -319,10 +319,11 @@ func totalsLines(s *FileSummary, w int, st renderStyles) []string {
 	return lines
 }
 
-// Bar draws frac (0 to 1) as a bar of width cells, in eighths of a cell.
+// Bar draws frac (0 to 1) as a bar of at most width cells, in eighths of a
+// cell, unpadded.
 func Bar(frac float64, width int) string {
 	if !(frac > 0) { // also NaN
-		return strings.Repeat(" ", width)
+		return ""
 	}
 	frac = min(frac, 1)
 	eighths := int(frac*float64(width*8) + 0.5)
@@ -330,8 +331,7 @@ func Bar(frac float64, width int) string {
 		eighths = 1 // something, however small, is not nothing
 	}
 	partial := []string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
-	s := strings.Repeat("█", eighths/8) + partial[eighths%8]
-	return s + strings.Repeat(" ", width-ansi.StringWidth(s))
+	return strings.Repeat("█", eighths/8) + partial[eighths%8]
 }
 
 // fitName shows a kernel in w cells: its label, else the label without
