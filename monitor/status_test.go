@@ -153,3 +153,31 @@ func TestPlainEndWithoutOutcomeIsFailure(t *testing.T) {
 		t.Fatalf("no explanation:\n%s", out.String())
 	}
 }
+
+func TestParseSlurmDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"":           0,
+		"45":         45 * time.Second,
+		"1:02":       62 * time.Second,
+		"01:02:03":   time.Hour + 2*time.Minute + 3*time.Second,
+		"2-00:00:01": 48*time.Hour + time.Second,
+		"x:1":        0,
+		"1:2:3:4":    0,
+		"-1":         0,
+	} {
+		if got := ParseSlurmDuration(in); got != want {
+			t.Errorf("%q: %v, want %v", in, got, want)
+		}
+	}
+}
+
+func FuzzParseSlurmDuration(f *testing.F) {
+	for _, s := range []string{"1-02:03:04", "59", "::", "-", "99999999999:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d := ParseSlurmDuration(s); d < 0 {
+			t.Fatalf("%q gave negative %v", s, d)
+		}
+	})
+}

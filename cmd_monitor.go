@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/monitor"
+	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/ui"
+)
+
+func init() { registerCommand(newMonitorCmd) }
+
+type monitorFlags struct {
+	cluster, logDir, saveLogs, fetchDir string
+	plain                               bool
+}
+
+func newMonitorCmd() *cobra.Command {
+	var f monitorFlags
+	cmd := &cobra.Command{
+		Use:   "monitor JOBID",
+		Short: "Follow a submitted profiling job until its traces are ready",
+		Long: `monitor follows one srtctl profiling job: its SLURM state (asked at most
+every 2 s), profile_prefill.out and profile_decode.out (or
+profile_aggregated.out) side by side, log.out on a key, and the traces under
+profiles/ until every profiled phase has them. It survives a dropped
+connection: it reconnects and every file resumes where it was.
+
+Quitting leaves the job running. A P1 profiling job keeps its GPUs until its
+time limit after the traces are written: the monitor offers to cancel it
+(c, then y).
+
+The job's log directory comes from the local job history, else from
+<srtctl_root>/logs/<id>_*, else --log-dir.
+
+Without a terminal on stdout, or with --plain, it prints each line prefixed
+with its phase and each state change as a line starting "== ", and exits
+0 when the traces are ready, 1 when the job failed, 3 when someone else
+cancelled it.`,
+		Example: "  srtctl-tui monitor 1234 --cluster mycluster\n" +
+			"  srtctl-tui monitor 1234 --plain | tee job.log",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runMonitor(cmd.Context(), args[0], f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.cluster, "cluster", "", "cluster the job runs on (default: the history's, else the configured default)")
+	fl.BoolVar(&f.plain, "plain", false, "plain line output (the default when stdout is not a terminal)")
+	fl.StringVar(&f.logDir, "log-dir", "", "the job's log directory on the cluster, when it is not in the history")
+	fl.StringVar(&f.saveLogs, "save-logs", "", "also keep a local copy of the followed files, as received, in this directory")
+	fl.StringVar(&f.fetchDir, "fetch-dir", "", "where d copies the traces (default ./traces-<id>)")
+	return cmd
+}
+
+func runMonitor(ctx context.Context, id string, f monitorFlags) error {
+	if !runner.ValidJobID(id) {
+		return withExit(2, fmt.Errorf("%q is not a SLURM job id (digits, or N_M for an array task)", id))
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	plain := f.plain || !term.IsTerminal(os.Stdout.Fd())
+
+	cfg, err := runner.LoadConfig(runner.DefaultConfigPath())
+	if err != nil {
+		return withExit(2, err)
+	}
+	info := monitor.JobInfo{ID: id, LogDir: f.logDir}
+	if e, ok, err := runner.OpenHistory(runner.DefaultHistoryPath()).Find(f.cluster, id); err == nil && ok {
+		if f.cluster == "" {
+			f.cluster = e.Cluster
+		}
+		info.Name = e.Name
+		if info.LogDir == "" {
+			info.LogDir = e.LogDir
+		}
+	}
+	cluster, err := cfg.Cluster(f.cluster)
+	if err != nil {
+		return withExit(2, err)
+	}
+	info.Cluster = cluster.Name
+
+	conn, err := connectForMonitor(ctx, cluster)
+	if err != nil {
+		return withExit(1, err)
+	}
+	defer conn.Close()
+	if info.LogDir == "" {
+		logs := path.Join(cluster.SrtctlRoot, "logs")
+		if c := conn.Cluster(); c.SrtctlRoot != "" {
+			logs = path.Join(c.SrtctlRoot, "logs")
+		}
+		dir, err := monitor.FindLogDir(conn.FS(), logs, id)
+		if err != nil {
+			return withExit(1, fmt.Errorf("job %s is not in the history and %v; give --log-dir", id, err))
+		}
+		info.LogDir = dir
+	}
+
+	engine := monitor.New(monitor.RunnerConn{C: conn}, info, monitor.Options{SaveDir: f.saveLogs})
+	reattach := ui.ReattachCommand(id, cluster.Name)
+	if plain {
+		go engine.Run(ctx)
+		p := monitor.NewPlain(os.Stdout)
+		p.Reattach = reattach
+		if code := p.Run(ctx, engine.Events()); code != 0 {
+			return withExit(code, nil)
+		}
+		return nil
+	}
+
+	uctx := ui.NewContext()
+	uctx.Accessible = globalFlags.accessible
+	screen := ui.NewMonitor(uctx, info, ui.MonitorOptions{
+		Engine: engine, Run: engine.Run, FetchDir: f.fetchDir, Reattach: reattach,
+	})
+	root := ui.NewRoot(uctx, screen)
+	if _, err := tea.NewProgram(root, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return withExit(1, err)
+	}
+	if root.ExitMessage != "" {
+		fmt.Println(root.ExitMessage)
+	} else {
+		fmt.Printf("Job %s keeps running. Re-attach with: %s\n", id, reattach)
+	}
+	if root.ExitCode != 0 {
+		return withExit(root.ExitCode, nil)
+	}
+	return nil
+}
+
+// connectForMonitor opens the master connection with the terminal (so ssh
+// may prompt) before any screen is drawn, then reattaches to it in
+// BatchMode: a reconnect in the middle of the screen must fail and retry,
+// never prompt over it.
+func connectForMonitor(ctx context.Context, cluster runner.Cluster) (*runner.Conn, error) {
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if !cluster.Local && term.IsTerminal(os.Stdin.Fd()) {
+		first, err := runner.Connect(cctx, cluster, runner.ConnectOptions{
+			Stdin: os.Stdin, Stdout: os.Stderr, Stderr: os.Stderr, KeepMaster: true,
+		})
+		if err != nil {
+			return nil, err
+		}
+		first.Close()
+	}
+	return runner.Connect(cctx, cluster, runner.ConnectOptions{KeepMaster: true})
+}
