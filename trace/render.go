@@ -149,7 +149,9 @@ func renderPhase(g phaseGroup, w int, opts RenderOptions, st renderStyles) strin
 		parts = append(parts, renderTable(s, w, opts, st))
 	}
 	if len(g.sums) > 1 {
-		parts = append(parts, renderTable(Combine(g.sums), w, opts, st))
+		combined := Combine(g.sums)
+		combined.Rank = ranks
+		parts = append(parts, renderTable(combined, w, opts, st))
 	}
 	return strings.Join(parts, "\n\n")
 }
@@ -270,7 +272,7 @@ func tableTitle(s *FileSummary, w int) string {
 	var t string
 	switch {
 	case s.Ranks > 1:
-		t = fmt.Sprintf("combined · %d traces", s.Ranks)
+		t = "combined · " + s.Rank
 	case s.Rank != "":
 		t = "rank " + s.Rank
 	default:
