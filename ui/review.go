@@ -14,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
@@ -119,15 +120,15 @@ func (r *ReviewScreen) body() string {
 		case jobspec.Warning:
 			sty = st.Warn
 		}
-		b.WriteString("  " + sty.Render(f.Severity.String()) + " " + fmt.Sprintf("%d:%d %s: %s", f.Line, f.Col, f.Path, f.Message) + "\n")
+		b.WriteString(r.wrap("  "+sty.Render(f.Severity.String())+" "+fmt.Sprintf("%d:%d %s: %s", f.Line, f.Col, f.Path, f.Message)) + "\n")
 	}
 	if len(r.res.Changes)+len(r.res.Notes) > 0 {
 		b.WriteString("\n" + st.Bold.Render("Changed for you:") + "\n")
 		for _, c := range r.res.Changes {
-			b.WriteString("  • " + wizard.ChangeText(c) + "\n")
+			b.WriteString(r.wrap("  • "+wizard.ChangeText(c)) + "\n")
 		}
 		for _, n := range r.res.Notes {
-			b.WriteString("  • " + n + "\n")
+			b.WriteString(r.wrap("  • "+n) + "\n")
 		}
 	}
 	b.WriteByte('\n')
@@ -157,6 +158,14 @@ func (r *ReviewScreen) body() string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// wrap folds a line of text to the screen, indenting what follows.
+func (r *ReviewScreen) wrap(s string) string {
+	if r.w < 20 {
+		return s
+	}
+	return strings.ReplaceAll(ansi.Wordwrap(s, r.w-5, " "), "\n", "\n    ")
 }
 
 var (

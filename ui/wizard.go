@@ -109,11 +109,16 @@ func (s *WizardScreen) Init() tea.Cmd { return s.host.Init() }
 
 func (s *WizardScreen) CapturesInput() bool { return !s.confirm }
 
+// errorRows is kept free under the form: huh draws a field's validation
+// error in the group's footer, below the height it was given.
+const errorRows = 3
+
 func (s *WizardScreen) formHeight() int {
+	h := s.h - errorRows
 	if s.confirm {
-		return max(s.h-3, 1)
+		h -= 3
 	}
-	return s.h
+	return max(h, 1)
 }
 
 func (s *WizardScreen) SetSize(w, h int) {

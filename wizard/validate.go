@@ -74,8 +74,11 @@ func stopAfterStart(p *PhaseFields, orig string) func(string) error {
 func WindowWarning(p PhaseFields) string {
 	start, err1 := strconv.Atoi(p.StartStep)
 	stop, err2 := strconv.Atoi(p.StopStep)
-	if err1 != nil || err2 != nil || stop <= start {
+	if err1 != nil || err2 != nil {
 		return ""
+	}
+	if stop <= start {
+		return "⚠ the stop step must be greater than the start step"
 	}
 	n := stop - start
 	switch {

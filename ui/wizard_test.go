@@ -1,0 +1,296 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/wizard"
+)
+
+// toProfiling fills the Job step and keeps the Resources defaults.
+func toProfiling(t *testing.T, p *pump) {
+	t.Helper()
+	p.typeText("prof")
+	p.key("enter")
+	p.typeText("/models/m")
+	p.key("enter")
+	p.typeText("/c/s.sqsh")
+	p.key("enter")
+	p.key("enter") // precision
+	p.mustSee("Step 2/5 Resources")
+	for i := 0; i < 5; i++ { // gpu type, mode, gpus per node, prefill nodes, decode nodes
+		p.key("enter")
+	}
+	p.mustSee("Step 3/5 Profiling", "Profiler")
+}
+
+func wizardTitle(p *pump) string { return strings.SplitN(p.view(), "\n", 2)[0] }
+
+func TestWorkersAndBenchmarkNotAskedWhileProfiling(t *testing.T) {
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.NewJob())
+	p := newPump(t, ws, 80, 24)
+	toProfiling(t, p)
+	p.mustSee("Workers: 1 prefill, 1 decode (profiling needs a single worker)",
+		"Benchmark: manual (profiling and benchmarking are mutually exclusive)")
+	p.key("enter")
+	if v := p.view(); !strings.Contains(v, "prefill phase") || strings.Contains(v, "Prefill workers") {
+		t.Fatalf("after the profiler came something other than the prefill phase:\n%s", v)
+	}
+	// Back to the profiler, turn it off: workers and benchmark are asked.
+	p.key("esc")
+	p.mustSee("Step 3/5 Profiling", "Profiler")
+	p.key("up")
+	p.key("enter")
+	p.mustSee("Workers and benchmark", "Prefill workers", "Decode workers")
+	p.key("enter")
+	p.key("enter")
+	p.mustSee("sa-bench", "mmlu", "gpqa")
+	if ws.Wizard().V.ProfilingType != "none" {
+		t.Fatalf("profiling type %q", ws.Wizard().V.ProfilingType)
+	}
+}
+
+func TestBenchmarkOptionsFollowProfiling(t *testing.T) {
+	v := wizard.NewValues()
+	v.ProfilingType = "torch"
+	if got := v.AllowedBenchmarkTypes(); len(got) != 1 || got[0] != "manual" {
+		t.Fatalf("while profiling the benchmark may be %v", got)
+	}
+	v.ProfilingType = "none"
+	if got := v.AllowedBenchmarkTypes(); len(got) != len(jobspec.BenchmarkTypes) {
+		t.Fatalf("profiling off offers %v", got)
+	}
+}
+
+func TestNumbersMustBePositive(t *testing.T) {
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.NewJob())
+	p := newPump(t, ws, 80, 24)
+	p.typeText("prof")
+	p.key("enter")
+	p.typeText("/m")
+	p.key("enter")
+	p.typeText("/c")
+	p.key("enter")
+	p.key("enter")
+	p.key("enter")
+	p.key("enter")
+	p.key("ctrl+u")
+	p.typeText("-2")
+	p.key("enter")
+	p.mustSee("Step 2/5 Resources", "enter a whole number of 1 or more")
+	p.key("ctrl+u")
+	p.typeText("4")
+	p.key("enter")
+	p.mustSee("Resources: nodes")
+}
+
+func TestStepWindowRules(t *testing.T) {
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.NewJob())
+	p := newPump(t, ws, 80, 24)
+	toProfiling(t, p)
+	p.key("enter")
+	p.mustSee("prefill phase", "typical windows are 30-100 steps")
+	for i := 0; i < 3; i++ {
+		p.key("enter")
+	}
+	p.key("ctrl+u")
+	p.typeText("60")
+	p.key("enter")
+	p.mustSee("⚠ the stop step must be greater than the start step")
+	p.key("enter") // stop 50 <= start 60: refused
+	p.mustSee("stop step must be greater than the start step (60)")
+	if !strings.Contains(wizardTitle(p), "Step 3/5") || !strings.Contains(p.view(), "prefill phase") {
+		t.Fatalf("left the phase with stop <= start:\n%s", p.view())
+	}
+	p.key("ctrl+u")
+	p.typeText("260")
+	p.mustSee("⚠ 200 steps: longer than the typical 30-100")
+	p.key("ctrl+u")
+	p.typeText("70")
+	p.mustSee("⚠ 10 steps: shorter than the typical 30-100")
+	p.key("enter")
+	p.mustSee("decode phase")
+}
+
+func TestEscGoesBackAStepAndAsksBeforeLeaving(t *testing.T) {
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.NewJob())
+	p := newPump(t, ws, 80, 24)
+	toProfiling(t, p)
+	p.key("esc")
+	if !strings.Contains(wizardTitle(p), "Step 2/5") {
+		t.Fatalf("esc from profiling went to %q", wizardTitle(p))
+	}
+	p.key("esc")
+	p.key("esc")
+	if !strings.Contains(wizardTitle(p), "Step 1/5") {
+		t.Fatalf("esc twice more went to %q", wizardTitle(p))
+	}
+	p.key("esc") // leaving the form with answers: asks
+	p.mustSee("Unsaved changes", "Discard them and leave?")
+	p.key("n")
+	if strings.Contains(p.view(), "Unsaved changes") || p.quit {
+		t.Fatal("n did not dismiss the question")
+	}
+	p.key("ctrl+c")
+	p.mustSee("Unsaved changes")
+	if p.quit {
+		t.Fatal("ctrl+c quit with unsaved answers without asking")
+	}
+	p.key("y")
+	if !p.quit {
+		t.Fatal("y did not quit")
+	}
+}
+
+func TestEveryStepFits80x24(t *testing.T) {
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.NewJob())
+	p := newPump(t, ws, 80, 24)
+	check := func(lastField string) {
+		t.Helper()
+		v := p.view()
+		lines := strings.Split(v, "\n")
+		if len(lines) != 24 {
+			t.Fatalf("%d rows, want 24:\n%s", len(lines), v)
+		}
+		for _, l := range lines {
+			if w := len([]rune(l)); w > 80 {
+				t.Fatalf("row wider than 80 (%d): %q", w, l)
+			}
+		}
+		if !strings.Contains(v, lastField) || !strings.Contains(lines[23], "esc back a step") {
+			t.Fatalf("step does not show %q and the footer:\n%s", lastField, v)
+		}
+	}
+	check("Precision")
+	toProfiling(t, p)
+	check("nsys")
+	p.key("enter")
+	check("Stop step")
+	for i := 0; i < 5; i++ {
+		p.key("enter")
+	}
+	check("Stop step")
+	for i := 0; i < 5; i++ {
+		p.key("enter")
+	}
+	check("Time limit")
+}
+
+const brokenJob = `name: "w2"
+model:
+  path: "/m"
+  container: "/c"
+  precision: "fp8"
+resources:
+  gpu_type: "gb200"
+  prefill_nodes: 1
+  decode_nodes: 2
+  prefill_workers: 1
+  decode_workers: 2
+  gpus_per_node: 4
+profiling:
+  type: "torch"
+  prefill:
+    isl: 1024
+    osl: 128
+    concurrency: 24
+  decode:
+    isl: 1024
+    osl: 128
+    concurrency: 256
+benchmark:
+  type: "sa-bench"
+`
+
+func writeJob(t *testing.T, content string) (string, *jobspec.Doc) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "job.yaml")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jobspec.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, doc
+}
+
+func TestBrokenFileOpensWithProblemsAndFix(t *testing.T) {
+	path, doc := writeJob(t, brokenJob)
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.Edit(doc))
+	p := newPump(t, ws, 100, 30)
+	p.mustSee("This file cannot be saved as it is", "decode_workers=2", "Cannot enable profiling with benchmark type 'sa-bench'",
+		"decode_workers set to 1", "benchmark.type set to manual")
+	p.key("enter")
+	for i := 0; i < 4+5; i++ { // job, resources, nodes
+		p.key("enter")
+	}
+	p.mustSee("Profiler", "the file has decode_workers: 2", "the file has sa-bench")
+	for i := 0; i < 1+5+5+3; i++ {
+		p.key("enter")
+	}
+	p.mustSee("Step 5/5 Review", "passes srtctl P1's rules", "decode_workers set to 1", "+  decode_workers: 1", `-  type: "sa-bench"`)
+	if got, _ := os.ReadFile(path); string(got) != brokenJob {
+		t.Fatal("written before Save")
+	}
+	p.key("s")
+	p.mustSee("Saved " + path)
+	got, _ := os.ReadFile(path)
+	saved, _ := jobspec.Parse(path, got)
+	if j := saved.Job(); *j.Resources.DecodeWorkers != 1 || j.Benchmark.Type != "manual" || jobspec.HasErrors(saved.Validate()) {
+		t.Fatalf("saved file still broken:\n%s", got)
+	}
+	rev := p.root.Top().(*ReviewScreen)
+	if string(got) != string(rev.Result().Doc.Bytes()) {
+		t.Fatal("saved bytes are not what the review showed")
+	}
+	p.key("enter")
+	if !p.quit || !strings.Contains(p.root.ExitMessage, "srtctl apply -f "+path) {
+		t.Fatalf("after save: quit=%v message=%q", p.quit, p.root.ExitMessage)
+	}
+}
+
+func TestReviewRefusesInvalidResult(t *testing.T) {
+	path, doc := writeJob(t, brokenJob)
+	wz := wizard.Edit(doc)
+	res, err := wz.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An injected forbidden value must not get through Save.
+	if err := res.Doc.Set("resources.decode_workers", 2); err != nil {
+		t.Fatal(err)
+	}
+	res.Findings = res.Doc.Validate()
+	p := newPump(t, NewReviewScreen(&Context{Styles: NewStyles(true), NoColor: true}, wz, res), 100, 30)
+	p.mustSee("cannot be saved until fixed", "Save (fix errors first)", "Profiling mode requires single worker only")
+	p.key("s")
+	p.mustSee("cannot save: the job breaks srtctl's rules")
+	if got, _ := os.ReadFile(path); string(got) != brokenJob {
+		t.Fatal("an invalid result was written")
+	}
+}
+
+func TestOtherDialectOpensReadOnly(t *testing.T) {
+	p3 := `name: "p3"
+model: {path: "/m", container: "/c", precision: "fp8"}
+resources: {gpu_type: "gb200", prefill_nodes: 1, decode_nodes: 1, prefill_workers: 1, decode_workers: 1}
+profiling:
+  type: "torch"
+  isl: 1024
+  osl: 128
+  concurrency: 8
+  prefill: {start_step: 0, stop_step: 50}
+  decode: {start_step: 0, stop_step: 50}
+`
+	_, doc := writeJob(t, p3)
+	scr := OpenJob(&Context{Styles: NewStyles(true), NoColor: true}, wizard.Edit(doc))
+	if _, ok := scr.(*ReadOnlyScreen); !ok {
+		t.Fatalf("a P3 file opened as %T", scr)
+	}
+	p := newPump(t, scr, 100, 30)
+	p.mustSee("Opened read-only", "P3", "isl/osl/concurrency at the top of profiling")
+}
