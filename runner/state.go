@@ -239,3 +239,83 @@ func normState(s string) string {
 	}
 	return s
 }
+
+// States asks about many jobs with at most three commands (squeue for all,
+// sacct for those gone from the queue, one scontrol listing for the rest),
+// for a list of jobs such as the history. Cached answers younger than
+// MinStateInterval are reused.
+func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, error) {
+	res := map[string]JobState{}
+	var ask []string
+	seen := map[string]bool{}
+	c.stateMu.Lock()
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if !ValidJobID(id) {
+			c.stateMu.Unlock()
+			return nil, fmt.Errorf("%q is not a SLURM job id", id)
+		}
+		if cs, ok := c.states[id]; ok && time.Since(cs.at) < MinStateInterval {
+			res[id] = cs.state
+		} else {
+			ask = append(ask, id)
+		}
+	}
+	noAcct := c.noAccounting
+	c.stateMu.Unlock()
+	if len(ask) == 0 {
+		return res, nil
+	}
+	list := strings.Join(ask, ",")
+	remaining := func(source string, out string, parse func(string, string) (JobState, bool)) {
+		var still []string
+		for _, id := range ask {
+			if st, ok := parse(id, out); ok {
+				st.Source = source
+				res[id] = st
+			} else {
+				still = append(still, id)
+			}
+		}
+		ask = still
+	}
+	out, _, err := c.Run(ctx, "squeue", "-h", "-j", list, "-o", squeueFormat)
+	if err != nil && !isInvalidJobID(err) {
+		return nil, err
+	}
+	remaining("squeue", string(out), parseSqueue)
+	if len(ask) > 0 && !noAcct {
+		out, _, err := c.Run(ctx, "sacct", "-j", strings.Join(ask, ","), "-X", "-n", "-P", "-o", "JobID,State,ExitCode,Elapsed,NNodes,NodeList")
+		switch {
+		case err == nil:
+			remaining("sacct", string(out), parseSacct)
+		case noAccounting(err):
+			c.stateMu.Lock()
+			c.noAccounting = true
+			c.stateMu.Unlock()
+		}
+	}
+	if len(ask) > 0 {
+		out, _, err := c.Run(ctx, "scontrol", "-o", "show", "job")
+		if err == nil {
+			remaining("scontrol", string(out), parseScontrol)
+		}
+	}
+	for _, id := range ask {
+		res[id] = JobState{JobID: id, State: "UNKNOWN", Ended: true, Source: "none"}
+	}
+	now := time.Now()
+	c.stateMu.Lock()
+	for id, st := range res {
+		if st.CheckedAt.IsZero() {
+			st.CheckedAt = now
+			res[id] = st
+			c.states[id] = cachedState{state: st, at: now}
+		}
+	}
+	c.stateMu.Unlock()
+	return res, nil
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/runner"
+)
+
+func init() { registerCommand(newCancelCmd) }
+
+func newCancelCmd() *cobra.Command {
+	var f clusterFlags
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Cancel a job (scancel) after confirmation",
+		Long: `Cancel SLURM job ID with scancel. The cluster is the one the history recorded
+for ID, else --cluster, else the default. On a terminal it asks first and
+only "y" or "yes" cancels; elsewhere --yes is required.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id := args[0]
+			if !runner.ValidJobID(id) {
+				return withExit(2, fmt.Errorf("%q is not a SLURM job id", id))
+			}
+			entry, cl, err := jobCluster(&f, id)
+			if err != nil {
+				return err
+			}
+			what := fmt.Sprintf("job %s", id)
+			if entry.Name != "" {
+				what += fmt.Sprintf(" (%s)", entry.Name)
+			}
+			what += " on " + cl.Name
+			if !yes {
+				if !isTerminal(os.Stdin) {
+					return withExit(2, fmt.Errorf("not cancelling %s without confirmation: pass --yes", what))
+				}
+				ok, err := confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), fmt.Sprintf("Cancel %s? [y/N] ", what))
+				if err != nil {
+					return withExit(2, err)
+				}
+				if !ok {
+					fmt.Fprintln(cmd.OutOrStdout(), "Not cancelled.")
+					return withExit(1, nil)
+				}
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
+			defer cancel()
+			conn, err := connectCluster(ctx, cl, nil)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			if err := conn.Cancel(ctx, id); err != nil {
+				return withExit(1, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Cancelled %s.\n", what)
+			return nil
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "cancel without asking (for scripts)")
+	return cmd
+}
+
+// confirm asks question and accepts only an explicit y or yes.
+func confirm(in io.Reader, out io.Writer, question string) (bool, error) {
+	fmt.Fprint(out, question)
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(out)
+		return false, nil
+	}
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes", nil
+}
+
+// jobCluster finds the cluster of job id: --cluster when given, else the
+// history's, else the default.
+func jobCluster(f *clusterFlags, id string) (runner.Entry, runner.Cluster, error) {
+	cfg, err := f.load()
+	if err != nil {
+		return runner.Entry{}, runner.Cluster{}, err
+	}
+	entry, found, err := openHistory().Find(f.cluster, id)
+	if err != nil {
+		return entry, runner.Cluster{}, withExit(1, err)
+	}
+	name := f.cluster
+	if name == "" && found {
+		name = entry.Cluster
+	}
+	cl, err := cfg.Cluster(name)
+	if err != nil {
+		return entry, cl, withExit(2, err)
+	}
+	return entry, cl, nil
+}

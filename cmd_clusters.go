@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/runner"
+)
+
+func init() { registerCommand(newClustersCmd) }
+
+// Exit codes of the cluster commands, beyond 0 (done), 1 (the operation
+// failed: srtctl refused, scancel failed, ...) and 2 (usage or configuration).
+const exitUnreachable = 3
+
+// clusterFlags are the options every command that talks to a cluster takes.
+type clusterFlags struct {
+	cluster string
+	config  string
+}
+
+func (f *clusterFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.cluster, "cluster", "c", "", "cluster name from the configuration (default: its default)")
+	cmd.Flags().StringVar(&f.config, "config", "", "cluster configuration file (default "+runner.DefaultConfigPath()+")")
+}
+
+func (f *clusterFlags) load() (*runner.Config, error) {
+	p := f.config
+	if p == "" {
+		p = runner.DefaultConfigPath()
+	}
+	cfg, err := runner.LoadConfig(p)
+	if err != nil {
+		return nil, withExit(2, err)
+	}
+	return cfg, nil
+}
+
+func (f *clusterFlags) resolve() (*runner.Config, runner.Cluster, error) {
+	cfg, err := f.load()
+	if err != nil {
+		return nil, runner.Cluster{}, err
+	}
+	cl, err := cfg.Cluster(f.cluster)
+	if err != nil {
+		return nil, cl, withExit(2, err)
+	}
+	return cfg, cl, nil
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// connectCluster opens the cluster's connection. On a terminal, ssh gets
+// it for the master connection (password, 2FA and host key prompts are
+// its own); otherwise ssh runs in BatchMode and fails instead of prompting.
+func connectCluster(ctx context.Context, cl runner.Cluster, history *runner.History) (*runner.Conn, error) {
+	opts := runner.ConnectOptions{History: history}
+	if isTerminal(os.Stdin) {
+		opts.Stdin, opts.Stdout, opts.Stderr = os.Stdin, os.Stderr, os.Stderr
+		if !cl.Local {
+			fmt.Fprintf(os.Stderr, "Connecting to %s (%s)...\n", cl.Name, cl.Host)
+		}
+	}
+	conn, err := runner.Connect(ctx, cl, opts)
+	if err != nil {
+		var ce *runner.ConnectError
+		if errors.As(err, &ce) {
+			return nil, withExit(exitUnreachable, err)
+		}
+		return nil, withExit(1, err)
+	}
+	return conn, nil
+}
+
+func openHistory() *runner.History { return runner.OpenHistory(runner.DefaultHistoryPath()) }
+
+func newClustersCmd() *cobra.Command {
+	var f clusterFlags
+	var noCheck bool
+	cmd := &cobra.Command{
+		Use:   "clusters",
+		Short: "List the configured clusters and check each one",
+		Long: `List the clusters of the configuration file (created with comments on first
+use) and check each: reachable over ssh, srtctl found, squeue found.
+The cluster "local" is this machine.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.load()
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "Configuration: %s\n\n", cfg.Path)
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tHOST\tSRTCTL_ROOT\tCHECK")
+			failed := 0
+			names := cfg.Names()
+			if f.cluster != "" {
+				names = []string{f.cluster}
+			}
+			for _, name := range names {
+				cl, err := cfg.Cluster(name)
+				if err != nil {
+					return withExit(2, err)
+				}
+				mark := name
+				if name == cfg.Default {
+					mark += " (default)"
+				}
+				check := "not checked"
+				if !noCheck {
+					ctx, cancel := context.WithTimeout(cmd.Context(), 60*time.Second)
+					check, err = checkCluster(ctx, cl)
+					cancel()
+					if err != nil {
+						failed++
+						check = "FAIL: " + strings.ReplaceAll(err.Error(), "\n", " ")
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mark, cl.Where(), cl.SrtctlRoot, check)
+			}
+			tw.Flush()
+			if failed > 0 {
+				return withExit(1, fmt.Errorf("%d cluster(s) failed the check", failed))
+			}
+			return nil
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().BoolVar(&noCheck, "no-check", false, "list only; do not connect")
+	return cmd
+}
+
+// checkCluster connects and looks for srtctl and squeue in one command.
+func checkCluster(ctx context.Context, cl runner.Cluster) (string, error) {
+	conn, err := connectCluster(ctx, cl, nil)
+	if err != nil {
+		return "", unwrapExit(err)
+	}
+	defer conn.Close()
+	c := conn.Cluster()
+	var missing []string
+	for _, tool := range []string{c.SrtctlCommand(), "squeue"} {
+		if _, _, err := conn.Run(ctx, "sh", "-c", `command -v "$1" >/dev/null`, "sh", tool); err != nil {
+			var ce *runner.CommandError
+			if errors.As(err, &ce) && ce.Transport {
+				return "", err
+			}
+			missing = append(missing, tool)
+		}
+	}
+	if _, err := conn.FS().Stat(c.SrtctlRoot); err != nil {
+		missing = append(missing, "srtctl_root "+c.SrtctlRoot)
+	}
+	if len(missing) > 0 {
+		return "", fmt.Errorf("reachable, but not found: %s", strings.Join(missing, ", "))
+	}
+	return "ok (reachable, srtctl and squeue found)", nil
+}
+
+func unwrapExit(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.err != nil {
+		return ee.err
+	}
+	return err
+}
+
+// progressLine rewrites one status line on a terminal, or prints nothing
+// elsewhere (logs should not fill with carriage returns).
+type progressLine struct {
+	w    io.Writer
+	tty  bool
+	last int
+}
+
+func (p *progressLine) set(s string) {
+	if !p.tty {
+		return
+	}
+	pad := ""
+	if n := p.last - len(s); n > 0 {
+		pad = strings.Repeat(" ", n)
+	}
+	fmt.Fprintf(p.w, "\r%s%s", s, pad)
+	p.last = len(s)
+}
+
+func (p *progressLine) done() {
+	if p.tty && p.last > 0 {
+		fmt.Fprintln(p.w)
+		p.last = 0
+	}
+}

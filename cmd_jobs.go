@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/runner"
+)
+
+func init() { registerCommand(newJobsCmd) }
+
+func newJobsCmd() *cobra.Command {
+	var f clusterFlags
+	var limit int
+	var noState bool
+	cmd := &cobra.Command{
+		Use:   "jobs",
+		Short: "List submitted jobs with their SLURM state",
+		Long: `List the jobs srtctl-tui submitted (newest last), read from the history file
+` + runner.DefaultHistoryPath() + `, with each job's state asked of SLURM
+(one connection per cluster). --no-state lists without connecting.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			hist := openHistory()
+			entries, skipped, err := hist.Entries()
+			if err != nil {
+				return withExit(1, err)
+			}
+			if f.cluster != "" {
+				var kept []runner.Entry
+				for _, e := range entries {
+					if e.Cluster == f.cluster {
+						kept = append(kept, e)
+					}
+				}
+				entries = kept
+			}
+			if limit > 0 && len(entries) > limit {
+				entries = entries[len(entries)-limit:]
+			}
+			out := cmd.OutOrStdout()
+			if skipped > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %d damaged line(s) in %s skipped\n", skipped, hist.Path())
+			}
+			if len(entries) == 0 {
+				fmt.Fprintln(out, "No jobs submitted yet (srtctl-tui submit FILE).")
+				return nil
+			}
+			states := map[string]string{}
+			if !noState {
+				states = liveStates(cmd.Context(), &f, entries)
+			}
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tCLUSTER\tNAME\tSUBMITTED\tSTATE\tLOGS")
+			for _, e := range entries {
+				st := states[e.Cluster+"/"+e.JobID]
+				if noState {
+					st = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.JobID, e.Cluster, orDash(e.Name),
+					e.SubmittedAt.Local().Format("2006-01-02 15:04"), st, orDash(e.LogDir))
+			}
+			return tw.Flush()
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "show the last N jobs (0: all)")
+	cmd.Flags().BoolVar(&noState, "no-state", false, "do not connect to ask SLURM")
+	return cmd
+}
+
+// liveStates asks each cluster once (one connection) about its jobs. A
+// cluster that cannot be reached marks its jobs "unreachable".
+func liveStates(ctx context.Context, f *clusterFlags, entries []runner.Entry) map[string]string {
+	states := map[string]string{}
+	byCluster := map[string][]string{}
+	var order []string
+	for _, e := range entries {
+		if _, ok := byCluster[e.Cluster]; !ok {
+			order = append(order, e.Cluster)
+		}
+		byCluster[e.Cluster] = append(byCluster[e.Cluster], e.JobID)
+	}
+	cfg, err := f.load()
+	for _, name := range order {
+		mark := func(s string) {
+			for _, id := range byCluster[name] {
+				states[name+"/"+id] = s
+			}
+		}
+		if err != nil {
+			mark("? (no configuration)")
+			continue
+		}
+		cl, cerr := cfg.Cluster(name)
+		if cerr != nil {
+			mark("? (cluster not configured)")
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		conn, cerr := connectCluster(cctx, cl, nil)
+		if cerr != nil {
+			mark("? (unreachable)")
+			cancel()
+			continue
+		}
+		got, serr := conn.States(cctx, byCluster[name])
+		if serr != nil {
+			mark("? (" + firstLine(serr.Error()) + ")")
+		}
+		for id, st := range got {
+			states[name+"/"+id] = st.Describe()
+		}
+		conn.Close()
+		cancel()
+	}
+	return states
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
