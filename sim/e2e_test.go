@@ -11,30 +11,45 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// simBinary is the srtctl-sim command, built once for the end-to-end tests.
-var simBinary string
+// simBinary builds the srtctl-sim command once, on first use (fuzz
+// workers, which run no end-to-end test, never build it).
+var (
+	simBuildOnce sync.Once
+	simBuildDir  string
+	simBuildPath string
+	simBuildErr  error
+)
+
+func simBinary(t *testing.T) string {
+	t.Helper()
+	simBuildOnce.Do(func() {
+		simBuildDir, simBuildErr = os.MkdirTemp("", "srtctl-sim-test")
+		if simBuildErr != nil {
+			return
+		}
+		simBuildPath = filepath.Join(simBuildDir, "srtctl-sim")
+		out, err := exec.Command("go", "build", "-o", simBuildPath, "./cmd/srtctl-sim").CombinedOutput()
+		if err != nil {
+			simBuildErr = fmt.Errorf("building srtctl-sim: %v\n%s", err, out)
+		}
+	})
+	if simBuildErr != nil {
+		t.Fatal(simBuildErr)
+	}
+	return simBuildPath
+}
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "srtctl-sim-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	simBinary = filepath.Join(dir, "srtctl-sim")
-	build := exec.Command("go", "build", "-o", simBinary, "./cmd/srtctl-sim")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building srtctl-sim:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	if simBuildDir != "" {
+		os.RemoveAll(simBuildDir)
+	}
 	os.Exit(code)
 }
 
@@ -43,7 +58,7 @@ const e2ePace = 40
 
 func newTestCluster(t *testing.T, traces string) *Cluster {
 	t.Helper()
-	c, err := NewClusterWith(filepath.Join(t.TempDir(), "cluster"), ClusterOptions{Executable: simBinary, Pace: e2ePace, Traces: traces})
+	c, err := NewClusterWith(filepath.Join(t.TempDir(), "cluster"), ClusterOptions{Executable: simBinary(t), Pace: e2ePace, Traces: traces})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +370,7 @@ func TestEndToEndRealTracesErrorsAndNsys(t *testing.T) {
 }
 
 func TestCleanupKillsJobsAndRemovesEverything(t *testing.T) {
-	c, err := NewClusterWith(filepath.Join(t.TempDir(), "cluster"), ClusterOptions{Executable: simBinary, Pace: 1})
+	c, err := NewClusterWith(filepath.Join(t.TempDir(), "cluster"), ClusterOptions{Executable: simBinary(t), Pace: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

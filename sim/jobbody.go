@@ -46,9 +46,19 @@ func runJobBody(args []string, stderr io.Writer) int {
 		return 1
 	}
 	if ctx.Err() != nil {
+		dieBySignal(syscall.SIGTERM)
 		return 128 + int(syscall.SIGTERM)
 	}
 	return code
+}
+
+// dieBySignal ends the process by sig with the default action, once its
+// files are closed: SLURM then records the job as killed by the signal
+// (ExitCode 0:15), as it does for a real job, not as exiting with 143.
+func dieBySignal(sig syscall.Signal) {
+	signal.Reset(sig)
+	syscall.Kill(os.Getpid(), sig)
+	time.Sleep(time.Second) // the signal arrives meanwhile; if not, exit 128+sig
 }
 
 // jobNodes is the job's node list from SLURM, else this host.

@@ -121,7 +121,7 @@ func noteCancel(j *jobRecord) {
 	if len(j.Nodes) > 0 {
 		node = j.Nodes[0]
 	}
-	fmt.Fprintf(f, "slurmstepd: error: *** JOB %d ON %s CANCELLED AT %s ***\n", j.ID, node, j.EndTime.Format(slurmTimestamp))
+	fmt.Fprintf(f, "slurmstepd-%s: error: *** JOB %d ON %s CANCELLED AT %s ***\n", node, j.ID, node, j.EndTime.Format(slurmTimestamp))
 }
 
 var errNotPending = errors.New("job is no longer pending")
