@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Times `srtctl-tui summary --json` against reference_summary.py and against
+# plain decompression (`gzip -dc > /dev/null`) on the largest shared trace,
+# in one run, and prints the times, the ratios and the peak memories (max
+# RSS from /usr/bin/time -v). Goals (issue 6): at least 20x faster than the
+# script, within 2x of gzip -dc, peak memory under 64 MB.
+#
+# usage: scripts/bench-summary.sh [TRACE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+trace=${1:-$root/../shared/traces/1795954250-TP-0-decode-big.trace.json.gz}
+script=$root/../shared/traces/reference_summary.py
+
+[ -r "$trace" ] || { echo "no trace at $trace" >&2; exit 2; }
+[ -r "$script" ] || { echo "no reference script at $script" >&2; exit 2; }
+if [ ! -x /usr/bin/time ]; then
+	echo "installing GNU time (for peak memory)" >&2
+	if [ "$(id -u)" = 0 ]; then apt-get install -y -qq time >/dev/null; else sudo apt-get install -y -qq time >/dev/null; fi
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "building srtctl-tui"
+go build -o "$work/srtctl-tui" .
+
+# run NAME CMD...: runs CMD under /usr/bin/time -v, keeps stdout in
+# $work/NAME.out, and sets SECS and RSS_KB.
+run() {
+	local name=$1
+	shift
+	/usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out"
+	SECS=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$work/$name.time")
+	RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/$name.time")
+}
+
+echo "trace: $trace ($(du -h "$trace" | cut -f1) compressed, $(gzip -dc "$trace" | wc -c | awk '{printf "%.0f MB", $1 / 1e6}') as JSON)"
+# warm the page cache so that no run pays for the disk
+cat "$trace" >/dev/null
+
+run gzip sh -c 'gzip -dc "$1" > /dev/null' sh "$trace"
+gz_s=$SECS gz_kb=$RSS_KB
+run ours "$work/srtctl-tui" summary --json "$trace"
+our_s=$SECS our_kb=$RSS_KB
+run python python3 "$script" "$trace"
+py_s=$SECS py_kb=$RSS_KB
+
+if cmp -s "$work/ours.out" "$work/python.out"; then same="identical"; else same="DIFFERENT"; fi
+
+awk -v gz="$gz_s" -v ours="$our_s" -v py="$py_s" -v gzkb="$gz_kb" -v ourkb="$our_kb" -v pykb="$py_kb" -v same="$same" 'BEGIN {
+	printf "\n%-34s %9s %12s\n", "", "time", "peak memory"
+	printf "%-34s %8.2fs %9.1f MB\n", "gzip -dc > /dev/null", gz, gzkb / 1024
+	printf "%-34s %8.2fs %9.1f MB\n", "srtctl-tui summary --json", ours, ourkb / 1024
+	printf "%-34s %8.2fs %9.1f MB\n", "python3 reference_summary.py", py, pykb / 1024
+	if (ours <= 0) ours = 0.005
+	printf "\nspeed-up over the script: %.1fx (goal: at least 20x)\n", py / ours
+	printf "time relative to gzip -dc: %.2fx (goal: at most 2x)\n", ours / gz
+	printf "peak memory: %.1f MB (goal: under 64 MB); the script: %.0f MB\n", ourkb / 1024, pykb / 1024
+	printf "JSON output vs the script: %s\n", same
+	fail = (py / ours < 20) || (ours / gz > 2) || (ourkb / 1024 >= 64) || (same != "identical")
+	exit fail
+}'
