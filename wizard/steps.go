@@ -55,6 +55,14 @@ func (w *Wizard) steps(accessible bool) []Step {
 	agg := func() bool { return !v.Disaggregated() }
 	noProfiling := func() bool { return !v.Profiling() }
 
+	input := func(title string, value *string, validate func(string) error) *huh.Input {
+		if accessible && validate != nil {
+			// An empty answer keeps the shown value, but huh checks the
+			// answer before it substitutes the value.
+			validate = keepOnEmpty(validate, value)
+		}
+		return newInput(title, value, validate)
+	}
 	var steps []Step
 	add := func(s Step, fields ...huh.Field) {
 		if s.Hidden == nil {
@@ -122,7 +130,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 	)
 	add(Step{Key: "phase-prefill", Number: 3, Title: "Profiling: prefill phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
-		phaseFieldsOf(&v.Prefill, o.Prefill, accessible)...,
+		phaseFieldsOf(input, &v.Prefill, o.Prefill, accessible)...,
 	)
 	add(Step{Key: "phase-decode", Number: 3, Title: "Profiling: decode phase", Hidden: noProfiling,
 		Info: func() string {
@@ -131,7 +139,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 			}
 			return "An aggregated job is profiled once; srtctl reads its values from profiling.decode, so they are stored there."
 		}},
-		phaseFieldsOf(&v.Decode, o.Decode, accessible)...,
+		phaseFieldsOf(input, &v.Decode, o.Decode, accessible)...,
 	)
 
 	add(Step{Key: "slurm", Number: 4, Title: "SLURM"},
@@ -142,7 +150,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 	return steps
 }
 
-func input(title string, value *string, validate func(string) error) *huh.Input {
+func newInput(title string, value *string, validate func(string) error) *huh.Input {
 	in := huh.NewInput().Title(title).Value(value)
 	if validate != nil {
 		in = in.Validate(validate)
@@ -192,7 +200,7 @@ func (w *Wizard) benchmarkSelect(accessible bool) *huh.Select[string] {
 		Validate(oneOf("benchmark type", v.AllowedBenchmarkTypes))
 }
 
-func phaseFieldsOf(p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
+func phaseFieldsOf(input func(string, *string, func(string) error) *huh.Input, p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
 	fields := []huh.Field{
 		input("Input length (isl) ", &p.ISL, positiveInt(o.ISL)).Inline(true),
 		input("Output length (osl)", &p.OSL, positiveInt(o.OSL)).Inline(true),
@@ -255,4 +263,14 @@ func wasNote(a, b, aName, bName string) string {
 func noteText(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "_", `\_`, "*", `\*`, "`", "\\`")
 	return r.Replace(s)
+}
+
+// keepOnEmpty checks the kept value when the answer is empty.
+func keepOnEmpty(validate func(string) error, value *string) func(string) error {
+	return func(s string) error {
+		if s == "" && *value != "" {
+			return validate(*value)
+		}
+		return validate(s)
+	}
 }
