@@ -385,3 +385,44 @@ func TestCleanupKillsJobsAndRemovesEverything(t *testing.T) {
 		t.Errorf("%s still exists", c.Dir)
 	}
 }
+
+func TestSchedulerEndStates(t *testing.T) {
+	c := newTestCluster(t, "")
+	write := func(name, body string) string {
+		return writeJob(t, c.Root, name, "#!/bin/sh\n"+body+"\n")
+	}
+	submitScript := func(args ...string) string {
+		t.Helper()
+		r := run(t, c, "sbatch", args...)
+		m := regexp.MustCompile(`^Submitted batch job (\d+)\n$`).FindStringSubmatch(r.stdout)
+		if r.code != 0 || m == nil {
+			t.Fatalf("sbatch %v: %+v", args, r)
+		}
+		return m[1]
+	}
+	failed := submitScript(write("fail.sh", "echo out; echo err >&2; exit 3"))
+	done := submitScript("--job-name=ok job", write("ok.sh", "echo \"$SLURM_JOB_ID $SLURM_JOB_NAME $SLURM_JOB_NODELIST\""))
+	slow := submitScript("--time=0:01", write("slow.sh", "sleep 60"))
+	parsable := run(t, c, "sbatch", "--parsable", write("p.sh", "true"))
+	if !regexp.MustCompile(`^\d+\n$`).MatchString(parsable.stdout) {
+		t.Errorf("--parsable printed %q", parsable.stdout)
+	}
+	want := map[string]string{failed: "FAILED|3:0", done: "COMPLETED|0:0", slow: "TIMEOUT|0:15"}
+	for id, w := range want {
+		eventually(t, 15*time.Second, "job "+id+" to end", func() bool {
+			sc := run(t, c, "scontrol", "-o", "show", "job", id)
+			st := regexp.MustCompile(`JobState=(\S+)`).FindStringSubmatch(sc.stdout)
+			ec := regexp.MustCompile(`ExitCode=(\S+)`).FindStringSubmatch(sc.stdout)
+			return st != nil && ec != nil && st[1]+"|"+ec[1] == w
+		})
+	}
+	if got := readFile(t, filepath.Join(c.Root, "slurm-"+failed+".out")); got != "out\nerr\n" {
+		t.Errorf("slurm-%s.out = %q", failed, got)
+	}
+	if got := readFile(t, filepath.Join(c.Root, "slurm-"+done+".out")); !regexp.MustCompile(`^` + done + ` ok job sim-node-\d\d\n$`).MatchString(got) {
+		t.Errorf("job environment: %q", got)
+	}
+	if r := run(t, c, "sbatch", "no-such-script.sh"); r.code != 1 || !strings.Contains(r.stderr, "Unable to open file no-such-script.sh") {
+		t.Errorf("missing script: %+v", r)
+	}
+}

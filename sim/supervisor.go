@@ -13,6 +13,10 @@ import (
 	"time"
 )
 
+// orphanCheckEvery is how often a supervisor checks that its state
+// directory still exists.
+const orphanCheckEvery = 2 * time.Second
+
 // pendingTime is how long a simulated job stays PENDING at pace 1.
 const pendingTime = 2 * time.Second
 
@@ -79,6 +83,10 @@ func runSupervisor(args []string) int {
 		limit = time.After(job.timeLimit())
 	}
 	var escalate <-chan time.Time
+	// If the state directory disappears (a demo killed before its
+	// cleanup ran), nobody can see or cancel this job any more: end it.
+	orphanCheck := time.NewTicker(orphanCheckEvery)
+	defer orphanCheck.Stop()
 	terminate := func() {
 		syscall.Kill(-job.JobPGID, syscall.SIGTERM)
 		if escalate == nil {
@@ -104,6 +112,10 @@ func runSupervisor(args []string) int {
 			terminate()
 		case <-escalate:
 			syscall.Kill(-job.JobPGID, syscall.SIGKILL)
+		case <-orphanCheck.C:
+			if _, err := os.Stat(s.dir); errors.Is(err, os.ErrNotExist) {
+				terminate()
+			}
 		}
 	}
 }
