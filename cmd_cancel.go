@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -41,7 +40,7 @@ only "y" or "yes" cancels; elsewhere --yes is required.`,
 			}
 			what += " on " + cl.Name
 			if !yes {
-				if !isTerminal(os.Stdin) {
+				if !stdinIsTerminal() {
 					return withExit(2, fmt.Errorf("not cancelling %s without confirmation: pass --yes", what))
 				}
 				ok, err := confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), fmt.Sprintf("Cancel %s? [y/N] ", what))

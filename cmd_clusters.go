@@ -56,6 +56,10 @@ func (f *clusterFlags) resolve() (*runner.Config, runner.Cluster, error) {
 	return cfg, cl, nil
 }
 
+// stdinIsTerminal says whether the user can answer prompts (a variable so
+// tests can play both sides).
+var stdinIsTerminal = func() bool { return isTerminal(os.Stdin) }
+
 // isTerminal reports whether f is a character device (a terminal).
 func isTerminal(f *os.File) bool {
 	info, err := f.Stat()
@@ -67,7 +71,7 @@ func isTerminal(f *os.File) bool {
 // its own); otherwise ssh runs in BatchMode and fails instead of prompting.
 func connectCluster(ctx context.Context, cl runner.Cluster, history *runner.History) (*runner.Conn, error) {
 	opts := runner.ConnectOptions{History: history}
-	if isTerminal(os.Stdin) {
+	if stdinIsTerminal() {
 		opts.Stdin, opts.Stdout, opts.Stderr = os.Stdin, os.Stderr, os.Stderr
 		if !cl.Local {
 			fmt.Fprintf(os.Stderr, "Connecting to %s (%s)...\n", cl.Name, cl.Host)

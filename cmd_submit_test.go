@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
+)
+
+// runCLIIn is runCLI with stdin and a context.
+func runCLIIn(t *testing.T, ctx context.Context, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	root := newRootCmd()
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetIn(strings.NewReader(stdin))
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	code := 0
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+			if ee.err != nil {
+				errOut.WriteString(ee.err.Error() + "\n")
+			}
+		} else {
+			code = 2
+			errOut.WriteString(err.Error() + "\n")
+		}
+	}
+	return out.String(), errOut.String(), code
+}
+
+// cliCluster points the configuration and history at temporary files and
+// configures cluster "tc" (the test cluster, with its own srtctl_root) as
+// the default and "down" (nothing listening) as another.
+func cliCluster(t *testing.T) (tc *clustertest.Cluster, root string) {
+	tc = clustertest.Need(t)
+	root = tc.NewRoot(t, 40)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	cfg := fmt.Sprintf(`default: tc
+clusters:
+  - name: tc
+    host: %s
+    srtctl_root: %s
+    ssh_options: ["-F", %q]
+  - name: down
+    host: %s
+    srtctl_root: %s
+    ssh_options: ["-o", "Port=1", "-F", %q]
+`, tc.Host, root, tc.SSHConfig, tc.Host, root, tc.SSHConfig)
+	p := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "srtctl-tui", "config.yaml")
+	os.MkdirAll(filepath.Dir(p), 0o700)
+	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := stdinIsTerminal
+	stdinIsTerminal = func() bool { return false }
+	t.Cleanup(func() { stdinIsTerminal = old })
+	return tc, root
+}
+
+func p1Example(t *testing.T) string {
+	b, err := os.ReadFile(filepath.Join(clustertest.SharedDir(), "corpus", "p1", "examples", "enable-profiling.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func inQueue(t *testing.T, tc *clustertest.Cluster, id string) bool {
+	for _, q := range tc.SqueueIDs(t) {
+		if q == id {
+			return true
+		}
+	}
+	return false
+}
+
+// TestClusterCommands drives clusters, submit, jobs, fetch and cancel
+// against the real test cluster.
+func TestClusterCommands(t *testing.T) {
+	tc, root := cliCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+
+	out, errOut, code := runCLIIn(t, ctx, "", "clusters")
+	if code != 1 || !regexp.MustCompile(`(?m)^tc \(default\) +srtctl-test +\S+ +ok \(reachable, srtctl and squeue found\)$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^down .*FAIL: cluster down: cannot connect to srtctl-test: .*Connection refused`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^local `).MatchString(out) {
+		t.Fatalf("clusters: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	bad := writeFile(t, dir, "bad.yaml", strings.Replace(p1Example(t), "prefill_workers: 1", "prefill_workers: 2", 1))
+	out, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", bad)
+	if code != 1 || !regexp.MustCompile(`(?m)^Invalid config in \S+/jobs/bad_\S+\.yaml: Profiling mode requires single worker only\. Got prefill_workers=2$`).MatchString(errOut) {
+		t.Fatalf("rejected submit: exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+
+	_, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", "--cluster", "down", bad)
+	if code != exitUnreachable || !strings.Contains(errOut, "cluster down: cannot connect to srtctl-test") {
+		t.Fatalf("unreachable submit: exit %d %s", code, errOut)
+	}
+
+	job := writeFile(t, dir, "job.yaml", p1Example(t))
+	out, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", job)
+	m := regexp.MustCompile(`(?m)^Job ([0-9]+) submitted on tc\nLogs: (\S+/logs/([0-9]+)_1P_1D_[0-9_]+)$`).FindStringSubmatch(out)
+	if code != 0 || m == nil || m[1] != m[3] {
+		t.Fatalf("submit: exit %d\n%s\n%s", code, out, errOut)
+	}
+	id, logDir := m[1], m[2]
+	tc.ScancelLater(t, id)
+	if !strings.HasPrefix(logDir, root+"/logs/") {
+		t.Errorf("log dir %s outside the cluster's root %s", logDir, root)
+	}
+
+	out, _, code = runCLIIn(t, ctx, "", "jobs")
+	if code != 0 || !regexp.MustCompile(`(?m)^`+id+` +tc +gb200-fp8-profiling +\S+ \S+ +(PENDING|RUNNING)\b.* `+regexp.QuoteMeta(logDir)+`$`).MatchString(out) {
+		t.Fatalf("jobs: exit %d\n%s", code, out)
+	}
+
+	// fetch once both phases placed their traces.
+	deadline := time.Now().Add(100 * time.Second)
+	for {
+		p, _ := filepath.Glob(logDir + "/profiles/prefill/*.json.gz")
+		d, _ := filepath.Glob(logDir + "/profiles/decode/*.json.gz")
+		if len(p) >= 1 && len(d) >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no traces in %s/profiles", logDir)
+		}
+		time.Sleep(time.Second)
+	}
+	time.Sleep(2 * time.Second) // let the last trace's size settle
+	dest := filepath.Join(dir, "traces")
+	out, errOut, code = runCLIIn(t, ctx, "", "fetch", id, "--dest", dest)
+	if code != 0 || !strings.Contains(out, "sizes checked") {
+		t.Fatalf("fetch: exit %d\n%s\n%s", code, out, errOut)
+	}
+	remote, _ := filepath.Glob(logDir + "/profiles/*/*.json.gz")
+	for _, r := range remote {
+		rel, _ := filepath.Rel(logDir+"/profiles", r)
+		a, _ := os.ReadFile(r)
+		b, err := os.ReadFile(filepath.Join(dest, rel))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("fetched %s differs: %v", rel, err)
+		}
+	}
+
+	_, errOut, code = runCLIIn(t, ctx, "", "cancel", id)
+	if code != 2 || !strings.Contains(errOut, "without confirmation: pass --yes") || !inQueue(t, tc, id) {
+		t.Fatalf("cancel without --yes off a terminal: exit %d %s", code, errOut)
+	}
+	stdinIsTerminal = func() bool { return true }
+	out, errOut, code = runCLIIn(t, ctx, "\n", "cancel", id)
+	if code != 1 || !strings.Contains(errOut, "Cancel job "+id+" (gb200-fp8-profiling) on tc? [y/N]") || !strings.Contains(out, "Not cancelled") || !inQueue(t, tc, id) {
+		t.Fatalf("cancel answered with Enter: exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, errOut, code = runCLIIn(t, ctx, "y\n", "cancel", id)
+	stdinIsTerminal = func() bool { return false }
+	if code != 0 || !strings.Contains(out, "Cancelled job "+id) {
+		t.Fatalf("cancel answered y: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for i := 0; inQueue(t, tc, id); i++ {
+		if i > 100 {
+			t.Fatalf("job %s still queued after cancel", id)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestSubmitFollowsUntilTheJobEnds: without --detach, submit prints state
+// changes and returns when the job ends (here: cancelled from outside).
+func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
+	tc, root := cliCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	job := writeFile(t, t.TempDir(), "job.yaml", p1Example(t))
+	type result struct {
+		out, errOut string
+		code        int
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, errOut, code := runCLIIn(t, ctx, "", "submit", job)
+		done <- result{out, errOut, code}
+	}()
+	// Wait for this test's job (its log directory), then cancel it behind
+	// submit's back once it ran for a while.
+	var id string
+	for i := 0; id == ""; i++ {
+		if dirs, _ := filepath.Glob(root + "/logs/*_1P_1D_*"); len(dirs) > 0 {
+			id, _, _ = strings.Cut(filepath.Base(dirs[0]), "_")
+		}
+		if i > 300 {
+			t.Fatal("no job submitted")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tc.ScancelLater(t, id)
+	time.Sleep(3 * time.Second)
+	if out, err := exec.Command("scancel", id).CombinedOutput(); err != nil {
+		t.Fatalf("scancel: %v %s", err, out)
+	}
+	select {
+	case r := <-done:
+		if r.code != 0 || !regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  RUNNING`).MatchString(r.out) ||
+			!regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  CANCELLED`).MatchString(r.out) {
+			t.Fatalf("submit (following): exit %d\n%s\n%s", r.code, r.out, r.errOut)
+		}
+	case <-ctx.Done():
+		t.Fatal("submit did not return after the job ended")
+	}
+}
