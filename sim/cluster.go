@@ -19,7 +19,7 @@ import (
 type Cluster struct {
 	Dir      string
 	BinDir   string
-	Root     string // srtctl_root: run srtctl here; jobs log to Root/logs
+	Root     string // srtctl_root: run srtctl here; jobs log to Root/logs; Root/jobs exists for uploads
 	StateDir string
 	// Env is what commands must run with: PATH (BinDir first) and the
 	// state directory, plus the pace when one was chosen.
@@ -62,7 +62,7 @@ func NewClusterWith(dir string, opt ClusterOptions) (*Cluster, error) {
 		Dir: dir, BinDir: filepath.Join(dir, "bin"),
 		Root: filepath.Join(dir, "root"), StateDir: filepath.Join(dir, "state"),
 	}
-	for _, d := range []string{c.BinDir, filepath.Join(c.Root, "logs"), filepath.Join(c.StateDir, "jobs")} {
+	for _, d := range []string{c.BinDir, filepath.Join(c.Root, "logs"), filepath.Join(c.Root, "jobs"), filepath.Join(c.StateDir, "jobs")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
