@@ -19,7 +19,7 @@ func TestAccessibleNewJobMatchesGolden(t *testing.T) {
 		"prof-torch", "/models/deepseek-r1", "/containers/sglang.sqsh", "2", // job
 		"", "", "", // gpu type, mode, gpus per node
 		"", "", // nodes
-		"", // profiler: keep torch
+		"",                 // profiler: keep torch
 		"", "", "", "", "", // prefill phase
 		"", "", "", "", "", // decode phase
 		"acct", "batch", "01:00:00",
