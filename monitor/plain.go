@@ -25,6 +25,15 @@ func ExitCode(o Outcome) int {
 	return ExitFailed
 }
 
+// ExitCode is the exit code for where the job stands: traces that were
+// ready count as success even if the job was cancelled afterwards by us.
+func (s *Status) ExitCode() int {
+	if s.Outcome == OutcomeCancelledByUs && s.TracesWereReady {
+		return ExitTracesReady
+	}
+	return ExitCode(s.Outcome)
+}
+
 // Plain prints the events for a log file or a pipe: each followed line
 // prefixed with its stream, each state change as a line starting "== ".
 type Plain struct {
@@ -70,11 +79,11 @@ func (p *Plain) Run(ctx context.Context, events <-chan Event) int {
 				if p.Status.Outcome == OutcomeRunning {
 					fmt.Fprintf(p.w, "== the monitor stopped before the outcome was known\n")
 				}
-				return ExitCode(p.Status.Outcome)
+				return p.Status.ExitCode()
 			}
 			if p.Handle(ev) {
 				p.finish()
-				return ExitCode(p.Status.Outcome)
+				return p.Status.ExitCode()
 			}
 		}
 	}

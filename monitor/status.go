@@ -89,7 +89,9 @@ type Status struct {
 	Outcome         Outcome
 	// Reason explains OutcomeFailed (and the job's end otherwise).
 	Reason string
-	Ended  bool
+	// TracesWereReady: the outcome was OutcomeTracesReady at some point.
+	TracesWereReady bool
+	Ended           bool
 }
 
 // Phase returns the view of one phase stream.
@@ -221,6 +223,7 @@ func (s *Status) Apply(ev Event) []Note {
 	if o, why := s.decide(); o != s.Outcome || why != s.Reason {
 		changed := o != s.Outcome
 		s.Outcome, s.Reason = o, why
+		s.TracesWereReady = s.TracesWereReady || o == OutcomeTracesReady
 		if changed {
 			notes = append(notes, s.outcomeNote())
 		}

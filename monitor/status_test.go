@@ -41,8 +41,8 @@ func TestStatusTracesReadyNeedsEveryPhaseComplete(t *testing.T) {
 	// Ready stays ready when the job later ends, and our cancel is ours.
 	s.Apply(CancelEvent{Requested: true})
 	s.Apply(SlurmEvent{Job: JobState{State: "CANCELLED", Ended: true, ExitCode: "0:15"}})
-	if s.Outcome != OutcomeCancelledByUs {
-		t.Fatalf("outcome %v after our cancel", s.Outcome)
+	if s.Outcome != OutcomeCancelledByUs || s.ExitCode() != ExitTracesReady {
+		t.Fatalf("outcome %v exit %d after our cancel", s.Outcome, s.ExitCode())
 	}
 }
 

@@ -210,7 +210,7 @@ func (m *Monitor) quitMessage() (string, int) {
 		if s.Reason != "" {
 			text = fmt.Sprintf("Job %s: %s (%s).", id, s.Outcome, s.Reason)
 		}
-		return text, monitor.ExitCode(s.Outcome)
+		return text, s.ExitCode()
 	}
 	where := ""
 	if s.Info.Cluster != "" {
