@@ -307,3 +307,27 @@ func TestEngineResumesAfterConnectionLossWithNothingLostOrRepeated(t *testing.T)
 		t.Fatalf("saved copy differs from the file")
 	}
 }
+
+func TestEngineShowsTerminalEscapesAsHarmlessText(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(testConfig), 0o644)
+	hostile := "title\x1b]0;pwned\x07 clip\x1b]52;c;ZXZpbA==\x07 move\x1b[2J\x1b[H \x1b[31mred\x1b[0m bell\x07 end"
+	appendFile(t, filepath.Join(dir, "profile_prefill.out"), hostile+"\n")
+	e := New(&fakeConn{state: JobState{State: "RUNNING"}}, JobInfo{ID: "9", LogDir: dir}, fastOptions(""))
+	c := collect(e)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go e.Run(ctx)
+	c.waitFor(t, "the line", func(c *collector) bool { return len(c.lines[StreamPrefill]) == 1 })
+	cancel()
+	<-c.closed
+	got := c.lines[StreamPrefill][0]
+	for _, bad := range []string{"\x1b]", "\x1b[2J", "\x1b[H", "\x07"} {
+		if strings.Contains(got, bad) {
+			t.Fatalf("%q survived in %q", bad, got)
+		}
+	}
+	if !strings.Contains(got, "\x1b[31mred") || !strings.Contains(got, "end") {
+		t.Fatalf("colour or text lost: %q", got)
+	}
+}
