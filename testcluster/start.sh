@@ -179,7 +179,7 @@ else
 	echo "$port" >"$ssh_dir/port"
 fi
 
-cat >"$ssh_dir/sshd_config" <<CONF
+cat >"$ssh_dir/sshd_config.new" <<CONF
 # Written by srtctl-tui testcluster/start.sh.
 Port $port
 ListenAddress 127.0.0.1
@@ -218,8 +218,14 @@ chmod 600 "$user_ssh/environment"
 
 mkdir -p /run/sshd
 chmod 755 /run/sshd
+# A running sshd re-reads its configuration only when it changed: a HUP
+# makes it re-exec, refusing connections for a moment, and other test runs
+# may be using it.
+sshd_changed=0
+if ! cmp -s "$ssh_dir/sshd_config.new" "$ssh_dir/sshd_config"; then sshd_changed=1; fi
+mv -f "$ssh_dir/sshd_config.new" "$ssh_dir/sshd_config"
 if tc_alive "$TC_STATE/pids/sshd.pid" /usr/sbin/sshd; then
-	kill -HUP "$(tc_pid "$TC_STATE/pids/sshd.pid")" # re-read sshd_config
+	if ((sshd_changed)); then kill -HUP "$(tc_pid "$TC_STATE/pids/sshd.pid")"; fi
 else
 	/usr/sbin/sshd -f "$ssh_dir/sshd_config" -E "$TC_STATE/log/sshd.log" 9>&- || fail "sshd did not start"
 fi
