@@ -74,6 +74,7 @@ func firstDiff(got, want []byte) string {
 func TestMatchesReferenceScript(t *testing.T) {
 	for _, path := range sharedTraces(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel() // the script takes seconds on the big trace
 			want := runReference(t, path)
 			got := ourJSON(t, path, 20)
 			if !bytes.Equal(got, want) {

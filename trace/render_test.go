@@ -2,22 +2,41 @@ package trace
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
 )
 
+var (
+	samplesOnce sync.Once
+	samples     []*FileSummary
+	samplesErr  error
+)
+
+// sampleSummaries returns fresh copies of the prefill and decode summaries,
+// read once for all the tests.
 func sampleSummaries(t *testing.T) []*FileSummary {
 	t.Helper()
-	var sums []*FileSummary
-	for _, name := range []string{"1795954250-TP-0-prefill.trace.json.gz", "1795954250-TP-0-decode.trace.json.gz"} {
-		s, err := SummarizeFile(sharedTrace(t, name))
-		if err != nil {
-			t.Fatal(err)
+	samplesOnce.Do(func() {
+		for _, name := range []string{"1795954250-TP-0-prefill.trace.json.gz", "1795954250-TP-0-decode.trace.json.gz"} {
+			s, err := SummarizeFile(sharedTrace(t, name))
+			if err != nil {
+				samplesErr = err
+				return
+			}
+			samples = append(samples, s)
 		}
-		sums = append(sums, s)
+	})
+	if samplesErr != nil {
+		t.Fatal(samplesErr)
 	}
-	return sums
+	var out []*FileSummary
+	for _, s := range samples {
+		c := *s
+		out = append(out, &c)
+	}
+	return out
 }
 
 func maxLineWidth(s string) int {

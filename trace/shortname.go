@@ -96,11 +96,11 @@ func isWrapper(base string) bool {
 // ArgMaxOps. "" when there is none.
 func KernelHint(full string) string {
 	s := strings.ReplaceAll(full, "(anonymous namespace)::", "")
-	open := strings.IndexByte(s, '<')
-	if open < 0 {
-		return ""
+	open, params := strings.IndexByte(s, '<'), paramListStart(s)
+	if open < 0 || open >= params {
+		return "" // no template arguments before the parameter list
 	}
-	for _, id := range identifiers(s[open+1 : paramListStart(s)]) {
+	for _, id := range identifiers(s[open+1 : params]) {
 		if genericTemplates[id] {
 			continue
 		}
