@@ -177,6 +177,7 @@ func (c *Conn) MasterCommand() *exec.Cmd {
 // startMaster opens the master connection, with the terminal of the options
 // or in BatchMode.
 func (c *Conn) startMaster(ctx context.Context) error {
+	c.removeStaleSocket(ctx)
 	batch := c.opts.Stdin == nil
 	cmd := exec.CommandContext(ctx, c.opts.SSH, c.masterArgs(batch)...)
 	var errFile *os.File
@@ -212,6 +213,31 @@ func (c *Conn) startMaster(ctx context.Context) error {
 		}
 	}
 	return &ConnectError{Cluster: c.cluster.Name, Host: c.cluster.Host, Reason: why}
+}
+
+// removeStaleSocket deletes the control socket of a master that no longer
+// answers (killed, or the network dropped). Left in place, a new master
+// finds the path taken, says "disabling multiplexing", runs without a
+// socket and can never be stopped with -O exit; every later command then
+// opens its own connection. Only called when -O check has just failed.
+func (c *Conn) removeStaleSocket(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	// ssh -G expands %C exactly as the master would.
+	out, err := exec.CommandContext(ctx, c.opts.SSH, append(c.sshBase(), "-G", "--", c.cluster.Host)...).Output()
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		p, ok := strings.CutPrefix(line, "controlpath ")
+		if !ok {
+			continue
+		}
+		if info, err := os.Lstat(p); err == nil && info.Mode()&os.ModeSocket != 0 {
+			_ = os.Remove(p)
+		}
+		return
+	}
 }
 
 // ConnectError says a cluster could not be reached, and ssh's reason.
