@@ -50,7 +50,7 @@ after an interruption. The log directory comes from the history, else from
 			defer conn.Close()
 			logDir := entry.LogDir
 			if logDir == "" {
-				logDir, err = findLogDir(conn, id)
+				logDir, err = conn.FindLogDir(id)
 				if err != nil {
 					return withExit(1, err)
 				}
@@ -76,25 +76,6 @@ after an interruption. The log directory comes from the history, else from
 	f.add(cmd)
 	cmd.Flags().StringVar(&dest, "dest", "", "local directory (default ./profiles/ID)")
 	return cmd
-}
-
-// findLogDir finds <srtctl_root>/logs/<id>_* on the cluster.
-func findLogDir(conn *runner.Conn, id string) (string, error) {
-	logs := path.Join(conn.Cluster().SrtctlRoot, "logs")
-	infos, err := conn.FS().ReadDir(logs)
-	if err != nil {
-		return "", fmt.Errorf("cluster %s: listing %s: %w", conn.Cluster().Name, logs, err)
-	}
-	var best os.FileInfo
-	for _, i := range infos {
-		if i.IsDir() && len(i.Name()) > len(id) && i.Name()[:len(id)+1] == id+"_" && (best == nil || i.ModTime().After(best.ModTime())) {
-			best = i
-		}
-	}
-	if best == nil {
-		return "", fmt.Errorf("cluster %s: no log directory %s/%s_*", conn.Cluster().Name, logs, id)
-	}
-	return path.Join(logs, best.Name()), nil
 }
 
 func bar(done, total int64, width int) string {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path"
 	"syscall"
 	"time"
 
@@ -99,11 +98,7 @@ func runMonitor(ctx context.Context, id string, f monitorFlags) error {
 	}
 	defer conn.Close()
 	if info.LogDir == "" {
-		logs := path.Join(cluster.SrtctlRoot, "logs")
-		if c := conn.Cluster(); c.SrtctlRoot != "" {
-			logs = path.Join(c.SrtctlRoot, "logs")
-		}
-		dir, err := monitor.FindLogDir(conn.FS(), logs, id)
+		dir, err := conn.FindLogDir(id)
 		if err != nil {
 			return withExit(1, fmt.Errorf("job %s is not in the history and %v; give --log-dir", id, err))
 		}

@@ -3,8 +3,6 @@ package monitor
 import (
 	"context"
 	"errors"
-	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -97,20 +95,4 @@ func ParseSlurmDuration(s string) time.Duration {
 		return 0
 	}
 	return time.Duration(days)*24*time.Hour + time.Duration(secs)*time.Second
-}
-
-// FindLogDir looks for <logsDir>/<id>_* (the newest if several), for a job
-// that is not in the local history.
-func FindLogDir(fsys tail.FS, logsDir, id string) (string, error) {
-	infos, err := fsys.ReadDir(logsDir)
-	if err != nil {
-		return "", err
-	}
-	sort.Slice(infos, func(i, j int) bool { return infos[i].ModTime().After(infos[j].ModTime()) })
-	for _, info := range infos {
-		if info.IsDir() && strings.HasPrefix(info.Name(), id+"_") {
-			return path.Join(logsDir, info.Name()), nil
-		}
-	}
-	return "", errors.New("no log directory " + path.Join(logsDir, id+"_*"))
 }

@@ -94,7 +94,7 @@ func (c *Conn) Submit(ctx context.Context, localJobFile string) (*Submission, er
 		sub.LogDir = path.Join(cl.SrtctlRoot, sub.LogDir)
 	}
 	if sub.LogDir == "" {
-		sub.LogDir = findLogDir(fsys, path.Join(cl.SrtctlRoot, "logs"), sub.JobID)
+		sub.LogDir, _ = findLogDir(fsys, path.Join(cl.SrtctlRoot, "logs"), sub.JobID)
 	}
 	if c.opts.History != nil {
 		abs, _ := filepath.Abs(localJobFile)
@@ -232,18 +232,28 @@ func srtctlMessage(out string) string {
 	return strings.TrimSpace(out)
 }
 
-// findLogDir finds logs/<id>_* (the newest if several), for an srtctl that
-// did not print its Logs: line.
-func findLogDir(fsys FS, logs, id string) string {
+// FindLogDir finds <srtctl_root>/logs/<id>_* on the cluster (the newest if
+// several): the log directory of a job that is not in the local history, or
+// whose srtctl did not print its Logs: line.
+func (c *Conn) FindLogDir(id string) (string, error) {
+	logs := path.Join(c.cluster.SrtctlRoot, "logs")
+	dir, err := findLogDir(c.FS(), logs, id)
+	if err != nil {
+		return "", fmt.Errorf("cluster %s: %w", c.cluster.Name, err)
+	}
+	return dir, nil
+}
+
+func findLogDir(fsys FS, logs, id string) (string, error) {
 	infos, err := fsys.ReadDir(logs)
 	if err != nil {
-		return ""
+		return "", fmt.Errorf("listing %s: %w", logs, err)
 	}
 	sort.Slice(infos, func(i, j int) bool { return infos[i].ModTime().After(infos[j].ModTime()) })
 	for _, info := range infos {
 		if info.IsDir() && strings.HasPrefix(info.Name(), id+"_") {
-			return path.Join(logs, info.Name())
+			return path.Join(logs, info.Name()), nil
 		}
 	}
-	return ""
+	return "", fmt.Errorf("no log directory %s/%s_*", logs, id)
 }
