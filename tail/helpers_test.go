@@ -11,14 +11,29 @@ import (
 	"testing"
 )
 
-// countingFS counts the calls that reach the file system.
+// countingFS counts the calls that reach the file system. With grow set,
+// each Stat of growPath first appends a line to it, so that every poll
+// finds the file grown.
 type countingFS struct {
 	FS
 	stats, opens, readDirs atomic.Int64
+	grow                   atomic.Bool
+	growPath               string
 }
 
 func (c *countingFS) Stat(name string) (fs.FileInfo, error) {
 	c.stats.Add(1)
+	if c.grow.Load() && name == c.growPath {
+		f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		_, err = f.WriteString("grown\n")
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
 	return c.FS.Stat(name)
 }
 
@@ -100,4 +115,11 @@ func repoRoot(t *testing.T) string {
 		}
 		dir = parent
 	}
+}
+
+// permFS refuses to open files, as a remote file of another user would.
+type permFS struct{ FS }
+
+func (permFS) Open(name string) (io.ReadSeekCloser, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
 }
