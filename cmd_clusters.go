@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/srtctl-tui/srtctl-tui/runner"
@@ -60,10 +61,11 @@ func (f *clusterFlags) resolve() (*runner.Config, runner.Cluster, error) {
 // tests can play both sides).
 var stdinIsTerminal = func() bool { return isTerminal(os.Stdin) }
 
-// isTerminal reports whether f is a character device (a terminal).
-func isTerminal(f *os.File) bool {
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+// isTerminal reports whether stream is a terminal; a buffer (tests) or
+// /dev/null (a character device, but no terminal) is not.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // connectCluster opens the cluster's connection. On a terminal, ssh gets

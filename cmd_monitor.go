@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -50,7 +51,9 @@ cancelled it.`,
 		Example: "  srtctl-tui monitor 1234 --cluster mycluster\n" +
 			"  srtctl-tui monitor 1234 --plain | tee job.log",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runMonitor(cmd.Context(), args[0], f) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runMonitor(cmd.Context(), cmd.OutOrStdout(), args[0], f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.cluster, "cluster", "", "cluster the job runs on (default: the history's, else the configured default)")
@@ -61,7 +64,7 @@ cancelled it.`,
 	return cmd
 }
 
-func runMonitor(ctx context.Context, id string, f monitorFlags) error {
+func runMonitor(ctx context.Context, out io.Writer, id string, f monitorFlags) error {
 	if !runner.ValidJobID(id) {
 		return withExit(2, fmt.Errorf("%q is not a SLURM job id (digits, or N_M for an array task)", id))
 	}
@@ -70,7 +73,6 @@ func runMonitor(ctx context.Context, id string, f monitorFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	plain := f.plain || !term.IsTerminal(os.Stdout.Fd())
 
 	cfg, err := runner.LoadConfig(runner.DefaultConfigPath())
 	if err != nil {
@@ -90,8 +92,6 @@ func runMonitor(ctx context.Context, id string, f monitorFlags) error {
 	if err != nil {
 		return withExit(2, err)
 	}
-	info.Cluster = cluster.Name
-
 	conn, err := connectForMonitor(ctx, cluster)
 	if err != nil {
 		return withExit(1, err)
@@ -105,11 +105,21 @@ func runMonitor(ctx context.Context, id string, f monitorFlags) error {
 		info.LogDir = dir
 	}
 
+	return followJob(ctx, out, conn, info, f)
+}
+
+// followJob shows the monitor (or plain lines) for a job on an open
+// connection, until the user quits or, in plain mode, the job's outcome is
+// known. submit without --detach ends here too.
+func followJob(ctx context.Context, out io.Writer, conn *runner.Conn, info monitor.JobInfo, f monitorFlags) error {
+	id := info.ID
+	info.Cluster = conn.Cluster().Name
+	plain := f.plain || !isTerminal(out)
 	engine := monitor.New(monitor.RunnerConn{C: conn}, info, monitor.Options{SaveDir: f.saveLogs})
-	reattach := ui.ReattachCommand(id, cluster.Name)
+	reattach := ui.ReattachCommand(id, info.Cluster)
 	if plain {
 		go engine.Run(ctx)
-		p := monitor.NewPlain(os.Stdout)
+		p := monitor.NewPlain(out)
 		p.Reattach = reattach
 		if code := p.Run(ctx, engine.Events()); code != 0 {
 			return withExit(code, nil)
@@ -127,9 +137,9 @@ func runMonitor(ctx context.Context, id string, f monitorFlags) error {
 		return withExit(1, err)
 	}
 	if root.ExitMessage != "" {
-		fmt.Println(root.ExitMessage)
+		fmt.Fprintln(out, root.ExitMessage)
 	} else {
-		fmt.Printf("Job %s keeps running. Re-attach with: %s\n", id, reattach)
+		fmt.Fprintf(out, "Job %s keeps running. Re-attach with: %s\n", id, reattach)
 	}
 	if root.ExitCode != 0 {
 		return withExit(root.ExitCode, nil)

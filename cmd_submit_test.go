@@ -184,8 +184,9 @@ func TestClusterCommands(t *testing.T) {
 	}
 }
 
-// TestSubmitFollowsUntilTheJobEnds: without --detach, submit prints state
-// changes and returns when the job ends (here: cancelled from outside).
+// TestSubmitFollowsUntilTheJobEnds: without --detach and without a
+// terminal, submit follows the job in the monitor's plain mode and returns
+// when the job ends: here cancelled from outside, which is exit status 3.
 func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
 	tc, root := cliCluster(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -219,8 +220,9 @@ func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
 	}
 	select {
 	case r := <-done:
-		if r.code != 0 || !regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  RUNNING`).MatchString(r.out) ||
-			!regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  CANCELLED`).MatchString(r.out) {
+		if r.code != 3 || !regexp.MustCompile(`(?m)^== .*RUNNING`).MatchString(r.out) ||
+			!regexp.MustCompile(`(?m)^== .*CANCELLED`).MatchString(r.out) ||
+			!regexp.MustCompile(`(?m)^prefill\b.*Waiting for server`).MatchString(r.out) {
 			t.Fatalf("submit (following): exit %d\n%s\n%s", r.code, r.out, r.errOut)
 		}
 	case <-ctx.Done():
