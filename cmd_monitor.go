@@ -60,7 +60,7 @@ cancelled it.`,
 	fl.BoolVar(&f.plain, "plain", false, "plain line output (the default when stdout is not a terminal)")
 	fl.StringVar(&f.logDir, "log-dir", "", "the job's log directory on the cluster, when it is not in the history")
 	fl.StringVar(&f.saveLogs, "save-logs", "", "also keep a local copy of the followed files, as received, in this directory")
-	fl.StringVar(&f.fetchDir, "fetch-dir", "", "where d copies the traces (default ./traces-<id>)")
+	fl.StringVar(&f.fetchDir, "fetch-dir", "", "where d copies the traces (default ./profiles/<id>, as srtctl-tui fetch)")
 	return cmd
 }
 

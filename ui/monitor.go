@@ -29,7 +29,7 @@ type MonitorOptions struct {
 	// Run, when set, is started by Init (the engine's Run) and stopped
 	// when the program ends.
 	Run func(ctx context.Context) error
-	// FetchDir is where d copies the traces (default ./traces-<id>).
+	// FetchDir is where d copies the traces (default ./profiles/<id>, as srtctl-tui fetch).
 	FetchDir string
 	// Reattach is the command that re-attaches to the job, said on quit.
 	Reattach string
@@ -99,7 +99,7 @@ func NewMonitor(ctx *Context, info monitor.JobInfo, opt MonitorOptions) *Monitor
 	m.search.Placeholder = "search this pane"
 	m.bar = progress.New(progress.WithWidth(30))
 	if m.opt.FetchDir == "" {
-		m.opt.FetchDir = filepath.Join(".", "traces-"+info.ID)
+		m.opt.FetchDir = filepath.Join(".", "profiles", info.ID)
 	}
 	if m.opt.Reattach == "" {
 		m.opt.Reattach = ReattachCommand(info.ID, info.Cluster)
