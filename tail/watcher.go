@@ -124,6 +124,7 @@ func (w *Watcher) Poke() {
 }
 
 // Run polls until ctx ends, then closes Events and returns ctx's error.
+// Call it once per Watcher.
 func (w *Watcher) Run(ctx context.Context) error {
 	defer close(w.events)
 	var fsys FS
