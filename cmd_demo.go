@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/monitor"
+	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/sim"
+	"github.com/srtctl-tui/srtctl-tui/tail"
+	"github.com/srtctl-tui/srtctl-tui/wizard"
+)
+
+func init() { registerCommand(newDemoCmd) }
+
+// defaultDemoPace makes the simulated job reach its traces in about 35 s:
+// a real P1 job spends most of its first minutes loading the model, which
+// the simulation plays at this many times real speed.
+const defaultDemoPace = 1.5
+
+type demoFlags struct {
+	pace  float64
+	plain bool
+}
+
+func newDemoCmd() *cobra.Command {
+	var f demoFlags
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Try the whole flow on a simulated cluster: form, submit, monitor, summary",
+		Long: `demo runs srtctl-tui end to end against a simulated cluster built into this
+binary, so it needs no cluster, no SSH and nothing installed:
+
+  1. the job form, filled in with a disaggregated torch profiling job
+     (change anything you like; Enter accepts each answer),
+  2. Save, then y: the job is submitted with srtctl apply, exactly as on a
+     login node (the simulated srtctl and SLURM answer),
+  3. the monitor follows SLURM and profile_prefill.out / profile_decode.out
+     as the job prints them, until the traces appear,
+  4. the traces are fetched and summarised: GPU kernels, busy time,
+     prefill next to decode.
+
+Everything is marked SIMULATED. The demo writes only under a temporary
+directory ($TMPDIR) and removes it when it ends, also on Ctrl-C or SIGTERM.
+
+--pace sets how many times faster than a real job the simulation runs
+(1: real time, about a minute and a half to the traces).
+--plain skips the form (it submits the pre-filled job) and prints every
+line prefixed with its phase, then the summary as text.`,
+		Example: "  srtctl-tui demo\n" +
+			"  srtctl-tui demo --pace 1          # real time\n" +
+			"  srtctl-tui demo --plain | less -R # no full-screen UI",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.pace <= 0 {
+				return withExit(2, fmt.Errorf("--pace %v: use a positive speed factor (1 is real time, %v the default)", f.pace, float64(defaultDemoPace)))
+			}
+			return runDemo(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.Float64Var(&f.pace, "pace", defaultDemoPace, "speed of the simulated job: times faster than real time")
+	fl.BoolVar(&f.plain, "plain", false, "no full-screen UI: print the phases' lines and the summary (the default without a terminal)")
+	return cmd
+}
+
+func runDemo(ctx context.Context, f demoFlags) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+
+	d, err := newDemoSite(f.pace)
+	if err != nil {
+		return withExit(1, err)
+	}
+	plain := f.plain || !term.IsTerminal(os.Stdout.Fd())
+	if plain {
+		err = runDemoPlain(ctx, d)
+	} else {
+		err = runDemoUI(ctx, d)
+	}
+	if cerr := d.close(); cerr != nil {
+		return withExit(1, cerr)
+	}
+	prefix := ""
+	if plain {
+		prefix = "== "
+	}
+	fmt.Printf("%sdemo over: the simulated job was stopped and %s removed\n", prefix, d.dir)
+	if ctx.Err() != nil && err == nil {
+		err = withExit(130, errDemoInterrupted)
+	}
+	return err
+}
+
+// demoSite is everything the demo creates, all under one temporary
+// directory: the simulated cluster, the job file and the fetched traces.
+type demoSite struct {
+	dir      string
+	sim      *sim.Cluster
+	cluster  runner.Cluster
+	jobFile  string
+	fetchDir string
+}
+
+func newDemoSite(pace float64) (*demoSite, error) {
+	dir, err := os.MkdirTemp("", "srtctl-tui-demo-")
+	if err != nil {
+		return nil, fmt.Errorf("demo: creating its temporary directory: %w", err)
+	}
+	c, err := sim.NewClusterWith(dir, sim.ClusterOptions{Pace: pace})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("demo: building the simulated cluster: %w", err)
+	}
+	return &demoSite{
+		dir: c.Dir,
+		sim: c,
+		cluster: runner.Cluster{
+			Name: "simulated", Local: true, SrtctlRoot: c.Root, Env: c.Env,
+		},
+		jobFile:  filepath.Join(c.Dir, "prof-torch-demo.yaml"),
+		fetchDir: filepath.Join(c.Dir, "traces"),
+	}, nil
+}
+
+// close stops the simulated jobs and removes the directory.
+func (d *demoSite) close() error {
+	if err := d.sim.Cleanup(); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
+}
+
+// connect opens the runner's local transport on the simulated cluster.
+func (d *demoSite) connect(ctx context.Context) (*runner.Conn, error) {
+	return runner.Connect(ctx, d.cluster, runner.ConnectOptions{})
+}
+
+// demoWizard is the form pre-filled with a disaggregated torch profiling
+// job: one prefill and one decode worker, srtctl's default phases.
+func demoWizard(target string) *wizard.Wizard {
+	wz := wizard.NewJob()
+	v := wz.V
+	v.Name = "prof-torch-demo"
+	v.ModelPath = "/models/deepseek-r1"
+	v.Container = "/containers/sglang-v0.5.5.sqsh"
+	v.Precision = "fp8"
+	v.GPUType = "gb200"
+	v.Mode = wizard.ModeDisaggregated
+	v.ProfilingType = "torch"
+	v.Account = "demo"
+	v.Partition = "batch"
+	v.TimeLimit = "00:30:00"
+	wz.Target = target
+	return wz
+}
+
+// demoEngine follows a submitted job. The simulated cluster is this
+// machine, so files are polled faster than over SSH.
+func demoEngine(conn *runner.Conn, sub *runner.Submission) (*monitor.Engine, monitor.JobInfo) {
+	info := monitor.JobInfo{ID: sub.JobID, LogDir: sub.LogDir, Cluster: conn.Cluster().Name, Name: sub.Name}
+	opts := monitor.Options{Watch: tail.Options{FastInterval: 250 * time.Millisecond, SlowInterval: time.Second}}
+	return monitor.New(monitor.RunnerConn{C: conn}, info, opts), info
+}
+
+// errDemoInterrupted reports a demo stopped by a signal.
+var errDemoInterrupted = errors.New("demo interrupted")

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/monitor"
+	"github.com/srtctl-tui/srtctl-tui/sim"
+	"github.com/srtctl-tui/srtctl-tui/trace"
+)
+
+// runDemoPlain is the demo without the full-screen UI: the pre-filled job
+// is saved and submitted, the monitor's plain mode prints every line, then
+// the traces are fetched and summarised as text.
+func runDemoPlain(ctx context.Context, d *demoSite) error {
+	out := os.Stdout
+	say := func(format string, a ...any) { fmt.Fprintf(out, "== "+format+"\n", a...) }
+	say("SIMULATED cluster in %s (removed at the end); pace %s", d.dir, d.sim.Env[sim.PaceEnv])
+
+	res, err := demoWizard(d.jobFile).Result()
+	if err != nil {
+		return withExit(1, fmt.Errorf("demo: building the job file: %w", err))
+	}
+	if !res.CanSave() {
+		return withExit(1, fmt.Errorf("demo: the pre-filled job breaks srtctl's rules: %v", res.Findings))
+	}
+	if err := res.Save(d.jobFile); err != nil {
+		return withExit(1, err)
+	}
+	say("wrote the job file %s", d.jobFile)
+
+	conn, err := d.connect(ctx)
+	if err != nil {
+		return withExit(1, err)
+	}
+	defer conn.Close()
+	sub, err := conn.Submit(ctx, d.jobFile)
+	if err != nil {
+		return withExit(1, err)
+	}
+	say("srtctl apply -f %s: job %s, logs in %s", path.Base(sub.RemoteJobFile), sub.JobID, sub.LogDir)
+
+	engine, _ := demoEngine(conn, sub)
+	ectx, stopEngine := context.WithCancel(ctx)
+	defer stopEngine()
+	go engine.Run(ectx)
+	p := monitor.NewPlain(out)
+	if code := p.Run(ctx, engine.Events()); code != 0 || ctx.Err() != nil {
+		if ctx.Err() != nil {
+			return withExit(130, nil)
+		}
+		return withExit(code, fmt.Errorf("demo: the simulated job did not produce its traces (%s)", p.Status.Outcome))
+	}
+	stopEngine()
+
+	remote := path.Join(sub.LogDir, "profiles")
+	res2, err := conn.Fetch(ctx, remote, d.fetchDir, nil)
+	if err != nil {
+		return withExit(1, err)
+	}
+	say("fetched %d trace files (%d bytes) to %s", res2.Files, res2.Bytes, d.fetchDir)
+	if err := printDemoSummary(ctx, out, d.fetchDir); err != nil {
+		return withExit(1, err)
+	}
+	return nil
+}
+
+// printDemoSummary summarises every trace under dir, as `srtctl-tui
+// summary` would.
+func printDemoSummary(ctx context.Context, out io.Writer, dir string) error {
+	paths, err := trace.Find([]string{dir})
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return fmt.Errorf("demo: no traces under %s", dir)
+	}
+	var sums []*trace.FileSummary
+	for _, p := range paths {
+		sum, err := trace.SummarizePath(ctx, p)
+		if err != nil {
+			return err
+		}
+		sums = append(sums, sum)
+	}
+	opts := trace.RenderOptions{NoColor: os.Getenv("NO_COLOR") != ""}
+	_, err = lipgloss.Fprint(out, trace.Render(sums, outputWidth(out), opts))
+	return err
+}

@@ -1,0 +1,372 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dustin/go-humanize"
+
+	"github.com/srtctl-tui/srtctl-tui/trace"
+)
+
+// SummaryOptions configure a summary screen.
+type SummaryOptions struct {
+	// Paths are local trace files (torch *.json[.gz], nsys *.nsys-rep).
+	Paths []string
+	// Source says where the traces come from, for the header (e.g. "job
+	// 1234 · fetched to ./traces-1234").
+	Source string
+	// Back lets Esc return to the screen below (the monitor) instead of
+	// quitting.
+	Back bool
+	// Summarize reads one file (default trace.SummarizePath); tests replace it.
+	Summarize func(ctx context.Context, path string) (*trace.FileSummary, error)
+}
+
+// summaryFileMsg is one file summarised; the screen then starts the next,
+// so the header can say how far it got on large traces.
+type summaryFileMsg struct {
+	screen *SummaryScreen
+	index  int
+	sum    *trace.FileSummary
+	err    error
+}
+
+// SummaryScreen shows what the traces say: per phase and rank the GPU
+// kernels ranked by time, busy time against the span, prefill and decode
+// side by side when the terminal is wide enough. The tables are
+// trace.Render's, the same as `srtctl-tui summary`.
+type SummaryScreen struct {
+	ctx  *Context
+	opt  SummaryOptions
+	keys SummaryKeys
+	vp   viewport.Model
+	spin spinner.Model
+
+	sums    []*trace.FileSummary
+	errs    []string
+	next    int // the next file to summarise
+	started bool
+	cancel  context.CancelFunc
+	runCtx  context.Context
+
+	fullNames bool
+	all       bool
+	stacked   bool // the user asked for one column on a wide terminal
+	w, h      int
+}
+
+// NewSummaryScreen summarises opt.Paths when it is first shown.
+func NewSummaryScreen(ctx *Context, opt SummaryOptions) *SummaryScreen {
+	if opt.Summarize == nil {
+		opt.Summarize = trace.SummarizePath
+	}
+	s := &SummaryScreen{ctx: ctx, opt: opt, keys: DefaultSummaryKeys(), vp: viewport.New()}
+	s.vp.SetHorizontalStep(8)
+	s.vp.KeyMap = viewport.KeyMap{
+		PageDown: s.keys.PageDown, PageUp: s.keys.PageUp,
+		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d")), HalfPageUp: key.NewBinding(key.WithKeys("ctrl+u")),
+		Up: s.keys.Up, Down: s.keys.Down, Left: s.keys.Left, Right: s.keys.Right,
+	}
+	s.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	s.runCtx, s.cancel = context.WithCancel(context.Background())
+	return s
+}
+
+// Summaries are the files summarised so far.
+func (s *SummaryScreen) Summaries() []*trace.FileSummary { return s.sums }
+
+// Done reports whether every file has been read.
+func (s *SummaryScreen) Done() bool { return s.next >= len(s.opt.Paths) }
+
+func (s *SummaryScreen) Title() string { return "trace summary" }
+
+// Init starts summarising, once: the screen may be shown again after Esc.
+func (s *SummaryScreen) Init() tea.Cmd {
+	if s.started || s.Done() {
+		return nil
+	}
+	s.started = true
+	return tea.Batch(s.summarizeNext(), s.spin.Tick)
+}
+
+func (s *SummaryScreen) summarizeNext() tea.Cmd {
+	if s.Done() {
+		return nil
+	}
+	i, p, ctx, fn := s.next, s.opt.Paths[s.next], s.runCtx, s.opt.Summarize
+	return func() tea.Msg {
+		sum, err := fn(ctx, p)
+		return summaryFileMsg{screen: s, index: i, sum: sum, err: err}
+	}
+}
+
+// Stop abandons summarising (the program is ending).
+func (s *SummaryScreen) Stop() { s.cancel() }
+
+func (s *SummaryScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.vp.SetWidth(max(w, 1))
+	s.vp.SetHeight(max(h-s.headerHeight(), 1))
+	s.render()
+}
+
+// HandleFileMsg takes a summarised file whoever received it (a screen
+// below may get it when this one was left while it worked).
+func (s *SummaryScreen) handleFile(msg summaryFileMsg) tea.Cmd {
+	if msg.index != s.next {
+		return nil
+	}
+	s.next++
+	if msg.err != nil {
+		s.errs = append(s.errs, msg.err.Error())
+	}
+	if msg.sum != nil {
+		s.sums = append(s.sums, msg.sum)
+	}
+	s.SetSize(s.w, s.h)
+	return s.summarizeNext()
+}
+
+func (s *SummaryScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case summaryFileMsg:
+		if msg.screen == s {
+			return s, s.handleFile(msg)
+		}
+		return s, nil
+	case spinner.TickMsg:
+		if s.Done() {
+			return s, nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return s, cmd
+	case tea.KeyPressMsg:
+		return s, s.handleKey(msg)
+	}
+	var cmd tea.Cmd
+	s.vp, cmd = s.vp.Update(msg)
+	return s, cmd
+}
+
+func (s *SummaryScreen) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, s.keys.Quit):
+		s.Stop()
+		return Quit(false)
+	case key.Matches(k, s.keys.Back):
+		if s.opt.Back {
+			return Pop
+		}
+		s.Stop()
+		return Quit(false)
+	case key.Matches(k, s.keys.FullNames):
+		s.fullNames = !s.fullNames
+		s.render()
+		return Status(onOff("full kernel names", s.fullNames), false)
+	case key.Matches(k, s.keys.All):
+		s.all = !s.all
+		s.render()
+		if s.all {
+			return Status("every kernel listed", false)
+		}
+		return Status("top 15 kernels per table", false)
+	case key.Matches(k, s.keys.Layout):
+		s.stacked = !s.stacked
+		s.render()
+		if !s.stacked && !s.sideBySideFits() {
+			return Status(fmt.Sprintf("side by side needs a terminal %d columns wide", 2*minSummaryColumn+summaryGap), false)
+		}
+		return nil
+	case key.Matches(k, s.keys.Top):
+		s.vp.GotoTop()
+		return nil
+	case key.Matches(k, s.keys.Bottom):
+		s.vp.GotoBottom()
+		return nil
+	}
+	var cmd tea.Cmd
+	s.vp, cmd = s.vp.Update(k)
+	return cmd
+}
+
+func onOff(what string, on bool) string {
+	if on {
+		return what + ": on"
+	}
+	return what + ": off"
+}
+
+// KeyMap is the footer's keys.
+func (s *SummaryScreen) KeyMap() help.KeyMap {
+	k := s.keys
+	if s.opt.Back {
+		k.Back.SetHelp("esc", "back to the monitor")
+	}
+	return k
+}
+
+// headerHeight is the lines above the tables.
+func (s *SummaryScreen) headerHeight() int { return lipgloss.Height(s.header()) + 1 }
+
+func (s *SummaryScreen) header() string {
+	st := s.ctx.Styles
+	var lines []string
+	n := len(s.opt.Paths)
+	files := fmt.Sprintf("%d trace file", n)
+	if n != 1 {
+		files += "s"
+	}
+	if s.opt.Source != "" {
+		files += " · " + s.opt.Source
+	}
+	lines = append(lines, st.Bold.Render("Summary")+st.Muted.Render(" · "+files))
+	switch {
+	case n == 0:
+		lines = append(lines, st.Warn.Render("no traces to summarise"))
+	case !s.Done():
+		p := s.opt.Paths[s.next]
+		lines = append(lines, fmt.Sprintf("%s summarising %d/%d: %s", s.spin.View(), s.next+1, n, filepath.Base(p)))
+	default:
+		var size int64
+		for _, sum := range s.sums {
+			size += sum.Size
+		}
+		line := fmt.Sprintf("read %d of %d files", len(s.sums), n)
+		if size > 0 {
+			line += " (" + humanize.IBytes(uint64(size)) + ")"
+		}
+		lines = append(lines, st.Muted.Render(line))
+	}
+	for _, e := range s.errs {
+		lines = append(lines, st.Error.Render("✘ "+e))
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, max(s.w, 1), "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *SummaryScreen) View() string {
+	return s.header() + "\n\n" + s.vp.View()
+}
+
+// render lays the summaries out for the current width and options.
+func (s *SummaryScreen) render() {
+	if s.w <= 0 {
+		return
+	}
+	y := s.vp.YOffset()
+	s.vp.SetContent(s.content())
+	s.vp.SetYOffset(y)
+}
+
+// Layout: two phases go side by side when each column gets this many
+// cells, enough for the kernel, count, total, mean and share columns.
+const (
+	minSummaryColumn = 60
+	summaryGap       = 3
+)
+
+func (s *SummaryScreen) sideBySideFits() bool { return (s.w-summaryGap)/2 >= minSummaryColumn }
+
+func (s *SummaryScreen) content() string {
+	if len(s.sums) == 0 {
+		return ""
+	}
+	opts := trace.RenderOptions{NoColor: s.ctx.NoColor, FullNames: s.fullNames}
+	if s.all {
+		opts.Top = -1
+	}
+	groups := phaseGroups(s.sums)
+	if s.stacked || len(groups) < 2 || !s.sideBySideFits() {
+		return trace.Render(s.sums, s.w, opts)
+	}
+	col := (s.w - summaryGap) / 2
+	var rows []string
+	for i := 0; i < len(groups); i += 2 {
+		left := strings.TrimRight(trace.Render(groups[i], col, opts), "\n")
+		if i+1 == len(groups) {
+			rows = append(rows, left)
+			break
+		}
+		right := strings.TrimRight(trace.Render(groups[i+1], col, opts), "\n")
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top,
+			lipgloss.NewStyle().Width(col).Render(left), strings.Repeat(" ", summaryGap), right))
+	}
+	return strings.Join(rows, "\n\n") + "\n"
+}
+
+// phaseGroups splits summaries by phase, in the order trace.Render uses
+// (prefill, decode, aggregated, unknown); nsys reports without numbers go
+// with their phase.
+func phaseGroups(sums []*trace.FileSummary) [][]*trace.FileSummary {
+	order := []string{"prefill", "decode", "aggregated", ""}
+	var out [][]*trace.FileSummary
+	for _, ph := range order {
+		var g []*trace.FileSummary
+		for _, s := range sums {
+			p := s.Phase
+			if p != "prefill" && p != "decode" && p != "aggregated" {
+				p = ""
+			}
+			if p == ph {
+				g = append(g, s)
+			}
+		}
+		if len(g) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// SummaryKeys are the summary screen's keys; they implement help.KeyMap.
+type SummaryKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
+	FullNames, All, Layout, Back, Quit                   key.Binding
+}
+
+// DefaultSummaryKeys are the bindings the footer shows.
+func DefaultSummaryKeys() SummaryKeys {
+	return SummaryKeys{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
+		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		Left:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "scroll left")),
+		Right:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "scroll right")),
+		FullNames: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "full names")),
+		All:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all kernels")),
+		Layout:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "layout")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp is the one-line footer.
+func (k SummaryKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Down, k.FullNames, k.All, k.Layout, k.Back, k.Quit}
+}
+
+// FullHelp is the footer after "?".
+func (k SummaryKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Top, k.Bottom, k.Left, k.Right},
+		{k.FullNames, k.All, k.Layout},
+		{k.Back, k.Quit},
+	}
+}
