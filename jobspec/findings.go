@@ -38,6 +38,10 @@ type Finding struct {
 	Line     int      `json:"line"`
 	Col      int      `json:"col"`
 	Message  string   `json:"message"`
+	// Precheck marks what srtctl itself lets through and the job would fail
+	// on later (or silently ignore): a check of ours, made before anything
+	// is submitted. srtctl rejects a file only for the other errors.
+	Precheck bool `json:"precheck,omitempty"`
 }
 
 // String formats the finding as "line:col: severity: message".

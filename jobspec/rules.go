@@ -20,6 +20,12 @@ func (v *validator) add(sev Severity, path, msg string) {
 	v.out = append(v.out, Finding{Severity: sev, Path: path, Line: line, Col: col, Message: msg})
 }
 
+// precheck adds a finding for something srtctl does not check itself.
+func (v *validator) precheck(sev Severity, path, msg string) {
+	v.add(sev, path, msg)
+	v.out[len(v.out)-1].Precheck = true
+}
+
 // sort puts findings in file order and drops repeats (a value read by
 // two rules is reported once).
 func (v *validator) sort() {

@@ -16,7 +16,7 @@ func (v *validator) p1() {
 			v.singleWorker("agg_workers")
 			v.p1Phase(PhaseAggregated, "profiling.decode")
 			if v.d.Has("profiling.prefill") {
-				v.add(Error, "profiling.prefill", "profiling.prefill has no effect on an aggregated job: srtctl P1 profiles aggregated jobs with the values under profiling.decode; move them there")
+				v.precheck(Error, "profiling.prefill", "profiling.prefill has no effect on an aggregated job: srtctl P1 profiles aggregated jobs with the values under profiling.decode; move them there")
 			}
 		}
 		v.configDump()
@@ -67,9 +67,9 @@ func (v *validator) p1Phase(phase, base string) {
 			continue
 		}
 		if k == "concurrency" {
-			v.add(Error, path, fmt.Sprintf("%s is not set: profiling %s needs it, else the load generator gets an empty --max-concurrency (srtctl does not check this; the job would fail on the cluster)", path, what))
+			v.precheck(Error, path, fmt.Sprintf("%s is not set: profiling %s needs it, else the load generator gets an empty --max-concurrency (srtctl does not check this; the job would fail on the cluster)", path, what))
 		} else {
-			v.add(Error, path, fmt.Sprintf("%s is not set: profiling %s needs it, else the job stops with \"Error: isl and osl must be set for profiling.\" after the model server is up (srtctl does not check this)", path, what))
+			v.precheck(Error, path, fmt.Sprintf("%s is not set: profiling %s needs it, else the job stops with \"Error: isl and osl must be set for profiling.\" after the model server is up (srtctl does not check this)", path, what))
 		}
 	}
 	v.steps(base)
@@ -90,7 +90,7 @@ func (v *validator) steps(base string) {
 		stop = DefaultStopStep
 	}
 	if start < 0 {
-		v.add(Error, base+".start_step", fmt.Sprintf("%s.start_step is %d: steps count from 0", base, start))
+		v.precheck(Error, base+".start_step", fmt.Sprintf("%s.start_step is %d: steps count from 0", base, start))
 		return
 	}
 	if stop <= start {
@@ -100,7 +100,7 @@ func (v *validator) steps(base string) {
 			path = base + ".start_step"
 			what = fmt.Sprintf("%d (the default)", stop)
 		}
-		v.add(Error, path, fmt.Sprintf("%s.stop_step %s must be greater than start_step %d: the profiler would get %d steps", base, what, start, stop-start))
+		v.precheck(Error, path, fmt.Sprintf("%s.stop_step %s must be greater than start_step %d: the profiler would get %d steps", base, what, start, stop-start))
 		return
 	}
 	if n := stop - start; n < TypicalMinSteps || n > TypicalMaxSteps {
