@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -50,13 +51,14 @@ func runDemoPlain(ctx context.Context, d *demoSite) error {
 	defer stopEngine()
 	go engine.Run(ectx)
 	p := monitor.NewPlain(out)
-	if code := p.Run(ctx, engine.Events()); code != 0 || ctx.Err() != nil {
-		if ctx.Err() != nil {
-			return withExit(130, nil)
-		}
-		return withExit(code, fmt.Errorf("demo: the simulated job did not produce its traces (%s)", p.Status.Outcome))
+	if err := followPlain(ctx, p, engine.Events()); err != nil {
+		return err
 	}
 	stopEngine()
+	say("cancelling job %s: the demo is done with it (a real P1 job keeps its GPUs until its time limit)", sub.JobID)
+	if err := conn.Cancel(ctx, sub.JobID); err != nil {
+		return withExit(1, err)
+	}
 
 	remote := path.Join(sub.LogDir, "profiles")
 	res2, err := conn.Fetch(ctx, remote, d.fetchDir, nil)
@@ -68,6 +70,29 @@ func runDemoPlain(ctx context.Context, d *demoSite) error {
 		return withExit(1, err)
 	}
 	return nil
+}
+
+// followPlain prints the engine's events until the traces are ready. It
+// is the monitor's plain mode without its ending: the demo's job does not
+// keep running after the demo.
+func followPlain(ctx context.Context, p *monitor.Plain, events <-chan monitor.Event) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return withExit(130, errDemoInterrupted)
+		case ev, ok := <-events:
+			if !ok {
+				return withExit(1, errors.New("demo: the monitor stopped before the traces were ready"))
+			}
+			if !p.Handle(ev) {
+				continue
+			}
+			if p.Status.Outcome != monitor.OutcomeTracesReady {
+				return withExit(1, fmt.Errorf("demo: the simulated job did not produce its traces (%s: %s)", p.Status.Outcome, p.Status.Reason))
+			}
+			return nil
+		}
+	}
 }
 
 // printDemoSummary summarises every trace under dir, as `srtctl-tui
