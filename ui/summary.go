@@ -289,8 +289,17 @@ func (s *SummaryScreen) content() string {
 		opts.Top = -1
 	}
 	groups := phaseGroups(s.sums)
-	if s.stacked || len(groups) < 2 || !s.sideBySideFits() {
+	if len(groups) < 2 {
 		return trace.Render(s.sums, s.w, opts)
+	}
+	if s.stacked || !s.sideBySideFits() {
+		// One phase at a time: trace.Render alone would put two phases
+		// side by side on a very wide screen.
+		var parts []string
+		for _, g := range groups {
+			parts = append(parts, strings.TrimRight(trace.Render(g, s.w, opts), "\n"))
+		}
+		return strings.Join(parts, "\n\n") + "\n"
 	}
 	col := (s.w - summaryGap) / 2
 	var rows []string

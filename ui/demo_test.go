@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"compress/gzip"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/monitor"
+)
+
+// autoWriteTrace writes a small torch trace of a phase under dir the way
+// a fetch lays them out (<dir>/<phase>/<id>-TP-0-<phase>.trace.json.gz).
+func autoWriteTrace(t *testing.T, dir, phase, kernel string) {
+	t.Helper()
+	p := filepath.Join(dir, phase, "17-TP-0-"+phase+".trace.json.gz")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := gzip.NewWriter(f)
+	fmt.Fprintf(zw, `{"traceEvents":[
+{"ph":"X","cat":"kernel","name":"%s","pid":0,"tid":7,"ts":100,"dur":40},
+{"ph":"X","cat":"kernel","name":"%s","pid":0,"tid":7,"ts":150,"dur":40},
+{"ph":"X","cat":"gpu_memcpy","name":"Memcpy HtoD (Pageable -> Device)","pid":0,"tid":7,"ts":200,"dur":5}
+]}`, kernel, kernel)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func autoFetched(dir string, err string) monitor.Event {
+	return monitor.FetchEvent{LocalDir: dir, Done: 900, Total: 900, Finished: true, Err: err}
+}
+
+// The demo's monitor: once the traces are ready it fetches them through
+// the engine, and once the fetch is done it opens the summary on the
+// fetched files; Esc comes back, s reopens it.
+func TestAutoSummaryFetchesThenOpensSummary(t *testing.T) {
+	dir := t.TempDir()
+	eng := monNewFakeEngine()
+	ctx := &Context{Styles: NewStyles(true), NoColor: true, Simulated: true, Width: 120, Height: 30}
+	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
+	a := NewAutoSummary(m, AutoSummaryOptions{Engine: eng, FetchDir: dir, Pause: time.Millisecond})
+	p := newPump(t, a, 120, 30)
+	p.root.ctx = ctx
+	p.send(monitorEventMsg{monitor.JobInfoEvent{Info: monTestInfo}})
+
+	if len(eng.fetches) != 0 {
+		t.Fatal("fetched before the traces were ready")
+	}
+	for _, ph := range []monitor.Stream{monitor.StreamPrefill, monitor.StreamDecode} {
+		p.send(monitorEventMsg{monitor.PhaseEvent{Stream: ph, State: monitor.PhaseState{Status: monitor.PhaseCompleted}}})
+		p.send(monitorEventMsg{monitor.TracesEvent{Stream: ph, Traces: []monitor.Trace{{
+			Path: "/logs/1234_1P_1D/profiles/" + ph.String() + "/17-TP-0-" + ph.String() + ".trace.json.gz", Size: 900, Complete: true}}}})
+	}
+	p.mustSee("traces ready", "SIMULATED")
+	if len(eng.fetches) != 1 || eng.fetches[0] != dir {
+		t.Fatalf("fetches %v, want one into %s", eng.fetches, dir)
+	}
+
+	// A failed fetch opens nothing; d retries (the monitor's own key).
+	p.send(monitorEventMsg{monitor.FetchEvent{LocalDir: dir}})
+	p.send(monitorEventMsg{autoFetched(dir, "connection reset")})
+	if a.Summary() != nil {
+		t.Fatal("opened the summary after a failed fetch")
+	}
+	if _, ok := p.root.Top().(*AutoSummary); !ok {
+		t.Fatalf("top screen %T, want the monitor", p.root.Top())
+	}
+	p.key("d")
+	if len(eng.fetches) != 2 {
+		t.Fatalf("d did not fetch again: %v", eng.fetches)
+	}
+	autoWriteTrace(t, dir, "prefill", "prefill_gemm_kernel")
+	autoWriteTrace(t, dir, "decode", "decode_attention_kernel")
+	p.send(monitorEventMsg{autoFetched(dir, "")})
+
+	sum, ok := p.root.Top().(*SummaryScreen)
+	if !ok {
+		t.Fatalf("top screen %T after the fetch, want the summary", p.root.Top())
+	}
+	// The files are read one message at a time; let them finish.
+	for i := 0; !sum.Done() && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+		p.send(nil)
+	}
+	p.mustSee("trace summary", "SIMULATED", "job 1234 · fetched to", "PREFILL", "DECODE",
+		"prefill_gemm_kernel", "decode_attention_kernel")
+	if n := len(sum.Summaries()); n != 2 {
+		t.Fatalf("summarised %d files, want 2", n)
+	}
+
+	p.key("esc")
+	if p.root.Top() != Component(a) {
+		t.Fatalf("esc: top screen %T, want the monitor", p.root.Top())
+	}
+	p.mustSee("s summary")
+	p.key("s")
+	if p.root.Top() != Component(sum) {
+		t.Fatal("s did not reopen the same summary")
+	}
+	if strings.Contains(p.view(), "summarising") {
+		t.Fatal("reopening read the files again")
+	}
+	if len(eng.fetches) != 2 {
+		t.Fatalf("fetched again: %v", eng.fetches)
+	}
+}
