@@ -28,8 +28,9 @@ func init() { registerCommand(newDemoCmd) }
 const defaultDemoPace = 1.5
 
 type demoFlags struct {
-	pace  float64
-	plain bool
+	pace   float64
+	plain  bool
+	traces string
 }
 
 func newDemoCmd() *cobra.Command {
@@ -53,16 +54,27 @@ Everything is marked SIMULATED. The demo writes only under a temporary
 directory ($TMPDIR) and removes it when it ends, also on Ctrl-C or SIGTERM.
 
 --pace sets how many times faster than a real job the simulation runs
-(1: real time, about a minute and a half to the traces).
---plain skips the form (it submits the pre-filled job) and prints every
-line prefixed with its phase, then the summary as text.`,
+(1: the profile script's real timing, about 45 s from submit to traces;
+the default 1.5 takes about 30 s).
+--plain (also without a terminal, or with --accessible) skips the form
+(it submits the pre-filled job) and prints every line prefixed with its
+phase, then the summary as text.
+--traces DIR makes the simulated job write real torch traces from DIR (a
+*prefill*.trace.json.gz and a *decode*.trace.json.gz, e.g. from a past
+job) instead of synthesized ones, so the summary shows real kernels.`,
 		Example: "  srtctl-tui demo\n" +
 			"  srtctl-tui demo --pace 1          # real time\n" +
-			"  srtctl-tui demo --plain | less -R # no full-screen UI",
+			"  srtctl-tui demo --plain | less -R # no full-screen UI\n" +
+			"  srtctl-tui demo --traces ./my-traces # holds *prefill* and *decode* .trace.json.gz",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.pace <= 0 {
 				return withExit(2, fmt.Errorf("--pace %v: use a positive speed factor (1 is real time, %v the default)", f.pace, float64(defaultDemoPace)))
+			}
+			if f.traces != "" {
+				if st, err := os.Stat(f.traces); err != nil || !st.IsDir() {
+					return withExit(2, fmt.Errorf("--traces %s: not a directory of *.trace.json.gz files", f.traces))
+				}
 			}
 			return runDemo(cmd.Context(), f)
 		},
@@ -70,6 +82,7 @@ line prefixed with its phase, then the summary as text.`,
 	fl := cmd.Flags()
 	fl.Float64Var(&f.pace, "pace", defaultDemoPace, "speed of the simulated job: times faster than real time")
 	fl.BoolVar(&f.plain, "plain", false, "no full-screen UI: print the phases' lines and the summary (the default without a terminal)")
+	fl.StringVar(&f.traces, "traces", "", "directory of real torch traces (*prefill*/*decode*.trace.json.gz) for the job to write")
 	return cmd
 }
 
@@ -80,11 +93,11 @@ func runDemo(ctx context.Context, f demoFlags) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
-	d, err := newDemoSite(f.pace)
+	d, err := newDemoSite(f.pace, f.traces)
 	if err != nil {
 		return withExit(1, err)
 	}
-	plain := f.plain || !term.IsTerminal(os.Stdout.Fd())
+	plain := f.plain || globalFlags.accessible || !term.IsTerminal(os.Stdout.Fd())
 	if plain {
 		err = runDemoPlain(ctx, d)
 	} else {
@@ -114,12 +127,19 @@ type demoSite struct {
 	fetchDir string
 }
 
-func newDemoSite(pace float64) (*demoSite, error) {
+func newDemoSite(pace float64, traces string) (*demoSite, error) {
+	if traces != "" {
+		abs, err := filepath.Abs(traces)
+		if err != nil {
+			return nil, err
+		}
+		traces = abs
+	}
 	dir, err := os.MkdirTemp("", "srtctl-tui-demo-")
 	if err != nil {
 		return nil, fmt.Errorf("demo: creating its temporary directory: %w", err)
 	}
-	c, err := sim.NewClusterWith(dir, sim.ClusterOptions{Pace: pace})
+	c, err := sim.NewClusterWith(dir, sim.ClusterOptions{Pace: pace, Traces: traces})
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("demo: building the simulated cluster: %w", err)

@@ -323,3 +323,29 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// --traces: the simulated job writes real traces, and the summary shows
+// their kernels (names only real traces have).
+func TestDemoPlainRealTraces(t *testing.T) {
+	tmp := t.TempDir()
+	traces := filepath.Join(repoRoot, "..", "shared", "traces")
+	if _, err := os.Stat(traces); err != nil {
+		t.Fatalf("the shared traces are missing: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "demo", "--plain", "--pace", demoPace, "--traces", traces)
+	cmd.Dir = tmp
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "NO_COLOR=1", "COLUMNS=120")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("demo --plain --traces: %v\n%s", err, out)
+	}
+	for _, want := range []string{"nvjet_sm90_tst_192x192_64x4_1x2_h_bz_coopB_TNN", "GPU busy 218 ms of 220 ms span",
+		"GPU busy 1.16 s of 2.56 s span"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the summary lacks %q (from the real traces):\n%s", want, out)
+		}
+	}
+	assertEmptyDir(t, tmp)
+}
