@@ -110,7 +110,7 @@ func runDemo(ctx context.Context, f demoFlags) error {
 	if plain {
 		prefix = "== "
 	}
-	fmt.Printf("%sdemo over: the simulated job was stopped and %s removed\n", prefix, d.dir)
+	fmt.Printf("%sdemo over: removed %s (the simulated cluster, its jobs and every file the demo wrote)\n", prefix, d.dir)
 	if ctx.Err() != nil && err == nil {
 		err = withExit(130, errDemoInterrupted)
 	}

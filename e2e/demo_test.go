@@ -243,7 +243,7 @@ func TestDemoPlain(t *testing.T) {
 	// The order of the whole run: submitted, traces ready, fetched, summary.
 	order := []string{"== SIMULATED cluster in " + tmp, "== srtctl apply -f ", "== job ", "RUNNING",
 		"== traces ready:", "== cancelling job", "== fetched 2 trace files", "PREFILL · 1 rank", "DECODE · 1 rank",
-		"== demo over: the simulated job was stopped"}
+		"== demo over: removed " + tmp}
 	rest := out
 	for _, want := range order {
 		i := strings.Index(rest, want)
@@ -299,7 +299,7 @@ func TestDemoSIGTERMCleansUp(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("demo did not exit within 15 s of SIGTERM:\n%s", stdout.String())
 	}
-	if !strings.Contains(stdout.String(), "demo over: the simulated job was stopped") {
+	if !strings.Contains(stdout.String(), "demo over: removed "+tmp) {
 		t.Errorf("no cleanup message:\n%s", stdout.String())
 	}
 	assertEmptyDir(t, tmp)
