@@ -113,7 +113,8 @@ func (a *AutoSummary) openSummary() tea.Cmd {
 		Source: fmt.Sprintf("job %s · fetched to %s", st.Info.ID, a.opt.FetchDir),
 		Back:   true,
 	})
-	return Push(a.summary)
+	return tea.Batch(Push(a.summary),
+		Status("the traces' summary · ↓ scroll · f full kernel names · esc back to the monitor", false))
 }
 
 // KeyMap adds "s summary" to the monitor's keys once there is one.
