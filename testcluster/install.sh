@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test cluster needs (SLURM controller and
-# node daemon, SLURM client commands, munge, OpenSSH server, tmux), only when
+# node daemon, SLURM client commands, munge, OpenSSH server, tmux; python3
+# for the trace tests, which compare with the reference script), only when
 # one is missing, so a second run costs a few milliseconds.
 #
 # apt starts the services it installs unless /usr/sbin/policy-rc.d says no
@@ -17,6 +18,8 @@ for p in "${packages[@]}"; do
 		missing+=("$p")
 	fi
 done
+# Any python3 will do (this image's comes from pyenv, not from a package).
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if ((${#missing[@]} == 0)); then
 	exit 0
 fi
