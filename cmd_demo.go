@@ -171,8 +171,7 @@ func (d *demoSite) connect(ctx context.Context) (*runner.Conn, error) {
 // demoWizard is the form pre-filled with a disaggregated torch profiling
 // job: one prefill and one decode worker, srtctl's default phases.
 func demoWizard(target string) *wizard.Wizard {
-	wz := wizard.NewJob()
-	v := wz.V
+	v := wizard.NewValues()
 	v.Name = "prof-torch-demo"
 	v.ModelPath = "/models/deepseek-r1"
 	v.Container = "/containers/sglang-v0.5.5.sqsh"
@@ -183,16 +182,21 @@ func demoWizard(target string) *wizard.Wizard {
 	v.Account = "demo"
 	v.Partition = "batch"
 	v.TimeLimit = "00:30:00"
-	wz.Target = target
+	// The pre-filled answers are where the form starts, not changes to
+	// lose; and the job file stays in the demo's directory.
+	wz := wizard.NewJobWith(v)
+	wz.Target, wz.KeepTarget = target, true
 	return wz
 }
 
-// demoEngine follows a submitted job. The simulated cluster is this
-// machine, so files are polled faster than over SSH.
+// demoEngineOptions poll files faster than over SSH: the simulated
+// cluster is this machine.
+var demoEngineOptions = monitor.Options{Watch: tail.Options{FastInterval: 250 * time.Millisecond, SlowInterval: time.Second}}
+
+// demoEngine follows a submitted job (the plain demo).
 func demoEngine(conn *runner.Conn, sub *runner.Submission) (*monitor.Engine, monitor.JobInfo) {
 	info := monitor.JobInfo{ID: sub.JobID, LogDir: sub.LogDir, Cluster: conn.Cluster().Name, Name: sub.Name}
-	opts := monitor.Options{Watch: tail.Options{FastInterval: 250 * time.Millisecond, SlowInterval: time.Second}}
-	return monitor.New(monitor.RunnerConn{C: conn}, info, opts), info
+	return monitor.New(monitor.RunnerConn{C: conn}, info, demoEngineOptions), info
 }
 
 // errDemoInterrupted reports a demo stopped by a signal.

@@ -3,43 +3,35 @@ package main
 import (
 	"context"
 	"errors"
-	"strings"
+	"fmt"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/ui"
 )
 
 // runDemoUI is the full-screen demo: the pre-filled form, Save and submit
 // from the review, then the monitor, which fetches the traces once they
-// are ready and opens the summary.
+// are ready and opens the summary. Submitting and following go through
+// the same ui.Session as on a real cluster.
 func runDemoUI(ctx context.Context, d *demoSite) error {
-	conn, err := d.connect(ctx)
-	if err != nil {
-		return withExit(1, err)
-	}
-	defer conn.Close()
-
 	uctx := newUIContext()
 	uctx.Simulated = true
-	ui.Submit = func(path string) tea.Cmd {
-		submit := func() tea.Msg {
-			sub, err := conn.Submit(ctx, path)
-			if err != nil {
-				first, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
-				return ui.StatusMsg{Text: "not submitted: " + first, Error: true}
+	uctx.Clusters = &ui.Clusters{
+		Default: d.cluster.Name,
+		Lookup: func(name string) (runner.Cluster, error) {
+			if name != d.cluster.Name {
+				return runner.Cluster{}, fmt.Errorf("the demo has no cluster %q", name)
 			}
-			engine, info := demoEngine(conn, sub)
-			m := ui.NewMonitor(uctx, info, ui.MonitorOptions{
-				Engine: engine, Run: engine.Run, FetchDir: d.fetchDir,
-				Reattach: "(a demo job ends with the demo)",
-			})
-			return ui.ReplaceMsg{Screen: ui.NewAutoSummary(m, ui.AutoSummaryOptions{
-				Engine: engine, FetchDir: d.fetchDir, Context: ctx,
-			})}
-		}
-		return tea.Sequence(ui.Status("submitting: srtctl apply -f "+path+" on the simulated cluster…", false), submit)
+			return d.cluster, nil
+		},
+		Options: ui.SessionOptions{
+			Context: ctx, Engine: demoEngineOptions, FetchDir: d.fetchDir,
+			Reattach: "(a demo job ends with the demo)", AutoSummary: true,
+		},
 	}
+	defer uctx.Clusters.Close()
 
 	root := ui.NewRoot(uctx, ui.OpenJob(uctx, demoWizard(d.jobFile)))
 	p := tea.NewProgram(root, tea.WithContext(ctx))

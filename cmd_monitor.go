@@ -115,9 +115,10 @@ func followJob(ctx context.Context, out io.Writer, conn *runner.Conn, info monit
 	id := info.ID
 	info.Cluster = conn.Cluster().Name
 	plain := f.plain || !isTerminal(out)
-	engine := monitor.New(monitor.RunnerConn{C: conn}, info, monitor.Options{SaveDir: f.saveLogs})
+	engineOpts := monitor.Options{SaveDir: f.saveLogs}
 	reattach := ui.ReattachCommand(id, info.Cluster)
 	if plain {
+		engine := monitor.New(monitor.RunnerConn{C: conn}, info, engineOpts)
 		go engine.Run(ctx)
 		p := monitor.NewPlain(out)
 		p.Reattach = reattach
@@ -127,11 +128,17 @@ func followJob(ctx context.Context, out io.Writer, conn *runner.Conn, info monit
 		return nil
 	}
 
-	uctx := ui.NewContext()
-	uctx.Accessible = globalFlags.accessible
-	screen := ui.NewMonitor(uctx, info, ui.MonitorOptions{
-		Engine: engine, Run: engine.Run, FetchDir: f.fetchDir, Reattach: reattach,
+	uctx := newUIContext()
+	// The same session the form's "Submit now" and the start screen use;
+	// the connection stays the caller's to close.
+	sess := ui.NewSession(conn.Cluster(), ui.SessionOptions{
+		Context: ctx, Engine: engineOpts, FetchDir: f.fetchDir, Reattach: reattach,
 	})
+	sess.Attach(ui.RunnerBackend{C: conn})
+	screen, err := sess.MonitorScreen(uctx, info)
+	if err != nil {
+		return withExit(1, err)
+	}
 	root := ui.NewRoot(uctx, screen)
 	if _, err := tea.NewProgram(root, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return withExit(1, err)

@@ -14,15 +14,21 @@ import (
 func init() { registerCommand(newNewCmd) }
 
 func newNewCmd() *cobra.Command {
-	return &cobra.Command{
+	var f clusterFlags
+	cmd := &cobra.Command{
 		Use:   "new [FILE]",
 		Short: "Build a new job file in a form that only offers valid choices",
 		Long: `new asks for the job step by step (job, resources, profiling, SLURM), shows
 the file it would write with every change made on your behalf and srtctl's
 verdict, and writes it only when you choose Save (to FILE, or a name you
 give). Esc goes back a step; Ctrl-C quits, asking first if answers would be
-lost. With --accessible (or ACCESSIBLE=1) the same steps are plain prompts.`,
-		Example: "  srtctl-tui new\n  srtctl-tui new prof-torch.yaml\n  ACCESSIBLE=1 srtctl-tui new job.yaml",
+lost. With --accessible (or ACCESSIBLE=1) the same steps are plain prompts.
+
+After Save it offers to submit the job (y) on the cluster of --cluster
+(default: the configured default) and then follows it in the monitor; if
+srtctl refuses it, its message is shown. On the local cluster without
+srtctl on PATH it shows the srtctl apply command to run instead.`,
+		Example: "  srtctl-tui new\n  srtctl-tui new prof-torch.yaml --cluster mycluster\n  ACCESSIBLE=1 srtctl-tui new job.yaml",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			wz := wizard.NewJob()
@@ -34,7 +40,9 @@ lost. With --accessible (or ACCESSIBLE=1) the same steps are plain prompts.`,
 				}
 				wz.Target = args[0]
 			}
-			return runWizard(cmd, wz)
+			return runWizard(cmd, wz, f)
 		},
 	}
+	f.add(cmd)
+	return cmd
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -12,22 +14,31 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/ui"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
 // Bare `srtctl-tui` opens the start screen.
-func init() { rootRunE = runStart }
+func init() {
+	var f clusterFlags
+	rootRunE = func(cmd *cobra.Command, _ []string) error { return runStart(cmd, f) }
+	rootFlags = func(root *cobra.Command) { f.add(root) }
+}
 
-func runStart(cmd *cobra.Command, _ []string) error {
+func runStart(cmd *cobra.Command, f clusterFlags) error {
 	dir, err := os.Getwd()
 	if err != nil {
 		return withExit(2, err)
 	}
 	if globalFlags.accessible {
-		return startAccessible(cmd, dir)
+		return startAccessible(cmd, dir, f)
 	}
-	ctx := newUIContext()
+	ctx, done, err := newUIContextWithClusters(cmd.Context(), f)
+	if err != nil {
+		return err
+	}
+	defer done()
 	return runUI(ctx, ui.NewStartScreen(ctx, dir))
 }
 
@@ -53,8 +64,9 @@ func runUI(ctx *ui.Context, first ui.Component) error {
 	return nil
 }
 
-// runWizard runs a wizard full-screen, or as plain prompts.
-func runWizard(cmd *cobra.Command, wz *wizard.Wizard) error {
+// runWizard runs a wizard full-screen, or as plain prompts. Full screen,
+// the review offers to submit the saved job on the cluster of f.
+func runWizard(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) error {
 	if globalFlags.accessible {
 		_, err := ui.RunAccessible(wz, cmd.InOrStdin(), cmd.OutOrStdout())
 		if errors.Is(err, ui.ErrNotSaved) {
@@ -62,12 +74,63 @@ func runWizard(cmd *cobra.Command, wz *wizard.Wizard) error {
 		}
 		return err
 	}
-	ctx := newUIContext()
+	ctx, done, err := newUIContextWithClusters(cmd.Context(), f)
+	if err != nil {
+		return err
+	}
+	defer done()
 	return runUI(ctx, ui.OpenJob(ctx, wz))
 }
 
+// newUIContextWithClusters is a UI context whose screens submit to the
+// cluster of f (default: the configured default) and follow jobs of the
+// history on theirs. done closes the connections they opened.
+//
+// Without --cluster, a missing configuration is not created (only the
+// built-in local cluster is known) and a broken one only turns submitting
+// off, with its message in the review: building a job file needs neither.
+func newUIContextWithClusters(parent context.Context, f clusterFlags) (*ui.Context, func(), error) {
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	uctx := newUIContext()
+	cls := &ui.Clusters{Options: ui.SessionOptions{Context: ctx, History: openHistory()}}
+	cfg, err := loadUIConfig(f)
+	switch {
+	case err != nil && (f.cluster != "" || f.config != ""):
+		cancel()
+		return nil, nil, err
+	case err != nil:
+		cls.NoSubmit = "Submit now is not offered: " + unwrapExit(err).Error()
+		cls.Lookup = func(string) (runner.Cluster, error) { return runner.Cluster{}, unwrapExit(err) }
+	default:
+		cl, err := cfg.Cluster(f.cluster)
+		if err != nil {
+			cancel()
+			return nil, nil, withExit(2, err)
+		}
+		cls.Default, cls.Lookup = cl.Name, cfg.Cluster
+	}
+	uctx.Clusters = cls
+	return uctx, func() { cls.Close(); cancel() }, nil
+}
+
+// loadUIConfig reads the cluster configuration; without one (and without
+// --cluster or --config) it is the built-in local cluster alone, and no
+// file is written.
+func loadUIConfig(f clusterFlags) (*runner.Config, error) {
+	p := runner.DefaultConfigPath()
+	if f.cluster == "" && f.config == "" {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return runner.ParseConfig(p, nil)
+		}
+	}
+	return f.load()
+}
+
 // startAccessible is the start screen as a numbered prompt.
-func startAccessible(cmd *cobra.Command, dir string) error {
+func startAccessible(cmd *cobra.Command, dir string, f clusterFlags) error {
 	out := cmd.OutOrStdout()
 	files := ui.JobFiles(dir)
 	fmt.Fprintln(out, "What would you like to do?")
@@ -82,11 +145,11 @@ func startAccessible(cmd *cobra.Command, dir string) error {
 		return withExit(2, fmt.Errorf("no such choice: %q", strings.TrimSpace(line)))
 	}
 	if n == 1 {
-		return runWizard(cmd, wizard.NewJob())
+		return runWizard(cmd, wizard.NewJob(), f)
 	}
 	doc, err := jobspec.Load(files[n-2].Path())
 	if err != nil {
 		return withExit(2, err)
 	}
-	return runWizard(cmd, wizard.Edit(doc))
+	return runWizard(cmd, wizard.Edit(doc), f)
 }

@@ -56,6 +56,9 @@ profile_decode.out until the traces appear, then summarises the traces.`,
 		root.Args = cobra.NoArgs
 		root.RunE = rootRunE
 	}
+	if rootFlags != nil {
+		rootFlags(root)
+	}
 	for _, add := range commandConstructors {
 		root.AddCommand(add())
 	}
@@ -67,8 +70,12 @@ var globalFlags struct {
 	accessible bool
 }
 
-// rootRunE, when set by a cmd_*.go file, runs for `srtctl-tui` alone.
-var rootRunE func(cmd *cobra.Command, args []string) error
+// rootRunE, when set by a cmd_*.go file, runs for `srtctl-tui` alone;
+// rootFlags adds the flags it takes.
+var (
+	rootRunE  func(cmd *cobra.Command, args []string) error
+	rootFlags func(root *cobra.Command)
+)
 
 // commandConstructors is filled by the cmd_*.go files' init functions, so a
 // new command is one new file and no edit here.

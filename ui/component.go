@@ -41,6 +41,10 @@ type PopMsg struct{}
 // Replace swaps the top screen for another (a step that does not come back).
 type ReplaceMsg struct{ Screen Component }
 
+// ResetMsg makes Screen the only screen: a step after which nothing below
+// makes sense any more (the submitted job's monitor replaces the form).
+type ResetMsg struct{ Screen Component }
+
 // QuitMsg asks the root to end the program; Force skips Quitter checks.
 // Message is printed after the terminal is restored (e.g. how to re-attach);
 // Code is the process exit code.
@@ -64,6 +68,9 @@ func Pop() tea.Msg { return PopMsg{} }
 
 // Replace returns a command that replaces the top screen.
 func Replace(screen Component) tea.Cmd { return func() tea.Msg { return ReplaceMsg{Screen: screen} } }
+
+// Reset returns a command that makes screen the only one.
+func Reset(screen Component) tea.Cmd { return func() tea.Msg { return ResetMsg{Screen: screen} } }
 
 // Quit returns a command that asks the root to quit.
 func Quit(force bool) tea.Cmd { return func() tea.Msg { return QuitMsg{Force: force} } }

@@ -15,6 +15,10 @@ type Context struct {
 	NoColor bool
 	// Simulated marks everything shown as coming from the simulated cluster.
 	Simulated bool
+	// Clusters are where jobs are submitted and followed; nil when the
+	// program has none (the review then shows the srtctl apply command,
+	// and the start screen does not offer "Monitor a job").
+	Clusters *Clusters
 }
 
 // NewContext builds a context from the environment (NO_COLOR, ACCESSIBLE).

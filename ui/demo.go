@@ -95,7 +95,7 @@ func (a *AutoSummary) advance() tea.Cmd {
 		return Status("traces ready: fetching them into "+a.opt.FetchDir+"…", false)
 	case a.fetched && !a.opening && st.Fetch.Finished && st.Fetch.Err == "" && st.Fetch.LocalDir == a.opt.FetchDir:
 		a.opening = true
-		return tea.Batch(Status("traces fetched: opening the summary…", false),
+		return tea.Batch(Status("opening the summary…", false),
 			tea.Tick(a.opt.Pause, func(time.Time) tea.Msg { return openSummaryMsg{owner: a} }))
 	}
 	return nil

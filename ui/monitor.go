@@ -282,6 +282,11 @@ func (m *Monitor) handleEvent(ev monitor.Event) tea.Cmd {
 	if len(m.status.Info.Phases) != hadPhases || m.traceBoxHeight() != m.lastTraceBox {
 		m.layout()
 	}
+	if fe, ok := ev.(monitor.FetchEvent); ok && fe.Finished && fe.Err == "" {
+		// The footer says where the traces went, for as long as it matters;
+		// the status line would only say it a second time.
+		notes = nil
+	}
 	if len(notes) > 0 {
 		n := notes[len(notes)-1]
 		text, _, _ := strings.Cut(n.Text, "\n")

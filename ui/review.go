@@ -35,8 +35,26 @@ type ReviewScreen struct {
 	path  textinput.Model
 	saved string
 	w, h  int
-	// Submit is offered after a save when set (defaults to ui.Submit).
-	Submit SubmitFunc
+	// Submit is offered after a save when set; SubmitTo names the cluster
+	// it submits to. Both default to the context's Clusters' submit target.
+	Submit   SubmitFunc
+	SubmitTo string
+	// noSubmit says why submitting is not offered, when that is worth
+	// saying (the local cluster has no srtctl).
+	noSubmit string
+	sub      submitState
+}
+
+// submitState is the review's part in a submit it started.
+type submitState struct {
+	running bool
+	// refusal is srtctl's message when it refused the job; err is any
+	// other failure.
+	refusal string
+	err     string
+	// quitAsked is set once a quit was refused while srtctl runs: the
+	// next one goes through.
+	quitAsked bool
 }
 
 type reviewState int
@@ -51,7 +69,15 @@ const (
 
 // NewReviewScreen shows res, the answers of wz applied to the file.
 func NewReviewScreen(ctx *Context, wz *wizard.Wizard, res *wizard.Result) *ReviewScreen {
-	r := &ReviewScreen{ctx: ctx, wz: wz, res: res, vp: viewport.New(), Submit: Submit}
+	r := &ReviewScreen{ctx: ctx, wz: wz, res: res, vp: viewport.New()}
+	if ctx.Clusters != nil {
+		if s, why := ctx.Clusters.SubmitTarget(); s != nil {
+			r.Submit = func(path string) tea.Cmd { return s.Submit(ctx, path) }
+			r.SubmitTo = s.Cluster().Name
+		} else {
+			r.noSubmit = why
+		}
+	}
 	r.path = textinput.New()
 	r.path.Prompt = "Save as: "
 	r.path.SetValue(wz.SuggestedPath())
@@ -76,13 +102,26 @@ func (r *ReviewScreen) CapturesInput() bool { return r.state == askingPath }
 func (r *ReviewScreen) SetSize(w, h int) {
 	r.w, r.h = w, h
 	r.vp.SetWidth(w)
-	r.vp.SetHeight(max(h-3, 1))
 	r.path.SetWidth(max(w-len(r.path.Prompt)-2, 10))
+	if r.sub.refusal != "" {
+		// Saved, refused: the viewport scrolls srtctl's message.
+		r.vp.SetHeight(max(h-refusalChrome, 1))
+		r.vp.SetContent(r.wrapBlock(r.sub.refusal))
+		return
+	}
+	r.vp.SetHeight(max(h-3, 1))
 	r.vp.SetContent(r.body())
 }
 
+// refusalChrome is the rows around srtctl's message after a refusal.
+const refusalChrome = 6
+
 // CanQuit asks before leaving answers unsaved.
 func (r *ReviewScreen) CanQuit() (bool, tea.Cmd) {
+	if r.sub.running && !r.sub.quitAsked {
+		r.sub.quitAsked = true
+		return false, Status("srtctl apply is running: quitting now may leave the job submitted but not followed. ctrl+c again quits anyway.", true)
+	}
 	if r.state == savedJob || r.state == confirmDiscard || (r.res.Unchanged() && !r.wz.Dirty()) {
 		return true, nil
 	}
@@ -169,15 +208,17 @@ func (r *ReviewScreen) wrap(s string) string {
 }
 
 var (
-	keySave    = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save"))
-	keyBack    = key.NewBinding(key.WithKeys("b", "esc"), key.WithHelp("b/esc", "back"))
-	keyChoose  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
-	keySwitch  = key.NewBinding(key.WithKeys("tab", "left", "right", "shift+tab"), key.WithHelp("tab", "switch"))
-	keyScroll  = key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown", "j", "k"), key.WithHelp("↑/↓", "scroll"))
-	keyDone    = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "exit"))
-	keySubmit  = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit now"))
-	keyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save here"))
-	keyCancel  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	keySave        = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save"))
+	keyBack        = key.NewBinding(key.WithKeys("b", "esc"), key.WithHelp("b/esc", "back"))
+	keyChoose      = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
+	keySwitch      = key.NewBinding(key.WithKeys("tab", "left", "right", "shift+tab"), key.WithHelp("tab", "switch"))
+	keyScroll      = key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown", "j", "k"), key.WithHelp("↑/↓", "scroll"))
+	keyDone        = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "exit"))
+	keySubmit      = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit now"))
+	keySubmitAgain = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit again"))
+	keyBackToForm  = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to the form"))
+	keyConfirm     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save here"))
+	keyCancel      = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 )
 
 func (r *ReviewScreen) KeyMap() help.KeyMap {
@@ -187,7 +228,14 @@ func (r *ReviewScreen) KeyMap() help.KeyMap {
 	case confirmOverwrite, confirmDiscard:
 		return bindings{keyYes, keyNo, keyQuit}
 	case savedJob:
-		if r.Submit != nil {
+		switch {
+		case r.sub.running:
+			return bindings{keyQuit}
+		case r.sub.refusal != "":
+			return bindings{keySubmitAgain, keyBackToForm, keyScroll, keyDone}
+		case r.sub.err != "":
+			return bindings{keySubmitAgain, keyDone}
+		case r.Submit != nil:
 			return bindings{keySubmit, keyDone}
 		}
 		return bindings{keyDone}
@@ -196,6 +244,9 @@ func (r *ReviewScreen) KeyMap() help.KeyMap {
 }
 
 func (r *ReviewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+	if f, ok := msg.(SessionFailedMsg); ok && f.Op == "submit" {
+		return r, r.submitFailed(f)
+	}
 	k, isKey := msg.(tea.KeyPressMsg)
 	switch r.state {
 	case askingPath:
@@ -205,8 +256,11 @@ func (r *ReviewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 				r.state = reviewing
 				return r, nil
 			case "enter":
-				return r, r.saveTo(strings.TrimSpace(r.path.Value()), false)
+				return r, r.saveTo(r.pathAnswer(), false)
 			}
+		}
+		if r.wz.KeepTarget {
+			return r, nil
 		}
 		var cmd tea.Cmd
 		r.path, cmd = r.path.Update(msg)
@@ -215,7 +269,7 @@ func (r *ReviewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 		if isKey {
 			switch k.String() {
 			case "y", "Y":
-				return r, r.saveTo(strings.TrimSpace(r.path.Value()), true)
+				return r, r.saveTo(r.pathAnswer(), true)
 			case "n", "N", "esc":
 				r.state = askingPath
 				return r, r.path.Focus()
@@ -233,17 +287,7 @@ func (r *ReviewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 		}
 		return r, nil
 	case savedJob:
-		if isKey {
-			switch k.String() {
-			case "y", "Y":
-				if r.Submit != nil {
-					return r, r.Submit(r.saved)
-				}
-			case "enter", "q", "esc":
-				return r, QuitWith(r.savedMessage(), 0)
-			}
-		}
-		return r, nil
+		return r, r.updateSaved(msg)
 	}
 	if !isKey {
 		var cmd tea.Cmd
@@ -267,6 +311,72 @@ func (r *ReviewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 	var cmd tea.Cmd
 	r.vp, cmd = r.vp.Update(msg)
 	return r, cmd
+}
+
+// updateSaved is the screen after Save: submit, or exit with the command
+// to submit by hand.
+func (r *ReviewScreen) updateSaved(msg tea.Msg) tea.Cmd {
+	k, isKey := msg.(tea.KeyPressMsg)
+	if !isKey {
+		var cmd tea.Cmd
+		r.vp, cmd = r.vp.Update(msg)
+		return cmd
+	}
+	if r.sub.running {
+		return nil
+	}
+	switch k.String() {
+	case "y", "Y":
+		if r.Submit != nil {
+			r.sub = submitState{running: true}
+			return r.Submit(r.saved)
+		}
+	case "b":
+		if r.sub.refusal != "" {
+			return r.back()
+		}
+	case "enter", "q", "esc":
+		return QuitWith(r.savedMessage(), 0)
+	default:
+		if r.sub.refusal != "" {
+			var cmd tea.Cmd
+			r.vp, cmd = r.vp.Update(msg)
+			return cmd
+		}
+	}
+	return nil
+}
+
+// submitFailed shows why the submit did not happen: srtctl's refusal
+// verbatim, or the error.
+func (r *ReviewScreen) submitFailed(f SessionFailedMsg) tea.Cmd {
+	r.sub.running = false
+	if f.Refusal != "" {
+		r.sub.refusal = f.Refusal
+		r.vp.SetContent(r.wrapBlock(f.Refusal))
+		r.vp.GotoTop()
+		r.SetSize(r.w, r.h)
+		return Status("srtctl refused the job on cluster "+f.Cluster+": its message is above", true)
+	}
+	r.sub.err = "not submitted: " + f.Err.Error()
+	return Status("not submitted: "+firstLine(f.Err.Error()), true)
+}
+
+// wrapBlock folds every line of a message to the screen.
+func (r *ReviewScreen) wrapBlock(s string) string {
+	if r.w < 20 {
+		return s
+	}
+	return ansi.Wrap(strings.TrimRight(s, "\n"), r.w-2, " ")
+}
+
+// pathAnswer is where Save writes: the typed path, or the wizard's fixed
+// target.
+func (r *ReviewScreen) pathAnswer() string {
+	if r.wz.KeepTarget {
+		return r.wz.Target
+	}
+	return strings.TrimSpace(r.path.Value())
 }
 
 func (r *ReviewScreen) back() tea.Cmd {
@@ -334,19 +444,16 @@ func (r *ReviewScreen) View() string {
 	st := r.ctx.Styles
 	switch r.state {
 	case savedJob:
-		out := st.OK.Render("✓ Saved "+r.saved) + "\n\nSubmit it on the login node with:\n\n  " +
-			st.Bold.Render("srtctl apply -f "+shellQuote(r.saved)) + "\n\n"
-		if r.Submit != nil {
-			out += "Submit now? " + st.Bold.Render("y") + " / enter to exit"
-		} else {
-			out += st.Muted.Render("enter or q: exit")
-		}
-		return out
+		return r.savedView()
 	}
 	var foot string
 	switch r.state {
 	case askingPath:
-		foot = r.path.View() + "\n" + st.Muted.Render("enter: save · esc: cancel")
+		if r.wz.KeepTarget {
+			foot = r.path.Prompt + r.wz.Target + "\n" + st.Muted.Render("enter: save · esc: cancel · this path is fixed")
+		} else {
+			foot = r.path.View() + "\n" + st.Muted.Render("enter: save · esc: cancel")
+		}
 	case confirmOverwrite:
 		foot = st.Warn.Render(r.path.Value()+" exists.") + " Overwrite it (the old one is kept as .bak)? y / n"
 	case confirmDiscard:
@@ -377,4 +484,40 @@ func (r *ReviewScreen) buttons() string {
 		}
 	}
 	return strings.Join(out, " ") + "  " + st.Muted.Render(fmt.Sprintf("%3.0f%%", r.vp.ScrollPercent()*100))
+}
+
+// savedView is the screen after Save: the command to submit by hand, then
+// "Submit now?", the submit running, or why it did not happen.
+func (r *ReviewScreen) savedView() string {
+	st := r.ctx.Styles
+	out := st.OK.Render("✓ Saved "+r.saved) + "\n\n"
+	apply := "srtctl apply -f " + shellQuote(r.saved)
+	where := "the cluster"
+	if r.SubmitTo != "" {
+		where = "cluster " + r.SubmitTo
+	}
+	switch {
+	case r.sub.refusal != "":
+		return out + st.Error.Render("✗ srtctl refused the job on "+where+":") + "\n\n" + r.vp.View() + "\n\n" +
+			st.Bold.Render("y") + " submit again · " + st.Bold.Render("b") + " back to the form · enter or q: exit"
+	case r.sub.running:
+		return out + "Submitting on " + where + ": " + st.Bold.Render(apply) + " …\n\n" +
+			st.Muted.Render("The monitor opens once srtctl has taken the job.")
+	}
+	out += "Submit it on the login node with:\n\n  " + st.Bold.Render(apply) + "\n\n"
+	switch {
+	case r.sub.err != "":
+		out += r.wrap(st.Error.Render(r.sub.err)) + "\n\n" + "Try again? " + st.Bold.Render("y") + " / enter to exit"
+	case r.Submit != nil:
+		out += "Submit now? " + st.Bold.Render("y") + " / enter to exit"
+		if r.SubmitTo != "" {
+			out += "\n" + st.Muted.Render("y runs srtctl apply on "+where+", then follows the job")
+		}
+	default:
+		if r.noSubmit != "" {
+			out += r.wrap(st.Muted.Render(r.noSubmit)) + "\n\n"
+		}
+		out += st.Muted.Render("enter or q: exit")
+	}
+	return out
 }

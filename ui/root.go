@@ -74,6 +74,10 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		r.resize()
 		return r, msg.Screen.Init()
+	case ResetMsg:
+		r.screens = []Component{msg.Screen}
+		r.resize()
+		return r, msg.Screen.Init()
 	case PopMsg:
 		if len(r.screens) <= 1 {
 			return r, Quit(true)

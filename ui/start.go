@@ -15,12 +15,9 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
-// MonitorFunc opens the monitor for a job; the start screen offers
-// "Monitor a job" when it is set (the monitor's screens provide it).
-var MonitorFunc func(ctx *Context) tea.Cmd
-
 // StartScreen is what bare `srtctl-tui` shows: new job, edit one of the
-// job files in the current directory or another one, monitor a job.
+// job files in the current directory or another one, monitor a job of the
+// history (when the context has Clusters).
 type StartScreen struct {
 	ctx    *Context
 	dir    string
@@ -46,7 +43,7 @@ func NewStartScreen(ctx *Context, dir string) *StartScreen {
 		s.items = append(s.items, startItem{label: "Edit " + f.label, file: f.path, kind: "edit"})
 	}
 	s.items = append(s.items, startItem{label: "Edit another file…", kind: "other"})
-	if MonitorFunc != nil {
+	if ctx.Clusters != nil {
 		s.items = append(s.items, startItem{label: "Monitor a job", kind: "monitor"})
 	}
 	return s
@@ -156,7 +153,7 @@ func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 			s.path.SetValue("")
 			return s, s.path.Focus()
 		case "monitor":
-			return s, MonitorFunc(s.ctx)
+			return s, Push(NewJobPicker(s.ctx))
 		}
 	}
 	return s, nil

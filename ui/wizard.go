@@ -13,12 +13,9 @@ import (
 )
 
 // SubmitFunc submits a saved job file; the review offers "Submit now?"
-// after a save when it is set. The runner's screens provide it; nil until
-// then, and the review shows the srtctl apply command instead.
+// after a save when it has one (by default the context's Clusters' submit
+// target), and shows the srtctl apply command otherwise.
 type SubmitFunc func(path string) tea.Cmd
-
-// Submit is the submit hook the review screens use (nil: not available).
-var Submit SubmitFunc
 
 // WizardScreen hosts the job form: one huh form over wizard.Values whose
 // groups are the steps; Esc goes back a step, completing the form opens

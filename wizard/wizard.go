@@ -29,11 +29,21 @@ type Wizard struct {
 	// Target is where a new job is offered to be saved (srtctl-tui new
 	// FILE); empty to derive it from the job name.
 	Target string
+	// KeepTarget makes Target the only place the job may be saved: the
+	// review shows it but does not let it be changed (the demo writes
+	// nothing outside its temporary directory).
+	KeepTarget bool
 }
 
 // NewJob starts a wizard for a new job.
 func NewJob() *Wizard {
 	v := NewValues()
+	return &Wizard{V: &v, orig: v}
+}
+
+// NewJobWith starts a wizard for a new job whose answers are v, taken as
+// the starting point: only answers changed afterwards count as unsaved.
+func NewJobWith(v Values) *Wizard {
 	return &Wizard{V: &v, orig: v}
 }
 

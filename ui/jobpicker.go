@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dustin/go-humanize"
+
+	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/tail"
+)
+
+// JobPicker lists the jobs of the local history, newest first, and opens
+// the monitor on the one chosen (on the cluster it was submitted to).
+type JobPicker struct {
+	ctx     *Context
+	entries []runner.Entry
+	skipped int
+	err     error
+	cursor  int
+	// busy is set while the chosen job's cluster is being reached.
+	busy bool
+	w, h int
+	now  func() time.Time
+}
+
+// NewJobPicker reads the history of ctx.Clusters.
+func NewJobPicker(ctx *Context) *JobPicker {
+	p := &JobPicker{ctx: ctx, now: time.Now}
+	if ctx.Clusters == nil || ctx.Clusters.History() == nil {
+		p.err = fmt.Errorf("no job history")
+		return p
+	}
+	entries, skipped, err := ctx.Clusters.History().Entries()
+	p.skipped, p.err = skipped, err
+	for i := len(entries) - 1; i >= 0; i-- {
+		p.entries = append(p.entries, entries[i])
+	}
+	return p
+}
+
+// Entries are the jobs listed, newest first.
+func (p *JobPicker) Entries() []runner.Entry { return p.entries }
+
+func (p *JobPicker) Title() string { return "monitor a job" }
+
+func (p *JobPicker) Init() tea.Cmd { return nil }
+
+func (p *JobPicker) SetSize(w, h int) { p.w, p.h = w, h }
+
+var keyBackStart = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+
+func (p *JobPicker) KeyMap() help.KeyMap {
+	if len(p.entries) == 0 {
+		return bindings{keyBackStart, keyQ}
+	}
+	return bindings{keyUp, keyDown, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "follow")), keyBackStart, keyQ}
+}
+
+func (p *JobPicker) Update(msg tea.Msg) (Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case SessionFailedMsg:
+		if msg.Op != "follow" {
+			return p, nil
+		}
+		p.busy = false
+		return p, Status("cannot follow the job: "+firstLine(msg.Err.Error()), true)
+	case tea.KeyPressMsg:
+		if p.busy {
+			return p, nil
+		}
+		switch {
+		case key.Matches(msg, keyBackStart):
+			return p, Pop
+		case key.Matches(msg, keyQ):
+			return p, Quit(false)
+		case len(p.entries) == 0:
+		case key.Matches(msg, keyUp):
+			p.cursor = (p.cursor + len(p.entries) - 1) % len(p.entries)
+		case key.Matches(msg, keyDown):
+			p.cursor = (p.cursor + 1) % len(p.entries)
+		case key.Matches(msg, keyOpen):
+			return p, p.follow(p.entries[p.cursor])
+		}
+	}
+	return p, nil
+}
+
+func (p *JobPicker) follow(e runner.Entry) tea.Cmd {
+	s, err := p.ctx.Clusters.Session(e.Cluster)
+	if err != nil {
+		return Status(fmt.Sprintf("job %s: %v", e.JobID, err), true)
+	}
+	p.busy = true
+	return s.Follow(p.ctx, e)
+}
+
+func (p *JobPicker) View() string {
+	st := p.ctx.Styles
+	var b strings.Builder
+	switch {
+	case p.err != nil:
+		b.WriteString(st.Error.Render(p.err.Error()) + "\n")
+	case len(p.entries) == 0:
+		where := ""
+		if h := p.ctx.Clusters.History(); h != nil {
+			where = " (" + h.Path() + ")"
+		}
+		b.WriteString("No jobs in the history yet" + where + ".\n\n" +
+			st.Muted.Render("Jobs submitted with srtctl-tui (the form's Submit now, or srtctl-tui submit FILE) are listed here.\n"+
+				"For a job submitted another way: srtctl-tui monitor JOBID --cluster NAME --log-dir DIR") + "\n")
+		return b.String()
+	default:
+		b.WriteString(st.Bold.Render("Jobs submitted from this machine, newest first:") + "\n\n")
+	}
+	header, rows := p.rows()
+	b.WriteString(st.Muted.Render(ansi.Truncate("  "+header, max(p.w, 20), "…")) + "\n")
+	// Keep the cursor in view: the window scrolls with it.
+	room := max(p.h-5, 1)
+	first := 0
+	if p.cursor >= room {
+		first = p.cursor - room + 1
+	}
+	for i := first; i < len(rows) && i < first+room; i++ {
+		line := "  " + rows[i]
+		if i == p.cursor {
+			line = st.Accent.Render("> " + rows[i])
+		}
+		b.WriteString(ansi.Truncate(line, max(p.w, 20), "…") + "\n")
+	}
+	if p.skipped > 0 {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("(%d damaged line(s) of the history skipped)", p.skipped)) + "\n")
+	}
+	return b.String()
+}
+
+// rows are the entries as aligned text under a header: cluster, id,
+// name, submitted.
+func (p *JobPicker) rows() (string, []string) {
+	wc, wi, wn := len("CLUSTER"), len("JOB"), len("NAME")
+	for _, e := range p.entries {
+		wc, wi, wn = max(wc, len(e.Cluster)), max(wi, len(e.JobID)), max(wn, len(tail.Sanitize(e.Name)))
+	}
+	wn = min(wn, 40)
+	header := fmt.Sprintf("%-*s  %-*s  %-*s  %s", wc, "CLUSTER", wi, "JOB", wn, "NAME", "SUBMITTED")
+	out := make([]string, 0, len(p.entries))
+	for _, e := range p.entries {
+		name := ansi.Truncate(tail.Sanitize(e.Name), wn, "…")
+		when := "time unknown"
+		if !e.SubmittedAt.IsZero() {
+			when = e.SubmittedAt.Local().Format("2006-01-02 15:04") + " (" + humanize.RelTime(e.SubmittedAt, p.now(), "ago", "from now") + ")"
+		}
+		out = append(out, fmt.Sprintf("%-*s  %-*s  %-*s  %s", wc, tail.Sanitize(e.Cluster), wi, tail.Sanitize(e.JobID), wn, name, when))
+	}
+	return header, out
+}
