@@ -149,19 +149,29 @@ type monPane struct {
 
 func (c *monCluster) startMonitor(t *testing.T, w, h int, args ...string) *monPane {
 	t.Helper()
+	return c.startIn(t, "", w, h, args...)
+}
+
+// startIn runs `srtctl-tui args...` against the cluster in a w x h pane,
+// in dir ("": the test's working directory).
+func (c *monCluster) startIn(t *testing.T, dir string, w, h int, args ...string) *monPane {
+	t.Helper()
 	p := &monPane{t: t, socket: fmt.Sprintf("srtctl-mon-%d-%d", os.Getpid(), sessionSeq.Add(1))}
 	quoted := []string{shellQuote(binary)}
 	for _, a := range args {
 		quoted = append(quoted, shellQuote(a))
 	}
 	script := strings.Join(quoted, " ") + `; echo "EXIT=$?"; sleep 600`
-	cmd := exec.Command("tmux", "-L", p.socket, "-f", "/dev/null", "new-session", "-d",
-		"-x", strconv.Itoa(w), "-y", strconv.Itoa(h),
+	tmuxArgs := []string{"-L", p.socket, "-f", "/dev/null", "new-session", "-d", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)}
+	if dir != "" {
+		tmuxArgs = append(tmuxArgs, "-c", dir)
+	}
+	cmd := exec.Command("tmux", append(tmuxArgs,
 		"env", "TERM=xterm-256color", "NO_COLOR=1",
 		"XDG_CONFIG_HOME="+filepath.Join(c.xdg, "config"),
 		"XDG_STATE_HOME="+filepath.Join(c.xdg, "state"),
 		"XDG_RUNTIME_DIR="+c.control,
-		"sh", "-c", script)
+		"sh", "-c", script)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
