@@ -145,7 +145,14 @@ func TestDemoFullScreen(t *testing.T) {
 	p.waitFor("Step 5/5 Review", "passes srtctl P1's rules", "SIMULATED")
 
 	p.keys("s")
-	p.waitFor("Save as: " + tmp)
+	p.waitFor("Save as: "+tmp, "this path is fixed")
+	// The path cannot be edited to somewhere outside the demo's directory.
+	p.keys("C-u")
+	p.text("/etc/x")
+	time.Sleep(200 * time.Millisecond)
+	if s := p.waitFor("Save as: " + tmp); strings.Contains(s, "/etc/x") {
+		t.Fatalf("the save path took typing:\n%s", s)
+	}
 	p.keys("Enter")
 	p.waitFor("Saved "+tmp, "Submit now?")
 	p.keys("y")
@@ -346,6 +353,20 @@ func TestDemoPlainRealTraces(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the summary lacks %q (from the real traces):\n%s", want, out)
 		}
+	}
+	assertEmptyDir(t, tmp)
+}
+
+// Ctrl-C on the demo's untouched pre-filled form ends the demo at once:
+// the pre-filled answers are not unsaved changes.
+func TestDemoCtrlCOnPrefilledFormQuitsAtOnce(t *testing.T) {
+	tmp := t.TempDir()
+	p := startDemoPane(t, tmp, "--pace", demoPace)
+	p.waitFor("SIMULATED", focused("Job name"), "prof-torch-demo")
+	p.keys("C-c")
+	s := p.waitLong(20*time.Second, "EXIT=", "demo over")
+	if strings.Contains(s, "Unsaved changes") {
+		t.Fatalf("asked about unsaved changes:\n%s", s)
 	}
 	assertEmptyDir(t, tmp)
 }

@@ -73,3 +73,24 @@ func TestNewSubmitNowFollowsJobOnCluster(t *testing.T) {
 	}
 	t.Logf("form to cancelled job in %s", time.Since(start).Round(100*time.Millisecond))
 }
+
+// Bare srtctl-tui, "Monitor a job": the history's job is listed and Enter
+// follows it on its cluster.
+func TestStartScreenMonitorsJobFromHistory(t *testing.T) {
+	c := newMonCluster(t, 20)
+	sub := c.submit(t)
+	mp := c.startIn(t, t.TempDir(), 120, 30)
+	p := &pane{t: t, socket: mp.socket}
+	p.waitFor("What would you like to do?", "Monitor a job")
+	p.keys("Up") // the last item
+	p.waitFor("> Monitor a job")
+	p.keys("Enter")
+	p.waitFor("Jobs submitted from this machine", "test", sub.JobID, "monitor-e2e")
+	p.keys("Enter")
+	mp.waitFor(60*time.Second, "monitor-e2e #"+sub.JobID, "cluster test", "profile_prefill.out", "profile_decode.out")
+	mp.keys("q")
+	s := mp.waitFor(15*time.Second, "EXIT=")
+	if !strings.Contains(s, "Job "+sub.JobID+" keeps running on test") || !strings.Contains(s, "srtctl-tui monitor "+sub.JobID+" --cluster test") {
+		t.Fatalf("quit message:\n%s", s)
+	}
+}
