@@ -404,3 +404,34 @@ func TestPrefilledFormQuitsWithoutAskingUntilEdited(t *testing.T) {
 	}
 	p.mustSee("Unsaved changes")
 }
+
+// While srtctl apply runs, the review says so, ignores y, and the first
+// ctrl+c warns instead of quitting; the second quits.
+func TestReviewWhileSubmitting(t *testing.T) {
+	block := make(chan struct{})
+	t.Cleanup(func() { close(block) })
+	ctx := &Context{}
+	p, _ := sesSavedReview(t, ctx)
+	r := p.root.Top().(*ReviewScreen)
+	calls := 0
+	r.Submit = func(string) tea.Cmd {
+		calls++
+		return func() tea.Msg { <-block; return nil }
+	}
+	r.SubmitTo = "testc"
+	p.key("y")
+	p.mustSee("Submitting on cluster testc: srtctl apply -f", "The monitor opens once srtctl has taken the job.")
+	p.key("y")
+	if calls != 1 {
+		t.Fatalf("y while submitting submitted again (%d calls)", calls)
+	}
+	p.key("ctrl+c")
+	if p.quit {
+		t.Fatal("the first ctrl+c during srtctl apply quit")
+	}
+	p.mustSee("quitting now may leave the job submitted but not followed")
+	p.key("ctrl+c")
+	if !p.quit {
+		t.Fatal("the second ctrl+c did not quit")
+	}
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/runner"
+)
+
+// The form's clusters: without a configuration file and --cluster, only
+// the built-in local cluster, and no file is written; --cluster must name
+// a configured cluster; a broken file only turns submitting off (with its
+// place in the file), unless --cluster asked for one.
+func TestUIContextClusters(t *testing.T) {
+	xdg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	cfgPath := runner.DefaultConfigPath()
+
+	uctx, done, err := newUIContextWithClusters(context.Background(), clusterFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done()
+	if uctx.Clusters == nil || uctx.Clusters.Default != runner.LocalClusterName {
+		t.Fatalf("clusters %+v, want the built-in local as default", uctx.Clusters)
+	}
+	if _, err := os.Stat(cfgPath); err == nil {
+		t.Fatal("srtctl-tui new wrote a configuration file")
+	}
+
+	if _, _, err := newUIContextWithClusters(context.Background(), clusterFlags{cluster: "nosuch"}); err == nil ||
+		exitCode(err) != 2 || !strings.Contains(err.Error(), `unknown cluster "nosuch"`) {
+		t.Fatalf("--cluster nosuch: %v (exit %d)", err, exitCode(err))
+	}
+
+	if err := os.MkdirAll(filepath.Dir(cfgPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(cfgPath, []byte("default: x\nclusters:\n  - name: x\n    hots: a\n"), 0o600)
+	uctx, done, err = newUIContextWithClusters(context.Background(), clusterFlags{})
+	if err != nil {
+		t.Fatalf("a broken configuration stopped the form: %v", err)
+	}
+	done()
+	if s, why := uctx.Clusters.SubmitTarget(); s != nil || !strings.Contains(why, cfgPath+":4:5") {
+		t.Fatalf("broken configuration: target %v, why %q", s, why)
+	}
+	if _, _, err := newUIContextWithClusters(context.Background(), clusterFlags{cluster: "x"}); exitCode(err) != 2 {
+		t.Fatalf("--cluster with a broken configuration: %v", err)
+	}
+
+	os.WriteFile(cfgPath, []byte("default: local\nclusters:\n  - name: far\n    host: far.example.org\n    srtctl_root: /srt\n"), 0o600)
+	uctx, done, err = newUIContextWithClusters(context.Background(), clusterFlags{cluster: "far"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	if s, _ := uctx.Clusters.SubmitTarget(); s == nil || s.Cluster().Host != "far.example.org" {
+		t.Fatalf("--cluster far: target %v", s)
+	}
+}
+
+func exitCode(err error) int {
+	if ee, ok := err.(*exitError); ok {
+		return ee.code
+	}
+	return -1
+}
