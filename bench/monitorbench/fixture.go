@@ -103,10 +103,6 @@ benchmark:
   type: "manual"
 `
 
-// readyLine is in profile_prefill.out from the start: the monitor is up
-// once it is on screen.
-const readyLine = "[bench] monitor benchmark: bench-ready"
-
 func newFixture(ctx context.Context, env clusterEnv) (f *fixture, err error) {
 	f = &fixture{env: env}
 	defer func() {
@@ -135,7 +131,7 @@ func newFixture(ctx context.Context, env clusterEnv) (f *fixture, err error) {
 	}
 	files := map[string]string{
 		"config.yaml":         benchJob,
-		"profile_prefill.out": readyLine + "\n",
+		"profile_prefill.out": "[bench] srtctl-tui monitor benchmark\n",
 		"profile_decode.out":  "[bench] decode stays quiet\n",
 		"log.out":             "[bench] log.out stays quiet\n",
 	}

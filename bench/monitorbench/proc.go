@@ -205,6 +205,24 @@ func rssKB(pid int) int {
 	return 0
 }
 
+// contextSwitches is how many times the threads of pid went off the CPU
+// (each wait for a timer, a channel or I/O is one): its wakeups.
+func contextSwitches(pid int) uint64 {
+	var n uint64
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, t := range tasks {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/status", pid, t.Name()))
+		for _, l := range strings.Split(string(b), "\n") {
+			k, v, ok := strings.Cut(l, ":")
+			if ok && (k == "voluntary_ctxt_switches" || k == "nonvoluntary_ctxt_switches") {
+				c, _ := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+				n += c
+			}
+		}
+	}
+	return n
+}
+
 // clockTicks is the kernel's USER_HZ (100 almost everywhere).
 func clockTicks() float64 {
 	out, err := exec.Command("getconf", "CLK_TCK").Output()

@@ -54,12 +54,12 @@ func report(w io.Writer, cfg config, runs []*modeRun) bool {
 	fmt.Fprintf(w, "after idle up to ~4.1 s. tail -F is woken by inotify on the remote side (no polling).\n")
 
 	fmt.Fprintf(w, "\nCPU while idle: nothing written for %s, screen settled (%% of one core)\n\n", secs(firstWindow(runs)))
-	fmt.Fprintf(w, "%-7s %11s %14s %11s %10s %8s %8s\n", "cluster", "srtctl-tui", "its children", "ssh master", "sshd side", "total", "RSS")
+	fmt.Fprintf(w, "%-7s %11s %14s %11s %10s %8s %10s %8s\n", "cluster", "srtctl-tui", "its children", "ssh master", "sshd side", "total", "wakeups/s", "RSS")
 	for _, r := range runs {
 		c := r.cpu
 		total := c.monitor + c.children + c.master + c.sshd
-		fmt.Fprintf(w, "%-7s %10.2f%% %13.2f%% %11s %10s %7.2f%% %5.1f MB\n", r.name, c.monitor, c.children,
-			pctOr(c.master, c.haveMaster), pctOr(c.sshd, c.haveSSHD), total, float64(c.rssKB)/1024)
+		fmt.Fprintf(w, "%-7s %10.2f%% %13.2f%% %11s %10s %7.2f%% %10.0f %5.1f MB\n", r.name, c.monitor, c.children,
+			pctOr(c.master, c.haveMaster), pctOr(c.sshd, c.haveSSHD), total, c.wakeups, float64(c.rssKB)/1024)
 	}
 	for _, r := range runs {
 		c := r.cpu
@@ -76,6 +76,8 @@ func report(w io.Writer, cfg config, runs []*modeRun) bool {
 	fmt.Fprintf(w, "\nits children: the ssh processes the monitor runs (the SFTP session, one squeue query per\n")
 	fmt.Fprintf(w, "2 s) or, on local, squeue itself; sshd side: the sshd processes of the monitor's connection\n")
 	fmt.Fprintf(w, "and what they run (sftp-server, the shells running squeue). slurmctld's share is not counted.\n")
+	fmt.Fprintf(w, "wakeups/s: context switches of srtctl-tui's threads (Bubble Tea's renderer ticks at 60 FPS).\n")
+	fmt.Fprintf(w, "The machine is shared: CPU figures vary by about +-0.5 points from run to run.\n")
 	return ok
 }
 

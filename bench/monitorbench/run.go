@@ -50,6 +50,7 @@ type cpuResult struct {
 	tailClient, tailServer           float64
 	haveMaster, haveSSHD, haveTail   bool
 	rssKB                            int
+	wakeups                          float64 // context switches of srtctl-tui per second
 	clientErr, serverErr, tailErrMsg string
 }
 
@@ -61,6 +62,12 @@ func (r *modeRun) run(ctx context.Context) error {
 		}
 		defer r.stopTail()
 	}
+	// The monitor is up once this line, the file's last, is on screen.
+	ready := "ready-" + newToken("bm"+r.name[:1], 0)
+	if _, err := r.fx.prefill.WriteString("[bench] " + r.name + " monitor starting " + ready + "\n"); err != nil {
+		return err
+	}
+	r.last = time.Now()
 	scr, err := startScreen(ctx, r.name, r.cfg.cols, r.cfg.rows, r.fx.monitorEnv(), r.cfg.bin,
 		"monitor", r.fx.jobID, "--cluster", r.cluster, "--log-dir", r.fx.logDir)
 	if err != nil {
@@ -68,7 +75,7 @@ func (r *modeRun) run(ctx context.Context) error {
 	}
 	r.scr = scr
 	defer scr.close()
-	want := []string{"bench-ready"}
+	want := []string{ready}
 	if r.fx.jobState() == "RUNNING" {
 		want = append(want, "RUNNING")
 	}
@@ -267,10 +274,10 @@ func (r *modeRun) measureIdle(ctx context.Context) error {
 		}
 	}
 
-	type snap struct{ self, client, master, sshd, tailC, tailS uint64 }
+	type snap struct{ self, client, master, sshd, tailC, tailS, switches uint64 }
 	take := func() snap {
 		p := allProcs()
-		s := snap{self: p[pid].self, client: treeTicks(p, pid, master), sshd: treeTicks(p, sshd...)}
+		s := snap{self: p[pid].self, client: treeTicks(p, pid, master), sshd: treeTicks(p, sshd...), switches: contextSwitches(pid)}
 		if master != 0 {
 			s.master = treeTicks(p, master)
 		}
@@ -303,5 +310,6 @@ func (r *modeRun) measureIdle(ctx context.Context) error {
 	r.cpu.tailClient, r.cpu.tailServer = pct(a.tailC, b.tailC), pct(a.tailS, b.tailS)
 	r.cpu.haveTail = tailPid != 0 && len(tailSSHD) > 0
 	r.cpu.rssKB = rssKB(pid)
+	r.cpu.wakeups = float64(b.switches-a.switches) / secs
 	return nil
 }
