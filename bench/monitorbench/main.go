@@ -84,7 +84,9 @@ func run() int {
 			fmt.Fprintf(os.Stderr, "monitorbench: unknown cluster %q (ssh or local)\n", m)
 			return 2
 		}
-		if err := r.run(ctx); err != nil {
+		err := r.run(ctx)
+		stopMaster(r)
+		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				fmt.Fprintln(os.Stderr, "monitorbench: interrupted")
 				return 130
@@ -92,7 +94,6 @@ func run() int {
 			fmt.Fprintf(os.Stderr, "monitorbench: %s: %v\n", m, err)
 			return 1
 		}
-		stopMaster(r)
 		runs = append(runs, r)
 	}
 	if report(os.Stdout, cfg, runs) {
