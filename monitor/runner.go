@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 	"github.com/srtctl-tui/srtctl-tui/tail"
 )
 
@@ -53,8 +54,8 @@ func fromRunnerState(st runner.JobState) JobState {
 	js := JobState{
 		State:    st.State,
 		Elapsed:  ParseSlurmDuration(st.Elapsed),
-		Node:     tail.Sanitize(node),
-		Reason:   tail.Sanitize(reason),
+		Node:     safetext.Line(node),
+		Reason:   safetext.Line(reason),
 		ExitCode: st.ExitCode,
 		Ended:    st.Ended,
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // saver keeps a local copy of each followed file exactly as received: whole
-// lines, raw bytes (before Sanitize), started over when the remote file was
-// truncated or replaced. A nil saver does nothing.
+// lines, raw bytes (before safetext.Line), started over when the remote file
+// was truncated or replaced. A nil saver does nothing.
 type saver struct {
 	dir   string
 	files map[Stream]*os.File

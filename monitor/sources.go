@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 	"github.com/srtctl-tui/srtctl-tui/tail"
 )
 
@@ -63,7 +64,7 @@ func (c *configSource) Poll(fsys tail.FS) (tail.Result, error) {
 	c.done = true
 	job := doc.Job()
 	return tail.Result{Msg: configFound{
-		Name:          tail.Sanitize(job.Name),
+		Name:          safetext.Line(job.Name),
 		Profiling:     job.Profiling.TypeOrDefault(),
 		Disaggregated: job.Resources.Disaggregated(),
 	}, Active: true}, nil

@@ -3,6 +3,7 @@ package monitor
 import (
 	"fmt"
 
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 	"github.com/srtctl-tui/srtctl-tui/tail"
 )
 
@@ -25,7 +26,7 @@ func streamOf(key string) (Stream, bool) {
 func (e *Engine) translate(m tail.Msg) []Event {
 	switch m := m.(type) {
 	case tail.ConnLost:
-		return []Event{ConnEvent{Lost: true, Attempt: m.Attempt, Err: tail.Sanitize(errText(m.Err))}}
+		return []Event{ConnEvent{Lost: true, Attempt: m.Attempt, Err: safetext.Line(errText(m.Err))}}
 	case tail.ConnRestored:
 		return []Event{ConnEvent{Attempt: m.Attempts}}
 	case tail.FileUpdate:
@@ -43,7 +44,7 @@ func (e *Engine) fileUpdate(u tail.FileUpdate) []Event {
 	}
 	var out []Event
 	if u.Err != nil {
-		out = append(out, ErrorEvent{Err: tail.Sanitize(st.File() + ": " + u.Err.Error())})
+		out = append(out, ErrorEvent{Err: safetext.Line(st.File() + ": " + u.Err.Error())})
 	}
 	b := u.Batch
 	if b.StateChanged {
@@ -61,12 +62,12 @@ func (e *Engine) fileUpdate(u tail.FileUpdate) []Event {
 		out = append(out, FileEvent{Stream: st, Status: fs})
 		e.save.restart(st)
 	}
-	partial := tail.Sanitize(b.Partial)
+	partial := safetext.Line(b.Partial)
 	if len(b.Lines) > 0 || partial != e.lastPartial[st] || b.Restart != tail.NoRestart {
 		e.lastPartial[st] = partial
 		lines := make([]string, len(b.Lines))
 		for i, l := range b.Lines {
-			lines[i] = tail.Sanitize(l)
+			lines[i] = safetext.Line(l)
 		}
 		out = append(out, LinesEvent{Stream: st, Lines: lines, Partial: partial, Restarted: b.Restart != tail.NoRestart})
 		e.save.write(st, b.Lines)
@@ -83,7 +84,7 @@ func (e *Engine) fileUpdate(u tail.FileUpdate) []Event {
 
 func (e *Engine) tracesUpdate(u tail.TracesUpdate) []Event {
 	if u.Err != nil {
-		return []Event{ErrorEvent{Err: tail.Sanitize("profiles/: " + u.Err.Error())}}
+		return []Event{ErrorEvent{Err: safetext.Line("profiles/: " + u.Err.Error())}}
 	}
 	var out []Event
 	for _, p := range u.Phases {
@@ -93,7 +94,7 @@ func (e *Engine) tracesUpdate(u tail.TracesUpdate) []Event {
 		}
 		traces := make([]Trace, len(p.Files))
 		for i, f := range p.Files {
-			traces[i] = Trace{Path: tail.Sanitize(f.Path), Size: f.Size, Complete: f.Complete}
+			traces[i] = Trace{Path: safetext.Line(f.Path), Size: f.Size, Complete: f.Complete}
 		}
 		out = append(out, TracesEvent{Stream: st, Traces: traces, InProgress: len(p.InProgress)})
 		if p.NoTrace {

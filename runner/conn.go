@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pkg/sftp"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // ConnectOptions says how to reach a cluster.
@@ -203,7 +204,7 @@ func (c *Conn) startMaster(ctx context.Context) error {
 	why := ""
 	if errFile != nil {
 		if b, rerr := os.ReadFile(errFile.Name()); rerr == nil {
-			why = lastLines(cleanText(string(b)), 4)
+			why = lastLines(safetext.Plain(string(b)), 4)
 		}
 	}
 	if why == "" {
@@ -287,7 +288,7 @@ func (c *Conn) openSFTPLocked() error {
 	if err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		why := lastLines(cleanText(stderr.String()), 3)
+		why := lastLines(safetext.Plain(stderr.String()), 3)
 		if why == "" {
 			why = err.Error()
 		}
@@ -366,7 +367,7 @@ func (c *Conn) Close() error {
 		args := append(c.sshBase(), "-O", "exit", "--", c.cluster.Host)
 		cmd := exec.CommandContext(ctx, c.opts.SSH, args...)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("cluster %s: closing the master connection: %s", c.cluster.Name, lastLines(cleanText(string(out)), 2))
+			return fmt.Errorf("cluster %s: closing the master connection: %s", c.cluster.Name, lastLines(safetext.Plain(string(out)), 2))
 		}
 	}
 	return nil
@@ -438,7 +439,7 @@ func (c *Conn) runIn(ctx context.Context, dir string, argv []string) (stdout, st
 	if err == nil {
 		return out.Bytes(), errb.Bytes(), both.Bytes(), nil
 	}
-	ce := &CommandError{Cluster: c.cluster.Name, Command: shown, ExitCode: -1, Stderr: cleanText(errb.String()), Err: err}
+	ce := &CommandError{Cluster: c.cluster.Name, Command: shown, ExitCode: -1, Stderr: safetext.Plain(errb.String()), Err: err}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		ce.ExitCode = ee.ExitCode()

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // FetchProgress is called while Fetch copies: bytes done of total, and the
@@ -141,7 +143,7 @@ func safeName(name string) bool {
 	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\") || strings.HasSuffix(name, ".part") {
 		return false
 	}
-	return cleanText(name) == name
+	return safetext.Plain(name) == name
 }
 
 // fetchFile copies remote to dst through dst.part, resuming a partial one.

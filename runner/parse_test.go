@@ -117,16 +117,6 @@ func FuzzParseSlurm(f *testing.F) {
 	})
 }
 
-func TestCleanText(t *testing.T) {
-	in := "ok \x1b[31mred\x1b[0m \x1b]0;title\x07bell\r\nline2\ttab\x00\u202e"
-	if got := cleanText(in); got != "ok red bell\nline2\ttab" {
-		t.Errorf("cleanText = %q", got)
-	}
-	if got := cleanText("bad \xff utf8"); got != "bad \uFFFD utf8" {
-		t.Errorf("cleanText = %q", got)
-	}
-}
-
 func TestSafeStem(t *testing.T) {
 	for in, want := range map[string]string{
 		"/a/job.yaml":            "job",

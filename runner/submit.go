@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -73,7 +74,7 @@ func (c *Conn) Submit(ctx context.Context, localJobFile string) (*Submission, er
 	}
 	argv := []string{cl.SrtctlCommand(), "apply", "-f", remote}
 	_, _, combined, err := c.runIn(ctx, cl.SrtctlRoot, argv)
-	output := cleanText(string(combined))
+	output := safetext.Plain(string(combined))
 	if err != nil {
 		var ce *CommandError
 		if errors.As(err, &ce) && !ce.Transport && ce.ExitCode > 0 && ce.ExitCode != 127 {
@@ -184,7 +185,7 @@ func jobName(data []byte) string {
 	if yaml.Unmarshal(data, &top) != nil || top.Name == nil {
 		return ""
 	}
-	return cleanText(fmt.Sprint(top.Name))
+	return safetext.Plain(fmt.Sprint(top.Name))
 }
 
 var (
@@ -208,7 +209,7 @@ func ParseApplyOutput(out string) (jobID, logDir string) {
 		jobID = m[1]
 	}
 	if m := applyLogsLine.FindStringSubmatch(out); m != nil {
-		logDir = strings.TrimSpace(cleanText(m[1]))
+		logDir = strings.TrimSpace(safetext.Plain(m[1]))
 	}
 	return jobID, logDir
 }

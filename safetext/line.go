@@ -1,4 +1,4 @@
-package tail
+package safetext
 
 import (
 	"strconv"
@@ -8,14 +8,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// MaxLineRunes is how many visible runes of a line Sanitize keeps.
+// MaxLineRunes is how many visible runes of a line Line keeps.
 const MaxLineRunes = 4096
 
 // maxSGR bounds a kept colour sequence: a real one is a few bytes, a huge
 // one is an attack on the renderer.
 const maxSGR = 64
 
-// Sanitize makes one line of untrusted remote text safe to print inside the
+// Line makes one line of untrusted remote text safe to print inside the
 // screen. It keeps colours (SGR sequences) and removes every other escape
 // sequence: cursor movement, OSC title changes, hyperlinks and clipboard
 // writes, DCS, APC, PM, SOS. Other control characters become visible in
@@ -25,14 +25,14 @@ const maxSGR = 64
 // U+FFFD, and a line longer than MaxLineRunes is cut with a marker saying
 // how much was cut. If any colour was kept, the line ends with a reset so
 // colours do not bleed into the next line.
-func Sanitize(line string) string { return SanitizeN(line, MaxLineRunes) }
+func Line(line string) string { return LineN(line, MaxLineRunes) }
 
-// SanitizeN is Sanitize with the line length limit given (in runes).
-func SanitizeN(line string, maxRunes int) string {
+// LineN is Line with the line length limit given (in runes).
+func LineN(line string, maxRunes int) string {
 	line = strings.TrimSuffix(line, "\n")
 	line = strings.TrimSuffix(line, "\r")
 	if i := strings.LastIndexByte(line, '\r'); i >= 0 {
-		line = lastCRSegment(line)
+		line = LastCRSegment(line)
 	}
 	if plainASCII(line) && len(line) <= maxRunes {
 		return line
@@ -93,9 +93,10 @@ func SanitizeN(line string, maxRunes int) string {
 	return out.String()
 }
 
-// lastCRSegment is what a terminal shows after "a\rb\rc": the last segment
-// that is not empty.
-func lastCRSegment(line string) string {
+// LastCRSegment is what a terminal shows after "a\rb\rc": the last segment
+// that is not empty. Parsers of progress output match on it too, so that
+// they see what Line shows.
+func LastCRSegment(line string) string {
 	for line != "" {
 		i := strings.LastIndexByte(line, '\r')
 		if i < 0 {

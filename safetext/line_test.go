@@ -1,4 +1,4 @@
-package tail
+package safetext
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-func TestSanitize(t *testing.T) {
+func TestLine(t *testing.T) {
 	cases := []struct{ name, in, want string }{
 		{"plain", "Server http://127.0.0.1:30000 is ready", "Server http://127.0.0.1:30000 is ready"},
 		{"crlf", "line\r", "line"},
@@ -39,16 +39,16 @@ func TestSanitize(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := Sanitize(c.in); got != c.want {
-				t.Fatalf("Sanitize(%q) = %q, want %q", c.in, got, c.want)
+			if got := Line(c.in); got != c.want {
+				t.Fatalf("Line(%q) = %q, want %q", c.in, got, c.want)
 			}
 		})
 	}
 }
 
-func TestSanitizeTruncatesLongLines(t *testing.T) {
+func TestLineTruncatesLongLines(t *testing.T) {
 	long := strings.Repeat("é", MaxLineRunes+100)
-	got := Sanitize(long)
+	got := Line(long)
 	if !strings.HasPrefix(got, strings.Repeat("é", MaxLineRunes)) {
 		t.Fatal("the first MaxLineRunes runes should be kept")
 	}
@@ -56,25 +56,25 @@ func TestSanitizeTruncatesLongLines(t *testing.T) {
 		t.Fatalf("cut marker missing: ...%q", got[len(got)-40:])
 	}
 	ascii := strings.Repeat("a", 10)
-	if got := SanitizeN(ascii, 4); got != "aaaa … [6 bytes cut]" {
-		t.Fatalf("SanitizeN = %q", got)
+	if got := LineN(ascii, 4); got != "aaaa … [6 bytes cut]" {
+		t.Fatalf("LineN = %q", got)
 	}
 }
 
-func TestSanitizeHugeLineIsFast(t *testing.T) {
+func TestLineHugeLineIsFast(t *testing.T) {
 	// 8 MB of escape-laden text must not take quadratic time.
 	chunk := "\x1b]0;t\x07\x1b[31mx\x1b[0m\x1b[2K"
 	in := strings.Repeat(chunk, 8<<20/len(chunk))
-	got := Sanitize(in)
+	got := Line(in)
 	if plain := ansi.Strip(got); utf8.RuneCountInString(plain) > MaxLineRunes+40 {
 		t.Fatalf("output has %d visible runes", utf8.RuneCountInString(plain))
 	}
 }
 
-// FuzzSanitize: whatever comes in, what goes out has no escape sequence but
+// FuzzLine: whatever comes in, what goes out has no escape sequence but
 // SGR, no control character but ESC (of an SGR), is valid UTF-8, and is
 // bounded.
-func FuzzSanitize(f *testing.F) {
+func FuzzLine(f *testing.F) {
 	for _, s := range []string{
 		"plain", "\x1b[31mred\x1b[0m", "\x1b]0;t\x07", "\x1b]52;c;YQ==\x1b\\", "\x1bP1$r\x1b\\",
 		"a\rb\rc", "\xff\xfe", "\u009b2J", "\x1b[", "\x1b", "\x1b[38;5;1m", "\t\x00\x7f", "\u202e",
@@ -83,7 +83,7 @@ func FuzzSanitize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out := SanitizeN(in, 200)
+		out := LineN(in, 200)
 		if !utf8.ValidString(out) {
 			t.Fatalf("invalid UTF-8 out of %q: %q", in, out)
 		}
@@ -119,9 +119,23 @@ func FuzzSanitize(f *testing.F) {
 		if n := utf8.RuneCountInString(ansi.Strip(out)); n > 200+40 {
 			t.Fatalf("%d visible runes, limit 200", n)
 		}
-		// Sanitizing twice changes nothing more (the screen may do it again).
-		if again := SanitizeN(out, 1<<20); again != out && again != out+"\x1b[m" {
+		// Making a line safe twice changes nothing more (the screen may do it again).
+		if again := LineN(out, 1<<20); again != out && again != out+"\x1b[m" {
 			t.Fatalf("not idempotent: %q -> %q", out, again)
 		}
 	})
+}
+
+func TestLastCRSegment(t *testing.T) {
+	for in, want := range map[string]string{
+		"no return":      "no return",
+		"a\rb\rc":        "c",
+		" 10%\r100%\r\r": "100%",
+		"\r\r":           "",
+		"":               "",
+	} {
+		if got := LastCRSegment(in); got != want {
+			t.Errorf("LastCRSegment(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

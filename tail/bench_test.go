@@ -8,24 +8,8 @@ import (
 	"testing"
 )
 
-// go test -run '^$' -bench . ./tail/ — what a pane costs per line, and a
-// capped poll per MiB.
-
-func BenchmarkSanitizePlainLine(b *testing.B) {
-	line := "Server not ready yet (status: 503), waiting... 2025-12-03 10:15:42 load average: 0.52, 0.58"
-	b.SetBytes(int64(len(line)))
-	for b.Loop() {
-		Sanitize(line)
-	}
-}
-
-func BenchmarkSanitizeColouredUnicodeLine(b *testing.B) {
-	line := "\x1b[32m✓\x1b[0m Successful requests: 64 — 日本語 \x1b]0;title\x07 tail\r\n"
-	b.SetBytes(int64(len(line)))
-	for b.Loop() {
-		Sanitize(line)
-	}
-}
+// go test -run '^$' -bench . ./tail/ — what a capped poll costs per MiB
+// (safetext's benchmarks give the cost per line).
 
 func BenchmarkFollowerPoll1MiB(b *testing.B) {
 	p := filepath.Join(b.TempDir(), "f.out")

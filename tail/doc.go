@@ -12,8 +12,9 @@
 //   - The P1 job (phase.go, logout.go, traces.go, job.go): phase state from
 //     profile_<phase>.out, node and exit code from log.out, and the traces
 //     under profiles/, following srtctl's exact line formats.
-//   - Safe display (sanitize.go, ring.go): Sanitize strips terminal control
-//     from untrusted remote text; Ring bounds the lines a pane keeps.
+//   - Ring (ring.go): bounds the lines a pane keeps.
 //
-// The package imports no other package of the project.
+// Making the remote text safe to show is package safetext's job (the parsed
+// state goes through safetext.Line); it is the only package of the project
+// this one imports.
 package tail

@@ -55,8 +55,8 @@ func (r Restart) String() string {
 type Batch struct {
 	Path string
 	// Lines are the whole lines read by this poll, without their "\n" (a
-	// "\r" before it is kept; Sanitize removes it). They are raw remote
-	// bytes: pass them through Sanitize before showing them.
+	// "\r" before it is kept; safetext.Line removes it). They are raw remote
+	// bytes: pass them through safetext.Line before showing them.
 	Lines []string
 	// Cut counts lines longer than the follower's MaxLine that were split
 	// into pieces; the pieces are in Lines as if they were lines.

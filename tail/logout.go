@@ -5,10 +5,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // LogState is what the job's log.out has said about profiling. Every string
-// in it has been through Sanitize.
+// in it has been through safetext.Line.
 type LogState struct {
 	// ProfilerStarted: "Starting profiler..." was printed.
 	ProfilerStarted bool
@@ -56,7 +58,7 @@ func (t *LogTracker) Feed(raw string) bool {
 			s.Nodes = map[string]string{}
 		}
 		if len(s.Nodes) < 8 {
-			s.Nodes[strings.ToLower(m[1])] = Sanitize(strings.TrimSpace(m[2]))
+			s.Nodes[strings.ToLower(m[1])] = safetext.Line(strings.TrimSpace(m[2]))
 		}
 	case reFinished.MatchString(text):
 		m := reFinished.FindStringSubmatch(text)
@@ -64,7 +66,7 @@ func (t *LogTracker) Feed(raw string) bool {
 		if err != nil {
 			code = -1
 		}
-		s.Finished, s.FinishedAt, s.ExitCode = true, Sanitize(m[1]), code
+		s.Finished, s.FinishedAt, s.ExitCode = true, safetext.Line(m[1]), code
 	default:
 		return false
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // Stage is where a profiled phase is, as its profile_<phase>.out tells.
@@ -55,7 +56,7 @@ func (s Stage) String() string {
 const maxNotes = 20
 
 // PhaseState is what profile_<phase>.out has said so far. Every string in
-// it has been through Sanitize.
+// it has been through safetext.Line.
 type PhaseState struct {
 	Phase string // prefill, decode or aggregated
 	Stage Stage
@@ -185,7 +186,7 @@ func (t *PhaseTracker) feed(line string) bool {
 				s.Config = map[string]string{}
 			}
 			if len(s.Config) < 32 {
-				s.Config[m[1]] = Sanitize(m[2])
+				s.Config[m[1]] = safetext.Line(m[2])
 			}
 			return true
 		}
@@ -199,11 +200,11 @@ func (t *PhaseTracker) feed(line string) bool {
 			s.Config = map[string]string{}
 		}
 	case reWaiting.MatchString(text):
-		s.ServerURL = Sanitize(reWaiting.FindStringSubmatch(text)[1])
+		s.ServerURL = safetext.Line(reWaiting.FindStringSubmatch(text)[1])
 		t.advance(StageWaitingServer)
 	case reNotReady.MatchString(text):
 		s.NotReadyPolls++
-		s.LastStatus = Sanitize(reNotReady.FindStringSubmatch(text)[1])
+		s.LastStatus = safetext.Line(reNotReady.FindStringSubmatch(text)[1])
 		t.advance(StageWaitingServer)
 	case reReady.MatchString(text):
 		t.advance(StageServerReady)
@@ -223,7 +224,7 @@ func (t *PhaseTracker) feed(line string) bool {
 			code = -1 // more digits than an int: certainly not 0
 		}
 		s.ExitCode, s.HasExitCode = code, true
-		s.CompletedMode = Sanitize(m[2])
+		s.CompletedMode = safetext.Line(m[2])
 		s.FinishedAt = t.lastStamp
 		if code == 0 {
 			s.Stage = StageCompleted
@@ -231,7 +232,7 @@ func (t *PhaseTracker) feed(line string) bool {
 			s.Stage = StageFailed
 		}
 	case reSaved.MatchString(text):
-		s.ResultsDir = Sanitize(reSaved.FindStringSubmatch(text)[1])
+		s.ResultsDir = safetext.Line(reSaved.FindStringSubmatch(text)[1])
 	case strings.HasPrefix(text, "Error:"):
 		s.Errors, s.MoreErrors = addNote(s.Errors, s.MoreErrors, text)
 		if s.Stage < StageProfiling {
@@ -257,7 +258,7 @@ func addNote(notes []string, more int, text string) ([]string, int) {
 	if len(notes) >= maxNotes {
 		return notes, more + 1
 	}
-	return append(notes, Sanitize(text)), more
+	return append(notes, safetext.Line(text)), more
 }
 
 // plainLine is the text a parser matches: what the terminal would show, with
@@ -265,7 +266,7 @@ func addNote(notes []string, more int, text string) ([]string, int) {
 func plainLine(raw string) string {
 	raw = strings.TrimSuffix(raw, "\r")
 	if strings.IndexByte(raw, '\r') >= 0 {
-		raw = lastCRSegment(raw)
+		raw = safetext.LastCRSegment(raw)
 	}
 	if strings.IndexByte(raw, ansi.ESC) >= 0 {
 		raw = ansi.Strip(raw)

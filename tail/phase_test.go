@@ -3,6 +3,8 @@ package tail
 import (
 	"strings"
 	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // A profile_decode.out as the P1 script writes it (srtctl-profiling.md,
@@ -216,7 +218,7 @@ func FuzzPhase(f *testing.F) {
 			t.Fatalf("unbounded state: %d errors, %d warnings, %d config", len(st.Errors), len(st.Warnings), len(st.Config))
 		}
 		check := func(what, s string) {
-			if s != Sanitize(s) && s+"\x1b[m" != Sanitize(s) {
+			if s != safetext.Line(s) && s+"\x1b[m" != safetext.Line(s) {
 				t.Fatalf("%s not sanitized: %q", what, s)
 			}
 		}

@@ -295,7 +295,7 @@ func TestSSHWatcherReconnectByteForByte(t *testing.T) {
 	var want strings.Builder
 	// Writes cut lines at odd places so partial lines cross polls and
 	// reconnects; a line has escapes and invalid UTF-8, which must come
-	// through byte for byte (Sanitize is the screen's business).
+	// through byte for byte (safetext.Line is the screen's business).
 	var text strings.Builder
 	for i := range 600 {
 		fmt.Fprintf(&text, "line %04d %s\x1b]0;t\x07 \xff\n", i, strings.Repeat("·", i%37))

@@ -3,8 +3,6 @@ package trace
 import (
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // FormatDuration shows a duration given in microseconds with three
@@ -55,30 +53,6 @@ func FormatCount(n int) string {
 			b.WriteByte(',')
 		}
 		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// safeText makes text read from a trace safe to print: control characters
-// (which could move the cursor or change the terminal) and invalid UTF-8
-// become '?'.
-func safeText(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			r = '?'
-		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }

@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // NsysKernelReport is the `nsys stats` report with one row per kernel name.
@@ -61,7 +63,7 @@ func SummarizeNsys(ctx context.Context, report string) (*FileSummary, error) {
 		if msg == "" {
 			msg = strings.TrimSpace(string(out))
 		}
-		return nil, fmt.Errorf("%s: nsys stats failed: %w: %s", report, err, safeText(lastLine(msg)))
+		return nil, fmt.Errorf("%s: nsys stats failed: %w: %s", report, err, safetext.Label(lastLine(msg)))
 	}
 	sum, err := ParseNsysKernelCSV(bytes.NewReader(out))
 	if sum != nil {

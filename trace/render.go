@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // RenderOptions shape the text summary.
@@ -216,7 +217,7 @@ func renderTable(s *FileSummary, w int, opts RenderOptions, st renderStyles) str
 		b.WriteString(line + "\n")
 	}
 	if s.Incomplete != nil {
-		b.WriteString(st.warn.Render(ansi.Wordwrap("⚠ "+safeText(s.Incomplete.Error())+"; the numbers cover what was read", w, " ")) + "\n")
+		b.WriteString(st.warn.Render(ansi.Wordwrap("⚠ "+safetext.Label(s.Incomplete.Error())+"; the numbers cover what was read", w, " ")) + "\n")
 	}
 	ks := s.Kernels
 	if opts.Top > 0 && len(ks) > opts.Top {
@@ -262,7 +263,7 @@ func renderTable(s *FileSummary, w int, opts RenderOptions, st renderStyles) str
 	if opts.FullNames {
 		b.WriteString("\n" + st.muted.Render("full names:"))
 		for i, k := range ks {
-			b.WriteString("\n" + ansi.Wrap(fmt.Sprintf("%*d  %s", l.rankWidth, i+1, safeText(k.Name)), w, ""))
+			b.WriteString("\n" + ansi.Wrap(fmt.Sprintf("%*d  %s", l.rankWidth, i+1, safetext.Label(k.Name)), w, ""))
 		}
 	}
 	return b.String()
@@ -284,7 +285,7 @@ func tableTitle(s *FileSummary, w int) string {
 	if s.Kind == KindNsys {
 		t += " · nsys"
 	}
-	return ansi.Truncate(safeText(t), w, "…")
+	return ansi.Truncate(safetext.Label(t), w, "…")
 }
 
 // totalsLines shows busy time against the span and the per-category totals.
@@ -339,7 +340,7 @@ func Bar(frac float64, width int) string {
 // fitName shows a kernel in w cells: its label, else the label without
 // namespaces, else that cut short.
 func fitName(full string, w int) string {
-	label := safeText(KernelLabel(full))
+	label := safetext.Label(KernelLabel(full))
 	if ansi.StringWidth(label) <= w {
 		return label
 	}
@@ -363,17 +364,17 @@ func renderReports(reports []*FileSummary, w int, st renderStyles) string {
 	var b strings.Builder
 	b.WriteString(st.title.Render("NSIGHT SYSTEMS REPORTS"))
 	for _, r := range reports {
-		path := safeText(r.Path)
+		path := safetext.Label(r.Path)
 		b.WriteString("\n" + st.label.Render(ansi.Truncate(path, w, "…")) + "  " + humanize.IBytes(uint64(max(r.Size, 0))))
 		if KindOf(r.Path) == FileNsysPartial {
 			b.WriteString("\n  " + st.warn.Render("not a report yet: Nsight Systems is still writing it (or was stopped before it finished)"))
 			continue
 		}
 		if r.Incomplete != nil {
-			b.WriteString("\n  " + st.warn.Render(ansi.Wordwrap(safeText(r.Incomplete.Error()), w-2, " ")))
+			b.WriteString("\n  " + st.warn.Render(ansi.Wordwrap(safetext.Label(r.Incomplete.Error()), w-2, " ")))
 		}
 		for _, hint := range OpenHints(r.Path) {
-			b.WriteString("\n  " + st.muted.Render(ansi.Wrap(safeText(hint), w-2, "")))
+			b.WriteString("\n  " + st.muted.Render(ansi.Wrap(safetext.Label(hint), w-2, "")))
 		}
 	}
 	return b.String()

@@ -12,7 +12,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/srtctl-tui/srtctl-tui/runner"
-	"github.com/srtctl-tui/srtctl-tui/tail"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // JobPicker lists the jobs of the local history, newest first, and opens
@@ -144,18 +144,18 @@ func (p *JobPicker) View() string {
 func (p *JobPicker) rows() (string, []string) {
 	wc, wi, wn := len("CLUSTER"), len("JOB"), len("NAME")
 	for _, e := range p.entries {
-		wc, wi, wn = max(wc, len(e.Cluster)), max(wi, len(e.JobID)), max(wn, len(tail.Sanitize(e.Name)))
+		wc, wi, wn = max(wc, len(e.Cluster)), max(wi, len(e.JobID)), max(wn, len(safetext.Line(e.Name)))
 	}
 	wn = min(wn, 40)
 	header := fmt.Sprintf("%-*s  %-*s  %-*s  %s", wc, "CLUSTER", wi, "JOB", wn, "NAME", "SUBMITTED")
 	out := make([]string, 0, len(p.entries))
 	for _, e := range p.entries {
-		name := ansi.Truncate(tail.Sanitize(e.Name), wn, "…")
+		name := ansi.Truncate(safetext.Line(e.Name), wn, "…")
 		when := "time unknown"
 		if !e.SubmittedAt.IsZero() {
 			when = e.SubmittedAt.Local().Format("2006-01-02 15:04") + " (" + humanize.RelTime(e.SubmittedAt, p.now(), "ago", "from now") + ")"
 		}
-		out = append(out, fmt.Sprintf("%-*s  %-*s  %-*s  %s", wc, tail.Sanitize(e.Cluster), wi, tail.Sanitize(e.JobID), wn, name, when))
+		out = append(out, fmt.Sprintf("%-*s  %-*s  %-*s  %s", wc, safetext.Line(e.Cluster), wi, safetext.Line(e.JobID), wn, name, when))
 	}
 	return header, out
 }
