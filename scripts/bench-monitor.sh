@@ -3,7 +3,7 @@
 # profile_prefill.out to that line on screen, and the CPU used while idle,
 # for the real srtctl-tui binary running `srtctl-tui monitor` in a 120x40
 # tmux pane, over the test cluster's sshd and on the local cluster. Prints a
-# table; takes about 4 minutes. Not part of scripts/test.sh: it measures,
+# table; takes about 3.5 minutes. Not part of scripts/test.sh: it measures,
 # it does not assert (it fails only when it cannot measure, or a line never
 # reaches the screen).
 #
