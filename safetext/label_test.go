@@ -14,6 +14,7 @@ func TestLabel(t *testing.T) {
 		{"C1 control", "a\u009bb", "a?b"},
 		{"invalid UTF-8, one '?' a byte", "caf\xe9\xff", "caf??"},
 		{"wide runes kept", "日本語", "日本語"},
+		{"bidi controls and marks", "gemm\u202eevil\u2066x\u200fy\u061cz", "gemm?evil?x?y?z"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -36,7 +37,7 @@ func FuzzLabel(f *testing.F) {
 			t.Fatalf("invalid UTF-8 out of %q: %q", in, out)
 		}
 		for _, r := range out {
-			if unicode.IsControl(r) {
+			if unicode.IsControl(r) || dangerousRune(r) {
 				t.Fatalf("control %U left in %q (from %q)", r, out, in)
 			}
 		}

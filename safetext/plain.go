@@ -2,25 +2,39 @@ package safetext
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Plain makes text that came from the cluster safe to print on a terminal:
-// escape sequences and control characters other than newline and tab are
-// removed, carriage returns too (a progress line's \r would overwrite what
-// came before), and invalid UTF-8 is replaced.
+// Plain makes text that came from the cluster safe to print on a terminal,
+// for messages (ssh's, srtctl's) rather than log panes: every escape
+// sequence and every control character but newline and tab is removed, and
+// so are the Unicode controls that reorder or hide text (bidi overrides,
+// isolates and marks; line and paragraph separators). Carriage returns go
+// too (a progress line's \r would overwrite what came before), and invalid
+// UTF-8 is replaced. An escape sequence that never ends loses only its ESC:
+// the text after it stays, instead of vanishing as on a terminal.
 func Plain(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = ansi.Strip(s)
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
+	var out strings.Builder
+	out.Grow(len(s))
+	for rest := s; len(rest) > 0; {
+		seq, _, n, state := ansi.DecodeSequence(rest, ansi.NormalState, nil)
+		if n <= 0 {
+			n, seq = 1, rest[:1]
 		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
-			return -1
+		switch {
+		case state != ansi.NormalState:
+			n = 1 // drop the ESC; what followed it is shown as text
+		case isEscapeSequence(seq):
+		default:
+			for _, r := range seq {
+				if r == '\n' || r == '\t' || !(dangerousRune(r) || r == '\u2028' || r == '\u2029') {
+					out.WriteRune(r)
+				}
+			}
 		}
-		return r
-	}, s)
+		rest = rest[n:]
+	}
+	return out.String()
 }

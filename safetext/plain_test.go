@@ -16,6 +16,9 @@ func TestPlain(t *testing.T) {
 		{"line and paragraph separators", "a\u2028b\u2029c", "abc"},
 		{"isolates", "a\u2066b\u2069c", "abc"},
 		{"wide runes kept", "日本語 ✓", "日本語 ✓"},
+		{"bidi marks", "a\u200eb\u200fc\u061cd\u202ae", "abcde"},
+		{"an escape that never ends keeps the text after it", "a\x1b]0;title never ended\nnext line", "a]0;title never ended\nnext line"},
+		{"C1 controls", "a\u009b31mb\u0085c", "a31mbc"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -32,7 +35,7 @@ func TestPlain(t *testing.T) {
 func FuzzPlain(f *testing.F) {
 	for _, s := range []string{
 		"plain", "ok \x1b[31mred\x1b[0m\r\n", "\x1b]0;t\x07", "\x1b]52;c;YQ==\x1b\\", "\x1bP1$r\x1b\\",
-		"\xff\xfe", "\u009b2J", "\x1b[", "\x1b", "\t\x00\x7f\n", "\u202e\u2066\u2028",
+		"\xff\xfe", "\u009b2J", "\x1b[", "\x1b", "\t\x00\x7f\n", "\u202e\u2066\u2028", "\u200f\u061c", "a\x1b]0;never ends",
 	} {
 		f.Add(s)
 	}
@@ -45,7 +48,7 @@ func FuzzPlain(f *testing.F) {
 			if r != '\n' && r != '\t' && unicode.IsControl(r) {
 				t.Fatalf("control %U left in %q (from %q)", r, out, in)
 			}
-			if r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x2028 || r == 0x2029 {
+			if r != '\n' && r != '\t' && dangerousRune(r) || r == 0x2028 || r == 0x2029 {
 				t.Fatalf("bidi or separator %U left in %q (from %q)", r, out, in)
 			}
 		}
