@@ -34,7 +34,7 @@ func runDemoUI(ctx context.Context, d *demoSite) error {
 	defer uctx.Clusters.Close()
 
 	root := ui.NewRoot(uctx, ui.OpenJob(uctx, demoWizard(d.jobFile)))
-	p := tea.NewProgram(root, tea.WithContext(ctx))
+	p := ui.NewProgram(root, tea.WithContext(ctx))
 	go p.Send(ui.StatusMsg{Text: "Demo: the job is filled in. Enter accepts each answer; change any you like."})
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return withExit(1, err)

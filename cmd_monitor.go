@@ -140,7 +140,7 @@ func followJob(ctx context.Context, out io.Writer, conn *runner.Conn, info monit
 		return withExit(1, err)
 	}
 	root := ui.NewRoot(uctx, screen)
-	if _, err := tea.NewProgram(root, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	if _, err := ui.NewProgram(root, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return withExit(1, err)
 	}
 	if root.ExitMessage != "" {

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
@@ -52,7 +51,7 @@ func newUIContext() *ui.Context {
 // what the last screen asked to print once the terminal is restored.
 func runUI(ctx *ui.Context, first ui.Component) error {
 	root := ui.NewRoot(ctx, first)
-	if _, err := tea.NewProgram(root).Run(); err != nil {
+	if _, err := ui.NewProgram(root).Run(); err != nil {
 		return withExit(2, err)
 	}
 	if root.ExitMessage != "" {

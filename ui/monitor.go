@@ -147,9 +147,15 @@ func (m *Monitor) listen() tea.Cmd {
 	}
 }
 
-// clock redraws the header every second for the elapsed time.
+// clock redraws the header for the elapsed time: every second while it
+// shows seconds, then every 15 s. Each redraw costs a whole frame, and a
+// job that runs for hours would otherwise keep an idle monitor busy.
 func (m *Monitor) clock() tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return monitorClockMsg{} })
+	every := time.Second
+	if m.status.Elapsed(m.now()) >= clockSecondsFor {
+		every = 15 * time.Second
+	}
+	return tea.Tick(every, func(time.Time) tea.Msg { return monitorClockMsg{} })
 }
 
 func (m *Monitor) scheduleRefresh() tea.Cmd {

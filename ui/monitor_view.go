@@ -145,9 +145,16 @@ func (m *Monitor) headerLine() string {
 	return strings.Join(parts, st.Muted.Render(" · "))
 }
 
+// clockSecondsFor is how long the elapsed time shows seconds; after that
+// it shows minutes (and the header is redrawn less often).
+const clockSecondsFor = 10 * time.Minute
+
 func clockText(d time.Duration) string {
 	d = d.Truncate(time.Second)
 	h := int(d.Hours())
+	if d >= clockSecondsFor {
+		return fmt.Sprintf("%dh%02dm", h, int(d.Minutes())%60)
+	}
 	return fmt.Sprintf("%02d:%02d:%02d", h, int(d.Minutes())%60, int(d.Seconds())%60)
 }
 
