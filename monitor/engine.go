@@ -16,8 +16,12 @@ const MinStateInterval = 2 * time.Second
 
 // Options tune an Engine; zero fields take the defaults.
 type Options struct {
-	// StateInterval is how often SLURM is asked (MinStateInterval at least).
+	// StateInterval is how often SLURM is asked while the state changes
+	// (MinStateInterval at least); it doubles while nothing changes, up to
+	// MaxStateInterval, and a phase change asks again at once.
 	StateInterval time.Duration
+	// MaxStateInterval bounds that back-off (15 s).
+	MaxStateInterval time.Duration
 	// NoTracesGrace is how long after a phase completed its first trace may
 	// take before the phase counts as failed (tail's default, 2 min: nsys
 	// writes its report after the capture range ends).
@@ -40,6 +44,10 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	o.StateInterval = max(o.StateInterval, MinStateInterval)
+	if o.MaxStateInterval <= 0 {
+		o.MaxStateInterval = 15 * time.Second
+	}
+	o.MaxStateInterval = max(o.MaxStateInterval, o.StateInterval)
 	if o.NoTracesGrace <= 0 {
 		o.NoTracesGrace = 2 * time.Minute
 	}
@@ -255,11 +263,30 @@ func (e *Engine) send(ev Event) bool {
 	}
 }
 
-// pollState asks SLURM every StateInterval until the job has left the
-// queue. Errors are reported once per streak: a lost connection is the
-// watcher's to report.
+// nextStateInterval is the wait before the next SLURM query: every query
+// costs a remote shell and a request to the controller everyone shares, and
+// a job's state sits still for most of its life, so the wait doubles while
+// the answer stays the same.
+func nextStateInterval(cur time.Duration, changed bool, o Options) time.Duration {
+	if changed || cur <= 0 {
+		return o.StateInterval
+	}
+	return min(2*cur, o.MaxStateInterval)
+}
+
+// sameState reports whether two answers would show the same on screen
+// (Elapsed is counted locally between answers).
+func sameState(a, b JobState) bool {
+	return a.State == b.State && a.Reason == b.Reason && a.Node == b.Node && a.Ended == b.Ended
+}
+
+// pollState asks SLURM until the job has left the queue, backing off while
+// nothing changes (nextStateInterval). Errors are reported once per
+// streak: a lost connection is the watcher's to report.
 func (e *Engine) pollState(ctx context.Context) {
 	var last time.Time
+	var prev JobState
+	var interval time.Duration
 	failing := 0
 	for {
 		if wait := time.Until(last.Add(MinStateInterval)); wait > 0 && !sleepCtx(ctx, wait) {
@@ -280,7 +307,9 @@ func (e *Engine) pollState(ctx context.Context) {
 				return
 			}
 		}
-		t := time.NewTimer(e.opt.StateInterval)
+		interval = nextStateInterval(interval, err != nil || !sameState(prev, st), e.opt)
+		prev = st
+		t := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -305,11 +334,17 @@ func (e *Engine) Cancel(ctx context.Context) {
 			return
 		}
 		e.send(CancelEvent{Done: true})
-		select {
-		case e.poke <- struct{}{}:
-		default:
-		}
+		e.pokeState()
 	}()
+}
+
+// pokeState asks the state poller to ask SLURM now (a phase ended, a cancel
+// went through): the job's state is likely to change.
+func (e *Engine) pokeState() {
+	select {
+	case e.poke <- struct{}{}:
+	default:
+	}
 }
 
 // ErrFetching is returned by Fetch while a fetch is running.

@@ -331,3 +331,25 @@ func TestEngineShowsTerminalEscapesAsHarmlessText(t *testing.T) {
 		t.Fatalf("colour or text lost: %q", got)
 	}
 }
+
+func TestStateIntervalBacksOffWhileNothingChanges(t *testing.T) {
+	o := Options{}.withDefaults()
+	var got []time.Duration
+	d := time.Duration(0)
+	for _, changed := range []bool{true, false, false, false, false, true, false} {
+		d = nextStateInterval(d, changed, o)
+		got = append(got, d)
+	}
+	want := []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 15 * time.Second, 15 * time.Second, 2 * time.Second, 4 * time.Second}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("intervals %v, want %v", got, want)
+		}
+	}
+	if !sameState(JobState{State: "RUNNING", Node: "n1", Elapsed: time.Second}, JobState{State: "RUNNING", Node: "n1", Elapsed: time.Minute}) {
+		t.Fatal("a new elapsed time alone counts as a change")
+	}
+	if sameState(JobState{State: "PENDING", Reason: "Priority"}, JobState{State: "PENDING", Reason: "Resources"}) {
+		t.Fatal("a new pending reason does not count as a change")
+	}
+}

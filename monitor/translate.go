@@ -77,6 +77,7 @@ func (e *Engine) fileUpdate(u tail.FileUpdate) []Event {
 		if ps != e.lastPhase[st] {
 			e.lastPhase[st] = ps
 			out = append(out, PhaseEvent{Stream: st, State: ps})
+			e.pokeState() // a phase that ends often ends the job
 		}
 	}
 	return out
