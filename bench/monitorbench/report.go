@@ -73,10 +73,12 @@ func report(w io.Writer, cfg config, runs []*modeRun) bool {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nits children: the ssh processes the monitor runs (the SFTP session, one squeue query per\n")
-	fmt.Fprintf(w, "2 s) or, on local, squeue itself; sshd side: the sshd processes of the monitor's connection\n")
+	fmt.Fprintf(w, "\nits children: the ssh processes the monitor runs (the SFTP session, squeue queries: every 2 s\n")
+	fmt.Fprintf(w, "backing off to 15 s while the state holds) or, on local, squeue itself; sshd side: the sshd\n")
+	fmt.Fprintf(w, "processes of the monitor's connection\n")
 	fmt.Fprintf(w, "and what they run (sftp-server, the shells running squeue). slurmctld's share is not counted.\n")
-	fmt.Fprintf(w, "wakeups/s: context switches of srtctl-tui's threads (Bubble Tea's renderer ticks at 60 FPS).\n")
+	fmt.Fprintf(w, "wakeups/s: context switches of srtctl-tui's threads (the renderer runs at 20 FPS; the header clock\n")
+	fmt.Fprintf(w, "redraws once a second for the first 10 minutes of a job, then every 15 s).\n")
 	fmt.Fprintf(w, "The machine is shared: CPU figures vary by about +-0.5 points from run to run.\n")
 	return ok
 }
