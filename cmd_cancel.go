@@ -24,6 +24,7 @@ func newCancelCmd() *cobra.Command {
 		Long: `Cancel SLURM job ID with scancel. The cluster is the one the history recorded
 for ID, else --cluster, else the default. On a terminal it asks first and
 only "y" or "yes" cancels; elsewhere --yes is required.`,
+		Example: "  srtctl-tui cancel 1234\n  srtctl-tui cancel 1234 --cluster mycluster --yes   # scripts: no question",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := args[0]

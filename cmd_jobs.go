@@ -24,6 +24,7 @@ func newJobsCmd() *cobra.Command {
 		Long: `List the jobs srtctl-tui submitted (newest last), read from the history file
 ` + runner.DefaultHistoryPath() + `, with each job's state asked of SLURM
 (one connection per cluster). --no-state lists without connecting.`,
+		Example: "  srtctl-tui jobs\n  srtctl-tui jobs --cluster mycluster --limit 5\n  srtctl-tui jobs --no-state",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			hist := openHistory()
