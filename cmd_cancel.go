@@ -25,7 +25,7 @@ func newCancelCmd() *cobra.Command {
 for ID, else --cluster, else the default. On a terminal it asks first and
 only "y" or "yes" cancels; elsewhere --yes is required.`,
 		Example: "  srtctl-tui cancel 1234\n  srtctl-tui cancel 1234 --cluster mycluster --yes   # scripts: no question",
-		Args: cobra.ExactArgs(1),
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := args[0]
 			if !runner.ValidJobID(id) {

@@ -102,7 +102,7 @@ func newClustersCmd() *cobra.Command {
 use) and check each: reachable over ssh, srtctl found, squeue found.
 The cluster "local" is this machine.`,
 		Example: "  srtctl-tui clusters\n  srtctl-tui clusters --no-check",
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.load()
 			if err != nil {

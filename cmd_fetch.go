@@ -29,7 +29,7 @@ partial ones are resumed, and every size is checked at the end; run it again
 after an interruption. The log directory comes from the history, else from
 <srtctl_root>/logs/ID_*.`,
 		Example: "  srtctl-tui fetch 1234\n  srtctl-tui fetch 1234 --dest /scratch/traces/1234 && srtctl-tui summary /scratch/traces/1234",
-		Args: cobra.ExactArgs(1),
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := args[0]
 			if !runner.ValidJobID(id) {

@@ -25,7 +25,7 @@ func newJobsCmd() *cobra.Command {
 ` + runner.DefaultHistoryPath() + `, with each job's state asked of SLURM
 (one connection per cluster). --no-state lists without connecting.`,
 		Example: "  srtctl-tui jobs\n  srtctl-tui jobs --cluster mycluster --limit 5\n  srtctl-tui jobs --no-state",
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			hist := openHistory()
 			entries, skipped, err := hist.Entries()
