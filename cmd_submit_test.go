@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
 )
 
@@ -45,9 +46,11 @@ func runCLIIn(t *testing.T, ctx context.Context, stdin string, args ...string) (
 // cliCluster points the configuration and history at temporary files and
 // configures cluster "tc" (the test cluster, with its own srtctl_root) as
 // the default and "down" (nothing listening) as another.
-func cliCluster(t *testing.T) (tc *clustertest.Cluster, root string) {
+// cliClusterPaced is the test cluster with a srtctl_root of the test's own whose
+// simulated jobs run at pace (40: the whole job in about 1.5 s).
+func cliClusterPaced(t *testing.T, pace float64) (tc *clustertest.Cluster, root string) {
 	tc = clustertest.Need(t)
-	root = tc.NewRoot(t, 40)
+	root = tc.NewRoot(t, pace)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Setenv("XDG_RUNTIME_DIR", "")
@@ -72,6 +75,8 @@ clusters:
 	t.Cleanup(func() { stdinIsTerminal = old })
 	return tc, root
 }
+
+func cliCluster(t *testing.T) (tc *clustertest.Cluster, root string) { return cliClusterPaced(t, 40) }
 
 func p1Example(t *testing.T) string {
 	b, err := os.ReadFile(filepath.Join(clustertest.SharedDir(), "corpus", "p1", "examples", "enable-profiling.yaml"))
@@ -188,7 +193,8 @@ func TestClusterCommands(t *testing.T) {
 // terminal, submit follows the job in the monitor's plain mode and returns
 // when the job ends: here cancelled from outside, which is exit status 3.
 func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
-	tc, root := cliCluster(t)
+	// Slow enough (about 13 s to the traces) to cancel while it profiles.
+	tc, root := cliClusterPaced(t, 4)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	job := writeFile(t, t.TempDir(), "job.yaml", p1Example(t))
@@ -214,7 +220,21 @@ func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	tc.ScancelLater(t, id)
-	time.Sleep(3 * time.Second)
+	// Cancel while it profiles, once the monitor had time to ask SLURM
+	// after the job started (its files appearing and its phases changing
+	// make it ask within 2 s).
+	dirs, _ := filepath.Glob(root + "/logs/" + id + "_*")
+	for i := 0; ; i++ {
+		b, _ := os.ReadFile(filepath.Join(dirs[0], "profile_decode.out"))
+		if strings.Contains(string(b), "Running profiler...") {
+			break
+		}
+		if i > 600 {
+			t.Fatal("the decode phase never started profiling")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(2*runner.MinStateInterval + time.Second)
 	if out, err := exec.Command("scancel", id).CombinedOutput(); err != nil {
 		t.Fatalf("scancel: %v %s", err, out)
 	}

@@ -51,6 +51,8 @@ func (e *Engine) fileUpdate(u tail.FileUpdate) []Event {
 		fs := FileAppeared
 		if b.Missing {
 			fs = FileMissing
+		} else {
+			e.pokeState() // the job writes its files once it runs: PENDING is over
 		}
 		out = append(out, FileEvent{Stream: st, Status: fs})
 	}
