@@ -220,21 +220,22 @@ func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	tc.ScancelLater(t, id)
-	// Cancel while it profiles, once the monitor had time to ask SLURM
-	// after the job started (its files appearing and its phases changing
-	// make it ask within 2 s).
+	// Cancel while the phases wait for the model server (several seconds at
+	// this pace, and before any trace), once the monitor had time to ask
+	// SLURM after the job started: its files appearing make it ask within
+	// MinStateInterval.
 	dirs, _ := filepath.Glob(root + "/logs/" + id + "_*")
 	for i := 0; ; i++ {
 		b, _ := os.ReadFile(filepath.Join(dirs[0], "profile_decode.out"))
-		if strings.Contains(string(b), "Running profiler...") {
+		if strings.Contains(string(b), "Waiting for server") {
 			break
 		}
 		if i > 600 {
-			t.Fatal("the decode phase never started profiling")
+			t.Fatal("the decode phase never started")
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	time.Sleep(2*runner.MinStateInterval + time.Second)
+	time.Sleep(runner.MinStateInterval + time.Second)
 	if out, err := exec.Command("scancel", id).CombinedOutput(); err != nil {
 		t.Fatalf("scancel: %v %s", err, out)
 	}

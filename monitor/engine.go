@@ -292,11 +292,14 @@ func (e *Engine) pollState(ctx context.Context) {
 		if wait := time.Until(last.Add(MinStateInterval)); wait > 0 && !sleepCtx(ctx, wait) {
 			return
 		}
-		last = time.Now()
 		st, err := e.conn.State(ctx, e.id)
 		if ctx.Err() != nil {
 			return
 		}
+		// Counted from the answer, as the runner's own throttle does: from
+		// the question, the next one would come early and get the cached
+		// (stale) answer.
+		last = time.Now()
 		if err != nil {
 			if failing++; failing == 3 {
 				e.send(ErrorEvent{Err: "cannot read the SLURM state of job " + e.id + ": " + err.Error()})
