@@ -9,53 +9,12 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
-// corpusDir finds ../shared/corpus beside the repository root (the
-// directory holding go.mod).
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("corpus not present at %s (CI always has it)", c)
-	}
-	return c
-}
-
-func corpusFiles(t testing.TB) []string {
-	root := corpusDir(t)
-	var files []string
-	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".yaml") {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 70 {
-		t.Fatalf("only %d corpus files found under %s", len(files), root)
-	}
-	return files
-}
-
 func TestCorpusValidatesClean(t *testing.T) {
-	for _, f := range corpusFiles(t) {
+	for _, f := range jobspectest.Corpus(t) {
 		d, err := Load(f)
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
@@ -71,7 +30,7 @@ func TestCorpusValidatesClean(t *testing.T) {
 
 func TestCorpusSaveUnchangedIsByteIdentical(t *testing.T) {
 	tmp := t.TempDir()
-	for i, f := range corpusFiles(t) {
+	for i, f := range jobspectest.Corpus(t) {
 		orig, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -138,7 +97,7 @@ func currentByFacts(t *testing.T, data []byte) bool {
 }
 
 func TestCorpusDialects(t *testing.T) {
-	root := corpusDir(t)
+	root := jobspectest.CorpusDir(t)
 	want := map[string]Dialect{
 		"p1/examples/enable-profiling.yaml":      DialectP1,
 		"p3/examples/enable-profiling.yaml":      DialectP3,
@@ -154,7 +113,7 @@ func TestCorpusDialects(t *testing.T) {
 		}
 	}
 	nCurrent := 0
-	for _, f := range corpusFiles(t) {
+	for _, f := range jobspectest.Corpus(t) {
 		rel, _ := filepath.Rel(root, f)
 		if !strings.HasPrefix(rel, "current/") {
 			continue

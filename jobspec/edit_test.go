@@ -2,9 +2,10 @@ package jobspec
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 func mustParse(t testing.TB, src string) *Doc {
@@ -44,7 +45,7 @@ func commentLines(b []byte) []string {
 // exactly two lines; adding prefill.start_step adds one line indented like
 // its siblings, with the comments intact.
 func TestSetAcceptanceOnEnableProfiling(t *testing.T) {
-	path := filepath.Join(corpusDir(t), "p1", "examples", "enable-profiling.yaml")
+	path := jobspectest.P1ExamplePath(t)
 	orig, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -3,67 +3,16 @@ package jobspec
 import (
 	"strings"
 	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
-// base is a valid P1 profiling job; each rule case edits one spot of it.
-const base = `name: "t"
-model:
-  path: "/m"
-  container: "/c"
-  precision: "fp8"
-resources:
-  gpu_type: "gb200"
-  prefill_nodes: 1
-  decode_nodes: 1
-  prefill_workers: 1
-  decode_workers: 1
-  gpus_per_node: 4
-benchmark:
-  type: "manual"
-profiling:
-  type: "torch"
-  prefill:
-    isl: 1024
-    osl: 128
-    concurrency: 24
-    start_step: 0
-    stop_step: 50
-  decode:
-    isl: 1024
-    osl: 128
-    concurrency: 256
-    start_step: 0
-    stop_step: 50
-backend:
-  sglang_config:
-    prefill:
-      tp-size: 4
-    decode:
-      tp-size: 4
-`
-
-// aggBase is a valid aggregated P1 profiling job.
-const aggBase = `name: "t"
-model:
-  path: "/m"
-  container: "/c"
-  precision: "fp8"
-resources:
-  gpu_type: "h100"
-  agg_nodes: 1
-  agg_workers: 1
-  gpus_per_node: 8
-profiling:
-  type: "nsys"
-  decode:
-    isl: 1024
-    osl: 128
-    concurrency: 64
-backend:
-  sglang_config:
-    aggregated:
-      tp-size: 8
-`
+// base and aggBase are the shared valid P1 jobs (disaggregated and
+// aggregated); each rule case edits one spot of one of them.
+const (
+	base    = jobspectest.ValidP1Disagg
+	aggBase = jobspectest.ValidP1Agg
+)
 
 // p3Base is a valid P3 profiling job.
 const p3Base = `name: "t"

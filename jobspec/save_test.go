@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 func TestSaveAtomicBackupModeAndConflict(t *testing.T) {
@@ -89,7 +91,7 @@ func TestMalformedYAMLGivesPosition(t *testing.T) {
 }
 
 func TestApplyProfilingChanges(t *testing.T) {
-	path := filepath.Join(corpusDir(t), "p1", "recipies", "gb200-fp4", "1p2d.yaml")
+	path := filepath.Join(jobspectest.CorpusDir(t), "p1", "recipies", "gb200-fp4", "1p2d.yaml")
 	d, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
