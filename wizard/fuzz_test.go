@@ -6,18 +6,19 @@ import (
 	"testing"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // Whatever a job file holds, opening it in the form and producing the
 // review must not panic, and a result the form would save parses back and
 // passes the rules.
 func FuzzEditResult(f *testing.F) {
-	for _, rel := range []string{"corpus/p1/examples/enable-profiling.yaml", "corpus/p1/examples/example.yaml"} {
-		if data, err := os.ReadFile(filepath.Join(sharedDir(f), rel)); err == nil {
+	for _, rel := range []string{"p1/examples/enable-profiling.yaml", "p1/examples/example.yaml"} {
+		if data, err := os.ReadFile(filepath.Join(jobspectest.CorpusDir(f), rel)); err == nil {
 			f.Add(data)
 		}
 	}
-	f.Add([]byte(twoDecodeWorkers))
+	f.Add([]byte(jobspectest.BrokenP1))
 	f.Add([]byte("resources: {agg_nodes: 1, agg_workers: 3}\nprofiling: {type: nsys, decode: {isl: 1, osl: 1, concurrency: 1}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := jobspec.Parse("fuzz.yaml", data)

@@ -8,25 +8,6 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
-// sharedDir is ../shared next to the repository root (found by go.mod).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-}
-
 // tempCopy copies a file into a temp dir and loads it.
 func tempCopy(t *testing.T, src string) (string, *jobspec.Doc) {
 	t.Helper()

@@ -7,10 +7,11 @@ import (
 	"testing"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 func TestEditChangesOnlyWhatTheUserChanged(t *testing.T) {
-	path, doc := tempCopy(t, filepath.Join(sharedDir(t), "corpus/p1/examples/enable-profiling.yaml"))
+	path, doc := tempCopy(t, jobspectest.P1ExamplePath(t))
 	w := Edit(doc)
 	if w.ReadOnly || len(w.Problems) != 0 {
 		t.Fatalf("a valid P1 file opened read-only=%v with problems %v", w.ReadOnly, w.Problems)
@@ -49,7 +50,7 @@ func TestEditChangesOnlyWhatTheUserChanged(t *testing.T) {
 }
 
 func TestEditUnchangedIsEmptyDiff(t *testing.T) {
-	_, doc := tempCopy(t, filepath.Join(sharedDir(t), "corpus/p1/examples/enable-profiling.yaml"))
+	_, doc := tempCopy(t, jobspectest.P1ExamplePath(t))
 	res, err := Edit(doc).Result()
 	if err != nil {
 		t.Fatal(err)
@@ -59,34 +60,8 @@ func TestEditUnchangedIsEmptyDiff(t *testing.T) {
 	}
 }
 
-const twoDecodeWorkers = `name: "w2"
-model:
-  path: "m"
-  container: "c"
-  precision: "fp8"
-resources:
-  gpu_type: "gb200"
-  prefill_nodes: 1
-  decode_nodes: 2
-  prefill_workers: 1
-  decode_workers: 2
-  gpus_per_node: 4
-profiling:
-  type: "torch"
-  prefill:
-    isl: 1024
-    osl: 128
-    concurrency: 24
-  decode:
-    isl: 1024
-    osl: 128
-    concurrency: 256
-benchmark:
-  type: "sa-bench"
-`
-
 func TestEditOfBrokenFileListsProblemsAndFix(t *testing.T) {
-	_, doc := tempFile(t, "w2.yaml", twoDecodeWorkers)
+	_, doc := tempFile(t, "w2.yaml", jobspectest.BrokenP1)
 	w := Edit(doc)
 	if len(w.Problems) < 2 {
 		t.Fatalf("want the workers and benchmark problems, got %v", w.Problems)
@@ -127,7 +102,7 @@ func TestEditOfBrokenFileListsProblemsAndFix(t *testing.T) {
 }
 
 func TestResultRefusesToSaveInvalid(t *testing.T) {
-	path, doc := tempFile(t, "w2.yaml", twoDecodeWorkers)
+	path, doc := tempFile(t, "w2.yaml", jobspectest.BrokenP1)
 	w := Edit(doc)
 	res, err := w.Result()
 	if err != nil {
@@ -145,7 +120,7 @@ func TestResultRefusesToSaveInvalid(t *testing.T) {
 		t.Fatal("Save wrote an invalid file")
 	}
 	got, _ := os.ReadFile(path)
-	if string(got) != twoDecodeWorkers {
+	if string(got) != jobspectest.BrokenP1 {
 		t.Fatal("the file changed")
 	}
 }
@@ -185,8 +160,8 @@ func TestNewJobResult(t *testing.T) {
 }
 
 func TestOtherDialectsOpenReadOnly(t *testing.T) {
-	for _, rel := range []string{"corpus/p3/examples/enable-profiling.yaml", "corpus/current/examples/enable-profiling.yaml"} {
-		_, doc := tempCopy(t, filepath.Join(sharedDir(t), rel))
+	for _, rel := range []string{"p3/examples/enable-profiling.yaml", "current/examples/enable-profiling.yaml"} {
+		_, doc := tempCopy(t, filepath.Join(jobspectest.CorpusDir(t), rel))
 		w := Edit(doc)
 		if !w.ReadOnly || !strings.Contains(w.Notice, "read-only") {
 			t.Errorf("%s: read-only=%v notice=%q", rel, w.ReadOnly, w.Notice)
