@@ -14,30 +14,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/trace"
 )
 
-// sumSharedTrace is one of the real traces in ../shared/traces (found by
-// walking up to go.mod).
+// sumSharedTrace is one of the real traces in ../shared/traces.
 func sumSharedTrace(t *testing.T, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if parent := filepath.Dir(dir); parent != dir {
-			dir = parent
-			continue
-		}
-		t.Fatal("no go.mod above the test's directory")
-	}
-	p := filepath.Join(dir, "..", "shared", "traces", name)
+	p := filepath.Join(jobspectest.TracesDir(t), name)
 	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("the shared traces are missing: %v", err)
+		t.Fatalf("the shared trace is missing: %v", err)
 	}
 	return p
 }

@@ -9,13 +9,14 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
 // In a real program loop: a broken file opens with its problems, answers
 // changed and then abandoned with ctrl+c ask first, and nothing is written.
 func TestTeatestQuitWithUnsavedAnswersAsksAndWritesNothing(t *testing.T) {
-	path, doc := writeJob(t, brokenJob)
+	path, doc := writeJob(t, jobspectest.BrokenP1)
 	ctx := &Context{Width: 80, Height: 24, Styles: NewStyles(true), NoColor: true}
 	root := NewRoot(ctx, NewWizardScreen(ctx, wizard.Edit(doc)))
 	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(80, 24))
@@ -40,7 +41,7 @@ func TestTeatestQuitWithUnsavedAnswersAsksAndWritesNothing(t *testing.T) {
 	if final.ExitCode != 0 {
 		t.Fatalf("exit code %d", final.ExitCode)
 	}
-	if got, _ := os.ReadFile(path); string(got) != brokenJob {
+	if got, _ := os.ReadFile(path); string(got) != jobspectest.BrokenP1 {
 		t.Fatal("quitting wrote the file")
 	}
 }

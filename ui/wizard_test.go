@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -179,32 +180,6 @@ func TestEveryStepFits80x24(t *testing.T) {
 	check("Time limit")
 }
 
-const brokenJob = `name: "w2"
-model:
-  path: "/m"
-  container: "/c"
-  precision: "fp8"
-resources:
-  gpu_type: "gb200"
-  prefill_nodes: 1
-  decode_nodes: 2
-  prefill_workers: 1
-  decode_workers: 2
-  gpus_per_node: 4
-profiling:
-  type: "torch"
-  prefill:
-    isl: 1024
-    osl: 128
-    concurrency: 24
-  decode:
-    isl: 1024
-    osl: 128
-    concurrency: 256
-benchmark:
-  type: "sa-bench"
-`
-
 func writeJob(t *testing.T, content string) (string, *jobspec.Doc) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "job.yaml")
@@ -219,7 +194,7 @@ func writeJob(t *testing.T, content string) (string, *jobspec.Doc) {
 }
 
 func TestBrokenFileOpensWithProblemsAndFix(t *testing.T) {
-	path, doc := writeJob(t, brokenJob)
+	path, doc := writeJob(t, jobspectest.BrokenP1)
 	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.Edit(doc))
 	p := newPump(t, ws, 100, 30)
 	p.mustSee("This file cannot be saved as it is", "decode_workers=2", "Cannot enable profiling with benchmark type 'sa-bench'",
@@ -233,7 +208,7 @@ func TestBrokenFileOpensWithProblemsAndFix(t *testing.T) {
 		p.key("enter")
 	}
 	p.mustSee("Step 5/5 Review", "passes srtctl P1's rules", "decode_workers set to 1", "+  decode_workers: 1", `-  type: "sa-bench"`)
-	if got, _ := os.ReadFile(path); string(got) != brokenJob {
+	if got, _ := os.ReadFile(path); string(got) != jobspectest.BrokenP1 {
 		t.Fatal("written before Save")
 	}
 	p.key("s")
@@ -254,7 +229,7 @@ func TestBrokenFileOpensWithProblemsAndFix(t *testing.T) {
 }
 
 func TestReviewRefusesInvalidResult(t *testing.T) {
-	path, doc := writeJob(t, brokenJob)
+	path, doc := writeJob(t, jobspectest.BrokenP1)
 	wz := wizard.Edit(doc)
 	res, err := wz.Result()
 	if err != nil {
@@ -269,7 +244,7 @@ func TestReviewRefusesInvalidResult(t *testing.T) {
 	p.mustSee("cannot be saved until fixed", "Save (fix errors first)", "Profiling mode requires single worker only")
 	p.key("s")
 	p.mustSee("cannot save: the job breaks srtctl's rules")
-	if got, _ := os.ReadFile(path); string(got) != brokenJob {
+	if got, _ := os.ReadFile(path); string(got) != jobspectest.BrokenP1 {
 		t.Fatal("an invalid result was written")
 	}
 }
