@@ -115,7 +115,8 @@ func NewWatcher(dial Dialer, opt Options, sources ...Source) *Watcher {
 func (w *Watcher) Events() <-chan Msg { return w.events }
 
 // Poke makes every source due now at the fast interval (after the user
-// asked to refresh, or after a submit). It never blocks.
+// asked to refresh, or after a submit); while the watcher waits to redial,
+// it redials now (the user has just logged in again). It never blocks.
 func (w *Watcher) Poke() {
 	select {
 	case w.poke <- struct{}{}:
@@ -132,7 +133,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	fail := func(err error) bool {
 		failures++
 		retry := w.retryDelay(failures)
-		return w.send(ctx, ConnLost{Err: err, Attempt: failures, Retry: retry}) && sleep(ctx, retry)
+		return w.send(ctx, ConnLost{Err: err, Attempt: failures, Retry: retry}) && w.sleepOrPoke(ctx, retry)
 	}
 	for {
 		if fsys == nil {
@@ -271,7 +272,8 @@ func backoff(lo, hi time.Duration, n int) time.Duration {
 	return min(d, hi)
 }
 
-func sleep(ctx context.Context, d time.Duration) bool {
+// sleepOrPoke waits d, or until Poke; it is false when ctx ended.
+func (w *Watcher) sleepOrPoke(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
@@ -281,8 +283,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	case <-t.C:
-		return true
+	case <-w.poke:
 	}
+	return true
 }
 
 // FileUpdate is one poll of a followed file that found something.
