@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // simBinary builds the srtctl-sim command once, on first use (fuzz
@@ -272,32 +274,8 @@ func assertGone(t *testing.T, pids ...int) {
 	}
 }
 
-// sharedTraces finds ../shared/traces next to the repository root.
-func sharedTraces(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	traces := filepath.Join(filepath.Dir(dir), "shared", "traces")
-	if _, err := os.Stat(traces); err != nil {
-		t.Fatalf("the shared traces are missing (CI has them at ../shared/traces): %v", err)
-	}
-	return traces
-}
-
 func TestEndToEndRealTracesErrorsAndNsys(t *testing.T) {
-	traces := sharedTraces(t)
+	traces := jobspectest.TracesDir(t)
 	c := newTestCluster(t, traces)
 
 	// Rejected by srtctl itself: nothing submitted.

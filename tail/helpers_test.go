@@ -5,10 +5,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"testing"
 )
 
 // countingFS counts the calls that reach the file system. With grow set,
@@ -96,25 +94,6 @@ func (d *dialLog) count() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return len(d.made)
-}
-
-// repoRoot walks up from the package directory to go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
 }
 
 // permFS refuses to open files, as a remote file of another user would.

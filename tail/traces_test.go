@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // fakeClock is a settable clock for the time-based rules.
@@ -158,7 +160,7 @@ func TestTraceScannerNoTraceAfterGrace(t *testing.T) {
 
 func TestTraceScannerRealTraces(t *testing.T) {
 	// The real traces from ../shared/traces, laid out as a job writes them.
-	src := filepath.Join(repoRoot(t), "..", "shared", "traces")
+	src := jobspectest.TracesDir(t)
 	logdir := t.TempDir()
 	for _, phase := range []string{PhasePrefill, PhaseDecode} {
 		mkdir(t, filepath.Join(logdir, "profiles", phase))
