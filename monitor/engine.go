@@ -80,6 +80,9 @@ type Engine struct {
 
 	fetchMu  sync.Mutex
 	fetching bool
+
+	watchMu sync.Mutex
+	watcher *tail.Watcher // the one polling now (config.yaml's, then the job's)
 }
 
 // New makes an engine for the job described by info (ID and LogDir are
@@ -137,6 +140,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		NoTraceGrace:   e.opt.NoTracesGrace,
 	})
 	w := job.Watcher(e.dialer(), e.opt.Watch)
+	e.setWatcher(w)
 	wg.Add(1)
 	go func() { defer wg.Done(); w.Run(ctx) }()
 
@@ -178,6 +182,7 @@ func (e *Engine) readConfig(ctx context.Context, wg *sync.WaitGroup) error {
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w := tail.NewWatcher(e.dialer(), e.opt.Watch, &configSource{path: path.Join(e.logDir, "config.yaml")})
+	e.setWatcher(w)
 	wg.Add(1)
 	go func() { defer wg.Done(); w.Run(cctx) }()
 	timeout := time.After(e.opt.ConfigWait)
@@ -339,6 +344,26 @@ func (e *Engine) Cancel(ctx context.Context) {
 		e.send(CancelEvent{Done: true})
 		e.pokeState()
 	}()
+}
+
+func (e *Engine) setWatcher(w *tail.Watcher) {
+	e.watchMu.Lock()
+	e.watcher = w
+	e.watchMu.Unlock()
+}
+
+// Redial makes a lost connection try again now instead of after its
+// backoff, and asks SLURM again: the user has just logged in again (a new
+// master connection is up). Every tail resumes from its offset. It never
+// blocks.
+func (e *Engine) Redial() {
+	e.watchMu.Lock()
+	w := e.watcher
+	e.watchMu.Unlock()
+	if w != nil {
+		w.Poke()
+	}
+	e.pokeState()
 }
 
 // pokeState asks the state poller to ask SLURM now (a phase ended, a cancel

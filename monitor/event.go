@@ -189,6 +189,14 @@ type ConnEvent struct {
 	Lost    bool
 	Attempt int
 	Err     string
+	// NeedsLogin: ssh failed for want of the user (a password, 2FA, a key
+	// no longer accepted, or HostKey). The engine keeps retrying without
+	// asking (it may have been transient); a login with the terminal handed
+	// to ssh, then Engine.Redial, resumes at once.
+	NeedsLogin bool
+	// HostKey: ssh could not verify the cluster's host key. Only the user
+	// can check it; it is never skipped.
+	HostKey bool
 }
 
 // CancelEvent reports our own cancel: Requested before scancel runs (so a

@@ -185,9 +185,22 @@ func (s *Status) Apply(ev Event) []Note {
 			add(slurmLevel(ev.Job), "job %s %s", s.Info.ID, SlurmText(ev.Job))
 		}
 	case ConnEvent:
-		was := s.Conn.Lost
+		prev := s.Conn
+		was := prev.Lost
 		s.Conn = ev
+		// A login problem is said once, when it starts or changes: the
+		// retries behind it would repeat it every few seconds for as long
+		// as nobody is there to log in.
+		sameLogin := was && prev.NeedsLogin && prev.HostKey == ev.HostKey && prev.Err == ev.Err
 		switch {
+		case ev.Lost && ev.HostKey:
+			if !sameLogin {
+				add(LevelBad, "connection lost: ssh could not verify the host key of cluster %s (%s); check the key before logging in again, srtctl-tui never skips this check", s.Info.Cluster, ev.Err)
+			}
+		case ev.Lost && ev.NeedsLogin:
+			if !sameLogin {
+				add(LevelBad, "connection lost: ssh needs you to log in again (%s); still retrying without asking (attempt %d)", ev.Err, ev.Attempt)
+			}
 		case ev.Lost:
 			add(LevelWarn, "connection lost (%s): reconnecting (attempt %d)", ev.Err, ev.Attempt)
 		case was:

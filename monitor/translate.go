@@ -3,6 +3,7 @@ package monitor
 import (
 	"fmt"
 
+	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
 	"github.com/srtctl-tui/srtctl-tui/tail"
 )
@@ -26,7 +27,8 @@ func streamOf(key string) (Stream, bool) {
 func (e *Engine) translate(m tail.Msg) []Event {
 	switch m := m.(type) {
 	case tail.ConnLost:
-		return []Event{ConnEvent{Lost: true, Attempt: m.Attempt, Err: safetext.Line(errText(m.Err))}}
+		return []Event{ConnEvent{Lost: true, Attempt: m.Attempt, Err: safetext.Line(errText(m.Err)),
+			NeedsLogin: runner.NeedsLogin(m.Err), HostKey: runner.HostKeyFailed(m.Err)}}
 	case tail.ConnRestored:
 		return []Event{ConnEvent{Attempt: m.Attempts}}
 	case tail.FileUpdate:
