@@ -11,17 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// p1Job is srtctl's own profiling example, valid for P1 srtctl.
-func p1Job(t testing.TB) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoRoot(), "..", "shared", "corpus", "p1", "examples", "enable-profiling.yaml"))
-	if err != nil {
-		t.Fatalf("reading the P1 example job (../shared must be present): %v", err)
-	}
-	return b
-}
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
+)
 
 func writeJob(t testing.TB, name string, data []byte) string {
 	t.Helper()
@@ -65,7 +57,7 @@ func TestSubmitFollowCancelFetch(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
 
-	jobFile := writeJob(t, "profile job.yaml", p1Job(t))
+	jobFile := writeJob(t, "profile job.yaml", jobspectest.P1Example(t))
 	sub, err := conn.Submit(ctx, jobFile)
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
@@ -87,7 +79,7 @@ func TestSubmitFollowCancelFetch(t *testing.T) {
 	if filepath.Dir(sub.RemoteJobFile) != filepath.Join(cl.SrtctlRoot, "jobs") || !strings.HasPrefix(filepath.Base(sub.RemoteJobFile), "profile_job_") {
 		t.Errorf("remote job file %q", sub.RemoteJobFile)
 	}
-	if got, err := os.ReadFile(sub.RemoteJobFile); err != nil || !bytes.Equal(got, p1Job(t)) {
+	if got, err := os.ReadFile(sub.RemoteJobFile); err != nil || !bytes.Equal(got, jobspectest.P1Example(t)) {
 		t.Errorf("uploaded job file differs from the local one (err %v)", err)
 	}
 	e, ok, err := hist.Find("test", sub.JobID)
@@ -257,7 +249,7 @@ func TestSubmitRejectedShowsSrtctlMessage(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
-	bad := bytes.Replace(p1Job(t), []byte("prefill_workers: 1"), []byte("prefill_workers: 2"), 1)
+	bad := bytes.Replace(jobspectest.P1Example(t), []byte("prefill_workers: 1"), []byte("prefill_workers: 2"), 1)
 	before := tc.squeueIDs(t)
 	_, err := conn.Submit(ctx, writeJob(t, "two-workers.yaml", bad))
 	var se *SubmitError

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // hostile are values that a shell would act on if they were not quoted.
@@ -108,7 +110,7 @@ func TestSubmitWithHostileWorkdir(t *testing.T) {
 	conn := connect(t, cl, ConnectOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	bad := bytes.Replace(p1Job(t), []byte("decode_workers: 1"), []byte("decode_workers: 3"), 1)
+	bad := bytes.Replace(jobspectest.P1Example(t), []byte("decode_workers: 1"), []byte("decode_workers: 3"), 1)
 	_, err := conn.Submit(ctx, writeJob(t, "job.yaml", bad))
 	var se *SubmitError
 	if !errors.As(err, &se) {
@@ -254,7 +256,7 @@ func TestOneMasterConnectionPerSession(t *testing.T) {
 	conn := connect(t, cl, ConnectOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	sub, err := conn.Submit(ctx, writeJob(t, "job.yaml", p1Job(t)))
+	sub, err := conn.Submit(ctx, writeJob(t, "job.yaml", jobspectest.P1Example(t)))
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}

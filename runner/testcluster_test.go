@@ -12,8 +12,6 @@ type testCluster struct{ *clustertest.Cluster }
 
 func needCluster(t testing.TB) *testCluster { return &testCluster{clustertest.Need(t)} }
 
-func repoRoot() string { return clustertest.RepoRoot() }
-
 // cluster is a Cluster on the test cluster with its own srtctl_root, so a
 // test's simulated jobs run at its own pace and its logs are its own.
 func (tc *testCluster) cluster(t testing.TB, pace float64) Cluster {

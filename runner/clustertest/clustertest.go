@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // EnvFile is where testcluster/up.sh writes the cluster's variables.
@@ -53,14 +55,15 @@ var (
 // Need returns the test cluster, bringing it up when needed.
 func Need(t testing.TB) *Cluster {
 	t.Helper()
-	once.Do(func() { found, findErr = find() })
+	root := jobspectest.RepoRoot(t)
+	once.Do(func() { found, findErr = find(root) })
 	if findErr != nil {
 		t.Fatalf("test cluster: %v", findErr)
 	}
 	return found
 }
 
-func find() (*Cluster, error) {
+func find(root string) (*Cluster, error) {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "SRTCTL_TEST_") {
@@ -69,7 +72,7 @@ func find() (*Cluster, error) {
 	}
 	if env["SRTCTL_TEST_SSH_CONFIG"] == "" {
 		if _, err := os.Stat(EnvFile); err != nil {
-			if err := bringUp(); err != nil {
+			if err := bringUp(root); err != nil {
 				return nil, err
 			}
 		}
@@ -92,9 +95,9 @@ func find() (*Cluster, error) {
 	return c, nil
 }
 
-// bringUp runs what scripts/test.sh runs before the tests.
-func bringUp() error {
-	root := RepoRoot()
+// bringUp runs what scripts/test.sh runs before the tests, in the
+// repository at root.
+func bringUp(root string) error {
 	if os.Getuid() != 0 {
 		return fmt.Errorf("the test cluster is not up and starting it needs root: sudo bash %s/testcluster/up.sh", root)
 	}
@@ -129,22 +132,6 @@ func readEnvFile(p string) (map[string]string, error) {
 	}
 	return env, sc.Err()
 }
-
-// RepoRoot is the directory holding go.mod, found from the working directory.
-func RepoRoot() string {
-	wd, _ := os.Getwd()
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-		if filepath.Dir(d) == d {
-			return wd
-		}
-	}
-}
-
-// SharedDir is ../shared next to the repository (read-only references).
-func SharedDir() string { return filepath.Join(RepoRoot(), "..", "shared") }
 
 // NewRoot makes a fresh srtctl_root <home>/t/<test>-<random> owned by the
 // test user, with an srtslurm.yaml whose simulation runs at pace (how many
