@@ -31,11 +31,21 @@ go test -race -count=1 -timeout 20m ./...
 
 echo "== fuzz ($FUZZTIME each)"
 # Every Fuzz* target in the tree, one at a time (go test -fuzz takes one).
-go list -f '{{.ImportPath}} {{.Dir}}' ./... | while read -r pkg dir; do
-	grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | while read -r fz; do
-		echo "-- $pkg $fz"
-		go test -run '^$' -fuzz "^${fz}\$" -fuzztime "$FUZZTIME" "$pkg"
+targets=()
+while read -r pkg dir; do
+	for fz in $( (cat "$dir"/*_test.go 2>/dev/null || true) | sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p'); do
+		targets+=("$pkg $fz")
 	done
+done < <(go list -f '{{.ImportPath}} {{.Dir}}' ./...)
+if ((${#targets[@]} == 0)); then
+	echo "no fuzz targets found" >&2
+	exit 1
+fi
+for t in "${targets[@]}"; do
+	read -r pkg fz <<<"$t"
+	echo "-- $pkg $fz"
+	go test -run '^$' -fuzz "^${fz}\$" -fuzztime "$FUZZTIME" "$pkg"
 done
+echo "${#targets[@]} fuzz targets ran for $FUZZTIME each"
 
 echo "== all tests passed"
