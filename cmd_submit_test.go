@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
 )
@@ -78,14 +79,6 @@ clusters:
 
 func cliCluster(t *testing.T) (tc *clustertest.Cluster, root string) { return cliClusterPaced(t, 40) }
 
-func p1Example(t *testing.T) string {
-	b, err := os.ReadFile(filepath.Join(clustertest.SharedDir(), "corpus", "p1", "examples", "enable-profiling.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func inQueue(t *testing.T, tc *clustertest.Cluster, id string) bool {
 	for _, q := range tc.SqueueIDs(t) {
 		if q == id {
@@ -110,7 +103,7 @@ func TestClusterCommands(t *testing.T) {
 		t.Fatalf("clusters: exit %d\n%s\n%s", code, out, errOut)
 	}
 
-	bad := writeFile(t, dir, "bad.yaml", strings.Replace(p1Example(t), "prefill_workers: 1", "prefill_workers: 2", 1))
+	bad := writeFile(t, dir, "bad.yaml", strings.Replace(string(jobspectest.P1Example(t)), "prefill_workers: 1", "prefill_workers: 2", 1))
 	out, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", bad)
 	if code != 1 || !regexp.MustCompile(`(?m)^Invalid config in \S+/jobs/bad_\S+\.yaml: Profiling mode requires single worker only\. Got prefill_workers=2$`).MatchString(errOut) {
 		t.Fatalf("rejected submit: exit %d\nstdout %s\nstderr %s", code, out, errOut)
@@ -121,7 +114,7 @@ func TestClusterCommands(t *testing.T) {
 		t.Fatalf("unreachable submit: exit %d %s", code, errOut)
 	}
 
-	job := writeFile(t, dir, "job.yaml", p1Example(t))
+	job := writeFile(t, dir, "job.yaml", string(jobspectest.P1Example(t)))
 	out, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", job)
 	m := regexp.MustCompile(`(?m)^Job ([0-9]+) submitted on tc\nLogs: (\S+/logs/([0-9]+)_1P_1D_[0-9_]+)$`).FindStringSubmatch(out)
 	if code != 0 || m == nil || m[1] != m[3] {
@@ -197,7 +190,7 @@ func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
 	tc, root := cliClusterPaced(t, 4)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	job := writeFile(t, t.TempDir(), "job.yaml", p1Example(t))
+	job := writeFile(t, t.TempDir(), "job.yaml", string(jobspectest.P1Example(t)))
 	type result struct {
 		out, errOut string
 		code        int

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // runCLI runs the root command with args and returns stdout, stderr and
@@ -45,30 +47,10 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-const goodJob = `name: "t"
-model:
-  path: "/m"
-  container: "/c"
-  precision: "fp8"
-resources:
-  gpu_type: "gb200"
-  prefill_nodes: 1
-  decode_nodes: 1
-  prefill_workers: 1
-  decode_workers: 1
-benchmark:
-  type: "manual"
-profiling:
-  type: "torch"
-  prefill:
-    isl: 1024
-    osl: 128
-    concurrency: 24
-  decode:
-    isl: 1024
-    osl: 128
-    concurrency: 256
-`
+// goodJob is the shared valid P1 job without its backend section, so that
+// a second decode worker breaks one rule (single worker only) and not also
+// the GPU fit of decode's tp-size.
+var goodJob, _, _ = strings.Cut(jobspectest.ValidP1Disagg, "backend:\n")
 
 func TestValidateCommand(t *testing.T) {
 	dir := t.TempDir()
