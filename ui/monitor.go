@@ -35,7 +35,19 @@ type MonitorOptions struct {
 	Reattach string
 	// PaneLines bounds each pane (tail.DefaultRingLines when 0).
 	PaneLines int
+	// Login, when set, is the terminal handover that opens the cluster's
+	// master connection again with ssh's own prompts: r runs it when a
+	// reconnect needs the user (the session's, see Session.screen).
+	Login func() tea.ExecCommand
+
+	// exec hands the terminal over while Login runs (tea.Exec; tests
+	// replace it).
+	exec func(tea.ExecCommand, tea.ExecCallback) tea.Cmd
 }
+
+// Redialer is an engine that can retry a lost connection at once (after
+// the user logged in again); *monitor.Engine is one.
+type Redialer interface{ Redial() }
 
 // refreshInterval is how often panes with new lines are redrawn: lines
 // arrive in batches, and handing a viewport its lines scans all of them.
@@ -46,6 +58,8 @@ type (
 	monitorClosedMsg  struct{}
 	monitorRefreshMsg struct{}
 	monitorClockMsg   struct{}
+	// monitorLoginDoneMsg: the terminal is back from ssh's login.
+	monitorLoginDoneMsg struct{ err error }
 )
 
 // confirmation is a question that only "y" answers yes; every other key,
@@ -74,6 +88,7 @@ type Monitor struct {
 	confirm   *confirmation
 	bar       progress.Model
 
+	loggingIn      bool // ssh has the terminal (r)
 	refreshPending bool
 	lastTraceBox   int
 	closed         bool
@@ -103,6 +118,9 @@ func NewMonitor(ctx *Context, info monitor.JobInfo, opt MonitorOptions) *Monitor
 	}
 	if m.opt.Reattach == "" {
 		m.opt.Reattach = ReattachCommand(info.ID, info.Cluster)
+	}
+	if m.opt.exec == nil {
+		m.opt.exec = tea.Exec
 	}
 	return m
 }
@@ -183,8 +201,14 @@ func (m *Monitor) KeyMap() help.KeyMap {
 			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		}
 	}
-	return m.keys
+	k := m.keys
+	// r is offered only while it can help.
+	k.Login.SetEnabled(m.needsLogin())
+	return k
 }
+
+// needsLogin reports whether the connection is lost for want of the user.
+func (m *Monitor) needsLogin() bool { return m.status.Conn.Lost && m.status.Conn.NeedsLogin }
 
 // CanQuit turns ctrl+c into the same quit as q, with its message; a running
 // fetch asks first.
@@ -254,6 +278,8 @@ func (m *Monitor) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return m, nil
 	case monitorClockMsg:
 		return m, m.clock()
+	case monitorLoginDoneMsg:
+		return m, m.loginDone(msg.err)
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	}

@@ -75,6 +75,8 @@ func (m *Monitor) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.askCancel()
 	case key.Matches(k, keys.Fetch):
 		return m.fetch()
+	case key.Matches(k, keys.Login):
+		return m.login()
 	}
 	return nil
 }

@@ -9,6 +9,9 @@ type MonitorKeys struct {
 	NextPane, Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
 	Search, NextMatch, PrevMatch                                   key.Binding
 	Wrap, Zoom, Log, Cancel, Fetch, Quit                           key.Binding
+	// Login hands the terminal to ssh to log in again; the footer shows
+	// it only while a reconnect needs the user.
+	Login key.Binding
 }
 
 // DefaultMonitorKeys are the bindings the footer shows.
@@ -32,12 +35,13 @@ func DefaultMonitorKeys() MonitorKeys {
 		Cancel:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel job")),
 		Fetch:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "fetch traces")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit (job keeps running)")),
+		Login:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "log in again (ssh)")),
 	}
 }
 
 // ShortHelp is the one-line footer.
 func (k MonitorKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.NextPane, k.Bottom, k.Search, k.Log, k.Fetch, k.Cancel, k.Quit}
+	return []key.Binding{k.Login, k.NextPane, k.Bottom, k.Search, k.Log, k.Fetch, k.Cancel, k.Quit}
 }
 
 // FullHelp is the footer after "?".
@@ -46,7 +50,7 @@ func (k MonitorKeys) FullHelp() [][]key.Binding {
 		{k.NextPane, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Top, k.Bottom, k.Left, k.Right, k.Wrap},
 		{k.Search, k.NextMatch, k.PrevMatch, k.Zoom, k.Log},
-		{k.Fetch, k.Cancel, k.Quit},
+		{k.Fetch, k.Cancel, k.Login, k.Quit},
 	}
 }
 

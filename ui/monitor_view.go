@@ -162,6 +162,12 @@ func (m *Monitor) bannerLine() string {
 	st := m.ctx.Styles
 	s := &m.status
 	switch {
+	case s.Conn.Lost && s.Conn.HostKey:
+		return st.Error.Render("✘ ssh could not verify the host key of cluster "+s.Info.Cluster+": check the key before trusting it; r hands the terminal to ssh") +
+			st.Muted.Render(" · srtctl-tui never skips this check · "+s.Conn.Err)
+	case s.Conn.Lost && s.Conn.NeedsLogin:
+		return st.Error.Render("⚠ ssh needs you to log in again: press r to reconnect") +
+			st.Muted.Render(fmt.Sprintf(" · %s · still retrying without asking (attempt %d)", s.Conn.Err, s.Conn.Attempt))
 	case s.Conn.Lost:
 		return st.Warn.Render(fmt.Sprintf("⟳ reconnecting (attempt %d): %s", s.Conn.Attempt, s.Conn.Err)) +
 			st.Muted.Render(" · panes keep their content and resume where they were")

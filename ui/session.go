@@ -114,7 +114,8 @@ const connectTimeout = 2 * time.Minute
 // to ssh (tea.Exec) for its password, 2FA or host key questions. The
 // connection the screens use is then reopened in BatchMode on that
 // master, so a reconnect in the middle of a screen fails and retries
-// instead of prompting over it.
+// instead of prompting over it; when it fails because ssh needs the user,
+// the monitor offers r, which hands the terminal to ssh again.
 type Session struct {
 	cluster runner.Cluster
 	opt     SessionOptions
@@ -276,11 +277,26 @@ func (s *Session) screen(uctx *Context, b Backend, info monitor.JobInfo) Compone
 	engine := b.Follow(info, s.opt.Engine)
 	m := NewMonitor(uctx, info, MonitorOptions{
 		Engine: engine, Run: engine.Run, FetchDir: s.opt.FetchDir, Reattach: s.opt.Reattach,
+		Login: s.loginCommand(), exec: s.opt.exec,
 	})
 	if !s.opt.AutoSummary {
 		return m
 	}
 	return NewAutoSummary(m, AutoSummaryOptions{Engine: engine, FetchDir: m.opt.FetchDir, Context: s.opt.Context})
+}
+
+// loginCommand is the monitor's r: the same terminal handover as the
+// first connection, which starts the master with ssh's prompts (runner's
+// master command: ControlMaster=yes on the same ControlPath, no BatchMode)
+// and leaves it running; the engine's BatchMode connection then finds it.
+// Nil when ssh could not ask anything (the local cluster, no terminal).
+func (s *Session) loginCommand() func() tea.ExecCommand {
+	if s.cluster.Local || !s.opt.terminal() {
+		return nil
+	}
+	return func() tea.ExecCommand {
+		return &sshPrompt{s: s, why: fmt.Sprintf("the connection to cluster %s (%s) was lost and ssh needs you to log in again", s.cluster.Name, s.cluster.Host)}
+	}
 }
 
 // use runs then on the open connection, connecting first.

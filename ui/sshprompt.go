@@ -19,7 +19,10 @@ const promptTimeout = 5 * time.Minute
 // with the terminal handed to ssh, so its password, 2FA and host key
 // questions reach the user; the program's screen is away meanwhile.
 type sshPrompt struct {
-	s              *Session
+	s *Session
+	// why, when set, says why the terminal is handed over (the default is
+	// the first connection's).
+	why            string
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -37,7 +40,11 @@ func (p *sshPrompt) Run() error {
 	in := fileOr(p.stdin, os.Stdin)
 	out := fileOr(p.stderr, os.Stderr)
 	cl := p.s.cluster
-	fmt.Fprintf(out, "srtctl-tui: connecting to cluster %s (%s); ssh may ask for a password, a 2FA code or to confirm the host key.\n", cl.Name, cl.Host)
+	why := p.why
+	if why == "" {
+		why = fmt.Sprintf("connecting to cluster %s (%s)", cl.Name, cl.Host)
+	}
+	fmt.Fprintf(out, "srtctl-tui: %s; ssh may ask for a password, a 2FA code or to confirm the host key.\n", why)
 	ctx, cancel := context.WithTimeout(p.s.opt.Context, promptTimeout)
 	defer cancel()
 	b, err := p.s.opt.dial(ctx, cl, runner.ConnectOptions{
