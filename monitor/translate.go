@@ -27,8 +27,13 @@ func streamOf(key string) (Stream, bool) {
 func (e *Engine) translate(m tail.Msg) []Event {
 	switch m := m.(type) {
 	case tail.ConnLost:
-		return []Event{ConnEvent{Lost: true, Attempt: m.Attempt, Err: safetext.Line(errText(m.Err)),
-			NeedsLogin: runner.NeedsLogin(m.Err), HostKey: runner.HostKeyFailed(m.Err)}}
+		ev := ConnEvent{Lost: true, Attempt: m.Attempt, Err: safetext.Line(errText(m.Err)),
+			NeedsLogin: runner.NeedsLogin(m.Err), HostKey: runner.HostKeyFailed(m.Err)}
+		if ev.NeedsLogin {
+			// ssh's conclusive line: the rest would push it off the banner.
+			ev.Err = safetext.Line(runner.LoginReason(m.Err))
+		}
+		return []Event{ev}
 	case tail.ConnRestored:
 		return []Event{ConnEvent{Attempt: m.Attempts}}
 	case tail.FileUpdate:

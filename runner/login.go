@@ -27,6 +27,35 @@ func HostKeyFailed(err error) bool {
 	return classifySSH(sshText(err)) == sshHostKey
 }
 
+// LoginReason is the line of ssh's message that says why it needs the user
+// ("alice@login01: Permission denied (publickey,password).", "Host key for
+// login01 has changed and you have requested strict checking."), or "" when
+// err is not such a failure. ssh says more around it (missing identity
+// files, askpass), which would push the reason off a one-line banner.
+func LoginReason(err error) string {
+	text := sshText(err)
+	kind := classifySSH(text)
+	if kind == sshNotLogin {
+		return ""
+	}
+	lines := strings.Split(text, "\n")
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		switch {
+		case kind == sshHostKey && strings.Contains(l, "you have requested strict checking"):
+			return l
+		case kind == sshAuth && authFailed.MatchString(l):
+			return l
+		}
+	}
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); strings.Contains(l, "Host key verification failed") || strings.Contains(l, "IDENTIFICATION HAS CHANGED") {
+			return strings.Trim(l, "@ ")
+		}
+	}
+	return strings.TrimSpace(text)
+}
+
 // sshText is what ssh said in err, or "" when err is not ssh's failure.
 func sshText(err error) string {
 	var ce *ConnectError

@@ -66,6 +66,33 @@ func TestNeedsLoginOverConnectError(t *testing.T) {
 	}
 }
 
+func TestLoginReasonIsSSHsConclusiveLine(t *testing.T) {
+	want := map[string]string{
+		"key not accepted":             "srtctl-test@127.0.0.1: Permission denied (publickey).",
+		"missing identity file":        "alice@login01: Permission denied (publickey).",
+		"agent cannot sign":            `sign_and_send_pubkey: signing failed for ED25519 "/home/alice/.ssh/id_ed25519" from agent: agent refused operation`,
+		"too many keys offered":        "Received disconnect from 10.0.0.5 port 22:2: Too many authentication failures",
+		"unknown host key":             "No ED25519 host key is known for [127.0.0.1]:22022 and you have requested strict checking.",
+		"unknown host key, no askpass": "Host key verification failed.",
+		"changed host key":             "Host key for login01 has changed and you have requested strict checking.",
+		"changed host key banner":      "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!",
+		"refused":                      "",
+		"firewall refuses connect":     "",
+	}
+	for _, c := range sshFailures {
+		w, ok := want[c.name]
+		if !ok {
+			continue
+		}
+		if got := LoginReason(&ConnectError{Cluster: "c", Host: "h", Reason: c.text}); got != w {
+			t.Errorf("%s: LoginReason = %q, want %q", c.name, got, w)
+		}
+	}
+	if got := LoginReason(errors.New("srtctl-test@127.0.0.1: Permission denied (publickey).")); got != "" {
+		t.Errorf("LoginReason of a plain error: %q", got)
+	}
+}
+
 func TestNeedsLoginOverCommandError(t *testing.T) {
 	for _, c := range sshFailures {
 		ssh := &CommandError{Cluster: "c", Command: "squeue -j 1", ExitCode: 255, Transport: true, Stderr: c.text, Err: &exec.ExitError{}}
