@@ -157,7 +157,8 @@ func followJob(ctx context.Context, out io.Writer, conn *runner.Conn, info monit
 // connectForMonitor opens the master connection with the terminal (so ssh
 // may prompt) before any screen is drawn, then reattaches to it in
 // BatchMode: a reconnect in the middle of the screen must fail and retry,
-// never prompt over it.
+// never prompt over it. When a retry fails because ssh needs the user, the
+// monitor offers r, which hands the terminal to ssh again (ui.Session).
 func connectForMonitor(ctx context.Context, cluster runner.Cluster) (*runner.Conn, error) {
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
