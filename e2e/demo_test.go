@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // demoPace runs the simulated job fast enough for a test (a few seconds to
@@ -335,10 +337,7 @@ func (s *syncBuffer) String() string {
 // their kernels (names only real traces have).
 func TestDemoPlainRealTraces(t *testing.T) {
 	tmp := t.TempDir()
-	traces := filepath.Join(repoRoot, "..", "shared", "traces")
-	if _, err := os.Stat(traces); err != nil {
-		t.Fatalf("the shared traces are missing: %v", err)
-	}
+	traces := jobspectest.TracesDir(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, "demo", "--plain", "--pace", demoPace, "--traces", traces)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 )
 
@@ -117,11 +118,7 @@ func (c *monCluster) cluster() runner.Cluster {
 // it in the history the monitor reads.
 func (c *monCluster) submit(t *testing.T) *runner.Submission {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join(repoRoot, "..", "shared", "corpus", "p1", "examples", "enable-profiling.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	job := regexp.MustCompile(`(?m)^name: .*$`).ReplaceAll(src, []byte(`name: "monitor-e2e"`))
+	job := regexp.MustCompile(`(?m)^name: .*$`).ReplaceAll(jobspectest.P1Example(t), []byte(`name: "monitor-e2e"`))
 	jobFile := filepath.Join(t.TempDir(), "job.yaml")
 	os.WriteFile(jobFile, job, 0o644)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

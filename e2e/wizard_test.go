@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -114,10 +116,7 @@ func TestNewDisaggregatedTorchJob(t *testing.T) {
 // changes exactly those two lines.
 func TestEditChangesExactlyTwoLines(t *testing.T) {
 	dir := t.TempDir()
-	orig, err := os.ReadFile(filepath.Join(repoRoot, "..", "shared", "corpus", "p1", "examples", "enable-profiling.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	orig := jobspectest.P1Example(t)
 	path := filepath.Join(dir, "job.yaml")
 	if err := os.WriteFile(path, orig, 0o644); err != nil {
 		t.Fatal(err)
@@ -161,31 +160,9 @@ func TestEditChangesExactlyTwoLines(t *testing.T) {
 	}
 }
 
-const twoDecodeWorkers = `name: "w2"
-model:
-  path: "/models/m"
-  container: "/c/sglang.sqsh"
-  precision: "fp8"
-resources:
-  gpu_type: "gb200"
-  prefill_nodes: 1
-  decode_nodes: 2
-  prefill_workers: 1
-  decode_workers: 2
-  gpus_per_node: 4
-profiling:
-  type: "torch"
-  prefill:
-    isl: 1024
-    osl: 128
-    concurrency: 24
-  decode:
-    isl: 1024
-    osl: 128
-    concurrency: 256
-benchmark:
-  type: "manual"
-`
+// twoDecodeWorkers is the shared broken P1 job with a manual benchmark, so
+// its one problem is the second decode worker and the fix changes one line.
+var twoDecodeWorkers = strings.Replace(jobspectest.BrokenP1, `type: "sa-bench"`, `type: "manual"`, 1)
 
 // (c) A file with decode_workers: 2 and type: torch opens with the problem
 // and the fix; it cannot be saved as it is, and the fix sets it to 1.
