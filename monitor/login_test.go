@@ -151,3 +151,24 @@ func TestEngineReportsHostKeyFailure(t *testing.T) {
 		t.Fatal("no note says the host key could not be verified")
 	}
 }
+
+// Plain mode cannot hand over a terminal: it says once how to log in from
+// one, and nothing more while the retries fail the same way.
+func TestPlainSaysHowToLogInOnce(t *testing.T) {
+	var out strings.Builder
+	p := NewPlain(&out)
+	p.Reattach = "srtctl-tui monitor 7 --cluster test"
+	p.Handle(JobInfoEvent{Info: JobInfo{ID: "7", Cluster: "test"}})
+	for attempt := 2; attempt < 6; attempt++ {
+		p.Handle(ConnEvent{Lost: true, Attempt: attempt, NeedsLogin: true, Err: "alice@login01: Permission denied (publickey)."})
+	}
+	text := out.String()
+	if strings.Count(text, "ssh needs you to log in again (alice@login01: Permission denied (publickey).)") != 1 ||
+		strings.Count(text, "to log in again, run an srtctl-tui command for this cluster on a terminal (srtctl-tui monitor 7 --cluster test)") != 1 {
+		t.Fatalf("plain output:\n%s", text)
+	}
+	p.Handle(ConnEvent{Attempt: 5})
+	if !strings.Contains(out.String(), "reconnected") {
+		t.Fatalf("no reconnected note:\n%s", out.String())
+	}
+}

@@ -63,7 +63,19 @@ func (p *Plain) Handle(ev Event) bool {
 	for _, n := range notes {
 		fmt.Fprintf(p.w, "== %s\n", n.Text)
 	}
+	if c, ok := ev.(ConnEvent); ok && c.Lost && c.NeedsLogin && len(notes) > 0 {
+		// Plain mode cannot hand anyone the terminal; a master connection
+		// opened elsewhere on the same control socket is picked up.
+		fmt.Fprintf(p.w, "== to log in again, run an srtctl-tui command for this cluster on a terminal (%s): this monitor continues on its connection\n", p.loginHint())
+	}
 	return p.Status.Outcome != OutcomeRunning
+}
+
+func (p *Plain) loginHint() string {
+	if p.Reattach != "" {
+		return p.Reattach
+	}
+	return "srtctl-tui monitor " + p.Status.Info.ID
 }
 
 // Run prints events until the outcome is decided, the events end or ctx is
