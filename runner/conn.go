@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path"
@@ -234,11 +235,24 @@ func (c *Conn) removeStaleSocket(ctx context.Context) {
 		if !ok {
 			continue
 		}
-		if info, err := os.Lstat(p); err == nil && info.Mode()&os.ModeSocket != 0 {
+		if info, err := os.Lstat(p); err == nil && info.Mode()&os.ModeSocket != 0 && !socketAnswers(p) {
 			_ = os.Remove(p)
 		}
 		return
 	}
+}
+
+// socketAnswers reports whether a master accepts connections on the socket
+// at p. Another master may have bound it since -O check failed (the user
+// logging in again from the monitor while a BatchMode retry runs): that
+// socket is live and must stay.
+func socketAnswers(p string) bool {
+	conn, err := net.DialTimeout("unix", p, time.Second)
+	if err != nil {
+		return false
+	}
+	conn.Close()
+	return true
 }
 
 // ConnectError says a cluster could not be reached, and ssh's reason.

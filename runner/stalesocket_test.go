@@ -1,0 +1,43 @@
+package runner
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A socket a master listens on is live and stays; one whose master died
+// (the file left behind) is stale.
+func TestSocketAnswersTellsLiveFromStale(t *testing.T) {
+	dir, err := os.MkdirTemp("", "sock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	p := filepath.Join(dir, "s")
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: p, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	if !socketAnswers(p) {
+		t.Fatal("a listening socket counted as stale")
+	}
+	l.SetUnlinkOnClose(false)
+	l.Close()
+	if _, err := os.Lstat(p); err != nil {
+		t.Fatalf("the socket file should be left behind: %v", err)
+	}
+	if socketAnswers(p) {
+		t.Fatal("a socket nobody listens on counted as live")
+	}
+}
