@@ -169,13 +169,6 @@ func (c *Conn) masterArgs(batch bool) []string {
 	return append(c.sshBase(extra...), "-f", "-N", "--", c.cluster.Host)
 }
 
-// MasterCommand is the command that opens the master connection with a
-// terminal, for a caller that hands the terminal over itself (Bubble Tea's
-// tea.ExecProcess); call Reconnect after it succeeded.
-func (c *Conn) MasterCommand() *exec.Cmd {
-	return exec.Command(c.opts.SSH, c.masterArgs(false)...)
-}
-
 // startMaster opens the master connection, with the terminal of the options
 // or in BatchMode.
 func (c *Conn) startMaster(ctx context.Context) error {
