@@ -18,7 +18,8 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
 )
 
-// runCLIIn is runCLI with stdin and a context.
+// runCLIIn runs the root command with args, stdin and ctx, and returns
+// stdout, stderr and the exit code main would use.
 func runCLIIn(t *testing.T, ctx context.Context, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	root := newRootCmd()

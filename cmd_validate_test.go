@@ -1,9 +1,8 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,26 +15,7 @@ import (
 // the exit code main would use.
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	root := newRootCmd()
-	var out, errOut bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&errOut)
-	root.SetArgs(args)
-	err := root.Execute()
-	code := 0
-	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-			if ee.err != nil {
-				errOut.WriteString(ee.err.Error() + "\n")
-			}
-		} else {
-			code = 2
-			errOut.WriteString(err.Error() + "\n")
-		}
-	}
-	return out.String(), errOut.String(), code
+	return runCLIIn(t, context.Background(), "", args...)
 }
 
 func writeFile(t *testing.T, dir, name, content string) string {
