@@ -39,29 +39,6 @@ func startDemoPane(t *testing.T, tmpdir string, args ...string) *pane {
 	return p
 }
 
-// waitLong is waitFor with a longer deadline, for the simulated job.
-func (p *pane) waitLong(d time.Duration, texts ...string) string {
-	p.t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		s := p.screen()
-		ok := true
-		for _, want := range texts {
-			if !strings.Contains(s, want) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return s
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("timed out after %s waiting for %q; screen:\n%s", d, texts, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // assertEmptyDir fails unless dir has no entries: the demo wrote only
 // under its own temporary directory and removed it.
 func assertEmptyDir(t *testing.T, dir string) {

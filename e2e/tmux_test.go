@@ -89,7 +89,13 @@ func (p *pane) screen() string { return p.tmux("capture-pane", "-p") }
 // waitFor polls the screen until it holds every one of texts.
 func (p *pane) waitFor(texts ...string) string {
 	p.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	return p.waitLong(15*time.Second, texts...)
+}
+
+// waitLong is waitFor with a longer deadline, for the simulated job.
+func (p *pane) waitLong(d time.Duration, texts ...string) string {
+	p.t.Helper()
+	deadline := time.Now().Add(d)
 	for {
 		s := p.screen()
 		ok := true
@@ -103,7 +109,7 @@ func (p *pane) waitFor(texts ...string) string {
 			return s
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("timed out waiting for %q; screen:\n%s", texts, s)
+			p.t.Fatalf("timed out after %s waiting for %q; screen:\n%s", d, texts, s)
 		}
 		time.Sleep(30 * time.Millisecond)
 	}
