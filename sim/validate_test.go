@@ -7,6 +7,9 @@ import (
 	"testing"
 )
 
+// validJob is sim's own valid P1 job rather than jobspectest.ValidP1Disagg:
+// prefill runs at tp-size 2 so the two phases' ranks differ, and it has no
+// steps so a test can add them; the name "prof" shows in squeue and logs.
 const validJob = `name: "prof"
 model:
   path: "/models/m"
