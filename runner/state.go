@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // MinStateInterval is the shortest time between two SLURM queries for the
@@ -231,10 +232,11 @@ func parseScontrol(id, out string) (JobState, bool) {
 	return JobState{}, false
 }
 
-// normState turns "CANCELLED by 1001" or "cancelled+" into CANCELLED.
+// normState turns "CANCELLED by 1001" or "cancelled+" into CANCELLED: the
+// first word, cut at any white space (not only a blank) or '+'.
 func normState(s string) string {
 	s = strings.ToUpper(strings.TrimSpace(s))
-	if i := strings.IndexAny(s, " +"); i >= 0 {
+	if i := strings.IndexFunc(s, func(r rune) bool { return r == '+' || unicode.IsSpace(r) }); i >= 0 {
 		s = s[:i]
 	}
 	return s
