@@ -20,6 +20,9 @@ func expandNodeList(list string) ([]string, error) {
 		}
 		open := strings.IndexByte(item, '[')
 		if open < 0 {
+			if strings.ContainsAny(item, "[]") {
+				return nil, fmt.Errorf("node list %q: stray ']' in %q", list, item)
+			}
 			out = append(out, item)
 			continue
 		}
@@ -29,6 +32,10 @@ func expandNodeList(list string) ([]string, error) {
 		}
 		close += open
 		prefix, body, suffix := item[:open], item[open+1:close], item[close+1:]
+		if strings.ContainsAny(suffix, "[]") {
+			// "a[1]b[2]" and "[0,0]]" are no host names SLURM would print.
+			return nil, fmt.Errorf("node list %q: more than one bracket group in %q", list, item)
+		}
 		for _, r := range strings.Split(body, ",") {
 			lo, hi, isRange := strings.Cut(r, "-")
 			if !isRange {
