@@ -27,8 +27,14 @@ const maxSGR = 64
 // colours do not bleed into the next line.
 func Line(line string) string { return LineN(line, MaxLineRunes) }
 
-// LineN is Line with the line length limit given (in runes).
-func LineN(line string, maxRunes int) string {
+// LineN is Line with the line length limit given (in runes). A cut line,
+// marker included, stays within the limit, so Line(Line(s)) == Line(s).
+func LineN(line string, maxRunes int) string { return lineN(line, maxRunes, false) }
+
+// cutMarkerRunes bounds the length of cutMarker's text.
+const cutMarkerRunes = 32
+
+func lineN(line string, maxRunes int, reserved bool) string {
 	line = strings.TrimSuffix(line, "\n")
 	line = strings.TrimSuffix(line, "\r")
 	if i := strings.LastIndexByte(line, '\r'); i >= 0 {
@@ -79,6 +85,10 @@ func LineN(line string, maxRunes int) string {
 		}
 		pieceRunes := utf8.RuneCountInString(piece)
 		if runes+pieceRunes > maxRunes {
+			if !reserved && maxRunes > 2*cutMarkerRunes {
+				// Too long: start again leaving room for the marker.
+				return lineN(line, maxRunes-cutMarkerRunes, true)
+			}
 			out.WriteString(cutMarker(len(rest)))
 			break
 		}

@@ -1,6 +1,7 @@
 package safetext
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -49,11 +50,18 @@ func TestLine(t *testing.T) {
 func TestLineTruncatesLongLines(t *testing.T) {
 	long := strings.Repeat("é", MaxLineRunes+100)
 	got := Line(long)
-	if !strings.HasPrefix(got, strings.Repeat("é", MaxLineRunes)) {
-		t.Fatal("the first MaxLineRunes runes should be kept")
+	kept := MaxLineRunes - cutMarkerRunes
+	if !strings.HasPrefix(got, strings.Repeat("é", kept)) || strings.HasPrefix(got, strings.Repeat("é", kept+1)) {
+		t.Fatal("the first MaxLineRunes-cutMarkerRunes runes should be kept, and no more")
 	}
-	if !strings.HasSuffix(got, " … [200 bytes cut]") {
-		t.Fatalf("cut marker missing: ...%q", got[len(got)-40:])
+	if want := " … [" + strconv.Itoa(2*(100+cutMarkerRunes)) + " bytes cut]"; !strings.HasSuffix(got, want) {
+		t.Fatalf("cut marker missing: ...%q, want %q", got[len(got)-40:], want)
+	}
+	if n := utf8.RuneCountInString(got); n > MaxLineRunes {
+		t.Fatalf("a cut line has %d runes, more than MaxLineRunes", n)
+	}
+	if again := Line(got); again != got {
+		t.Fatal("a cut line changes when made safe again")
 	}
 	ascii := strings.Repeat("a", 10)
 	if got := LineN(ascii, 4); got != "aaaa … [6 bytes cut]" {
