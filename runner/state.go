@@ -176,34 +176,40 @@ func noAccounting(err error) bool {
 		strings.Contains(ce.Stderr, "command not found")
 }
 
-// parseSqueue reads squeueFormat lines; the job's own line wins.
-func parseSqueue(id, out string) (JobState, bool) {
+// jobFields returns the '|'-separated fields of out's line for job id
+// (squeue and sacct are both asked for six of them).
+func jobFields(id, out string) ([]string, bool) {
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Split(strings.TrimSpace(line), "|")
-		if len(f) != 6 || f[0] != id {
-			continue
+		if len(f) == 6 && f[0] == id {
+			return f, true
 		}
-		st := JobState{JobID: id, State: normState(f[1]), Elapsed: f[2], NodeList: f[4], Reason: f[5]}
-		st.Nodes, _ = strconv.Atoi(f[3])
-		st.Ended = endedStates[st.State]
-		return st, true
 	}
-	return JobState{}, false
+	return nil, false
+}
+
+// parseSqueue reads squeueFormat lines; the job's own line wins.
+func parseSqueue(id, out string) (JobState, bool) {
+	f, ok := jobFields(id, out)
+	if !ok {
+		return JobState{}, false
+	}
+	st := JobState{JobID: id, State: normState(f[1]), Elapsed: f[2], NodeList: f[4], Reason: f[5]}
+	st.Nodes, _ = strconv.Atoi(f[3])
+	st.Ended = endedStates[st.State]
+	return st, true
 }
 
 // parseSacct reads JobID|State|ExitCode|Elapsed|NNodes|NodeList lines.
 func parseSacct(id, out string) (JobState, bool) {
-	for _, line := range strings.Split(out, "\n") {
-		f := strings.Split(strings.TrimSpace(line), "|")
-		if len(f) != 6 || f[0] != id {
-			continue
-		}
-		st := JobState{JobID: id, State: normState(f[1]), ExitCode: f[2], Elapsed: f[3], NodeList: f[5]}
-		st.Nodes, _ = strconv.Atoi(f[4])
-		st.Ended = endedStates[st.State]
-		return st, true
+	f, ok := jobFields(id, out)
+	if !ok {
+		return JobState{}, false
 	}
-	return JobState{}, false
+	st := JobState{JobID: id, State: normState(f[1]), ExitCode: f[2], Elapsed: f[3], NodeList: f[5]}
+	st.Nodes, _ = strconv.Atoi(f[4])
+	st.Ended = endedStates[st.State]
+	return st, true
 }
 
 // parseScontrol reads `scontrol -o show job` (Key=Value words on one line).
