@@ -77,3 +77,49 @@ func splitTopLevel(s string) []string {
 	}
 	return append(parts, s[from:])
 }
+
+// compressNodeList writes host names sharing a prefix the way SLURM does:
+// sim-node-01,sim-node-02,sim-node-03 -> sim-node-[01-03]. Names are
+// expected in allocation order with the same digit width.
+func compressNodeList(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	prefix, width := splitHostNumber(names[0])
+	nums := make([]int, 0, len(names))
+	for _, n := range names {
+		p, w := splitHostNumber(n)
+		if p != prefix || w != width || w == 0 {
+			return strings.Join(names, ",")
+		}
+		v, _ := strconv.Atoi(n[len(p):])
+		nums = append(nums, v)
+	}
+	var ranges []string
+	for i := 0; i < len(nums); {
+		j := i
+		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+			j++
+		}
+		if i == j {
+			ranges = append(ranges, fmt.Sprintf("%0*d", width, nums[i]))
+		} else {
+			ranges = append(ranges, fmt.Sprintf("%0*d-%0*d", width, nums[i], width, nums[j]))
+		}
+		i = j + 1
+	}
+	return prefix + "[" + strings.Join(ranges, ",") + "]"
+}
+
+// splitHostNumber returns the non-digit prefix of a host name and the
+// width of its trailing number.
+func splitHostNumber(name string) (prefix string, width int) {
+	i := len(name)
+	for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+		i--
+	}
+	return name[:i], len(name) - i
+}
