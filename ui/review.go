@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -360,15 +361,7 @@ func (r *ReviewScreen) saveTo(path string, overwrite bool) tea.Cmd {
 }
 
 func (r *ReviewScreen) savedMessage() string {
-	return fmt.Sprintf("Saved %s\nSubmit it on the login node with:\n  srtctl apply -f %s", r.saved, shellQuote(r.saved))
-}
-
-// shellQuote quotes a path for a command the user copies, when needed.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=:,@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return fmt.Sprintf("Saved %s\nSubmit it on the login node with:\n  srtctl apply -f %s", r.saved, runner.ShellQuote(r.saved))
 }
 
 func (r *ReviewScreen) View() string {

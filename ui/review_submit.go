@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/srtctl-tui/srtctl-tui/runner"
 )
 
 // submitState is the review's part in a submit it started.
@@ -81,7 +82,7 @@ func (r *ReviewScreen) wrapBlock(s string) string {
 func (r *ReviewScreen) savedView() string {
 	st := r.ctx.Styles
 	out := st.OK.Render("✓ Saved "+r.saved) + "\n\n"
-	apply := "srtctl apply -f " + shellQuote(r.saved)
+	apply := "srtctl apply -f " + runner.ShellQuote(r.saved)
 	where := "the cluster"
 	if r.SubmitTo != "" {
 		where = "cluster " + r.SubmitTo

@@ -210,7 +210,7 @@ type SessionFailedMsg struct {
 func (s *Session) Submit(uctx *Context, path string) tea.Cmd {
 	name := s.cluster.Name
 	return tea.Sequence(
-		Status(fmt.Sprintf("submitting: srtctl apply -f %s on cluster %s…", shellQuote(path), name), false),
+		Status(fmt.Sprintf("submitting: srtctl apply -f %s on cluster %s…", runner.ShellQuote(path), name), false),
 		s.use("submit", func(b Backend) tea.Msg {
 			sub, err := b.Submit(s.opt.Context, path)
 			if sub == nil {

@@ -12,6 +12,7 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -93,7 +94,7 @@ func RunAccessible(wz *wizard.Wizard, in io.Reader, out io.Writer) (string, erro
 		if err := res.Save(path); err != nil {
 			return "", err
 		}
-		fmt.Fprintf(out, "Saved %s\nSubmit it on the login node with:\n  srtctl apply -f %s\n", path, shellQuote(path))
+		fmt.Fprintf(out, "Saved %s\nSubmit it on the login node with:\n  srtctl apply -f %s\n", path, runner.ShellQuote(path))
 		return path, nil
 	}
 }
