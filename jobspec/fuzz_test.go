@@ -80,3 +80,33 @@ func FuzzSet(f *testing.F) {
 		}
 	})
 }
+
+// FuzzConvertBackendMode: the per-mode rewrite either fails and leaves the
+// bytes alone, or leaves a document that a second run does not change.
+func FuzzConvertBackendMode(f *testing.F) {
+	for _, s := range []string{base, aggBase,
+		"backend:\n  sglang_config:\n    decode: &d\n      tp-size: 4\n    prefill: *d\n",
+		"backend:\n  sglang_config:\n    aggregated: {tp-size: 4}\n  aggregated_environment:\n    A: \"1\"\n",
+		"backend:\n  sglang_config:\n    \"decode\" :\n      # c\n      disaggregation-mode: decode\n",
+	} {
+		f.Add([]byte(s), true)
+		f.Add([]byte(s), false)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, toAgg bool) {
+		d, err := Parse("f.yaml", data)
+		if err != nil {
+			return
+		}
+		if _, err := d.ConvertBackendMode(toAgg); err != nil {
+			if !bytes.Equal(d.Bytes(), data) {
+				t.Fatalf("failed (%v) but changed the bytes", err)
+			}
+			return
+		}
+		once := string(d.Bytes())
+		again, err := d.ConvertBackendMode(toAgg)
+		if err != nil || len(again) != 0 || string(d.Bytes()) != once {
+			t.Fatalf("second run: err=%v changes=%v\nfirst:\n%s\nsecond:\n%s", err, again, once, d.Bytes())
+		}
+	})
+}

@@ -189,3 +189,12 @@ func (d *Doc) str(path string) string {
 	}
 	return n.Value
 }
+
+// DecodeAt decodes the value at path (a section or a scalar) into out.
+func (d *Doc) DecodeAt(path string, out any) error {
+	n := d.node(path)
+	if n == nil {
+		return fmt.Errorf("%s: not in %s", path, d.name)
+	}
+	return n.Decode(out)
+}

@@ -156,6 +156,15 @@ func (w *Wizard) apply(doc *jobspec.Doc, res *Result) error {
 		}
 	}
 	set("resources.gpus_per_node", v.GPUsPerNode, o.GPUsPerNode, true)
+	if modeChanged && firstErr == nil {
+		// The SGLang flags are per mode too; without this the switch would
+		// leave a file srtctl rejects and the form could not save.
+		changes, err := doc.ConvertBackendMode(!v.Disaggregated())
+		if err != nil {
+			return fmt.Errorf("switching the backend to %s: %w", v.Mode, err)
+		}
+		res.Changes = append(res.Changes, automatic(changes)...)
+	}
 	if !v.Profiling() {
 		set("benchmark.type", v.BenchmarkType, o.BenchmarkType, false)
 	}
@@ -185,7 +194,7 @@ func (w *Wizard) apply(doc *jobspec.Doc, res *Result) error {
 				return err
 			}
 		}
-		res.Changes = automatic(changes)
+		res.Changes = append(res.Changes, automatic(changes)...)
 		if v.Profiling() {
 			res.Notes = append(res.Notes, "config dump is turned off by srtctl while profiling (enable_config_dump is ignored)")
 		}

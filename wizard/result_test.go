@@ -171,3 +171,59 @@ func TestOtherDialectsOpenReadOnly(t *testing.T) {
 		}
 	}
 }
+
+// Switching an existing job between disaggregated and aggregated carries
+// the SGLang flags over, so the form can save (srtctl rejects a decode
+// section with aggregated resources and the reverse), and the review says so.
+func TestEditModeSwitchConvertsTheBackendSections(t *testing.T) {
+	path, doc := tempCopy(t, jobspectest.P1ExamplePath(t))
+	w := Edit(doc)
+	w.V.Mode = ModeAggregated
+	w.V.AggNodes, w.V.AggWorkers = "1", "1"
+	res, err := w.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.CanSave() {
+		t.Fatalf("switch to aggregated cannot be saved: %v", res.Findings)
+	}
+	for _, want := range []string{"-    decode:\n+    aggregated:\n", "-  decode_environment:\n+  aggregated_environment:\n"} {
+		if !strings.Contains(res.Diff, want) {
+			t.Errorf("diff lacks the rename %q:\n%s", want, res.Diff)
+		}
+	}
+	var said []string
+	for _, c := range res.Changes {
+		said = append(said, ChangeText(c))
+	}
+	if !strings.Contains(strings.Join(said, "\n"), "sglang_config.decode renamed to aggregated") {
+		t.Errorf("the review does not say the flags moved: %v", said)
+	}
+	if err := res.Save(path); err != nil {
+		t.Fatal(err)
+	}
+
+	// And back: the saved aggregated job becomes disaggregated again.
+	doc2, err := jobspec.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2 := Edit(doc2)
+	if w2.V.Mode != ModeAggregated {
+		t.Fatalf("saved file reads back as %s", w2.V.Mode)
+	}
+	w2.V.Mode = ModeDisaggregated
+	w2.V.PrefillNodes, w2.V.DecodeNodes, w2.V.PrefillWorkers, w2.V.DecodeWorkers = "1", "1", "1", "1"
+	res2, err := w2.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res2.CanSave() {
+		t.Fatalf("switch back to disaggregated cannot be saved: %v\n%s", res2.Findings, res2.Diff)
+	}
+	for _, phase := range []string{"prefill", "decode"} {
+		if got, _ := res2.Doc.Get("backend.sglang_config." + phase + ".disaggregation_mode"); got != phase {
+			t.Errorf("%s: disaggregation_mode = %q", phase, got)
+		}
+	}
+}

@@ -98,9 +98,13 @@ func (w *Wizard) steps(accessible bool) []Step {
 		selectOf("Precision", &v.Precision, jobspec.Precisions),
 	)
 
+	modeHelp := ""
+	if !w.IsNew() {
+		modeHelp = "Switching also moves backend.sglang_config and the environments to the new mode; the review lists each change."
+	}
 	add(Step{Key: "resources", Number: 2, Title: "Resources"},
 		selectOf("GPU type", &v.GPUType, jobspec.GPUTypes),
-		huh.NewSelect[string]().Title("Serving mode").Value(&v.Mode).Options(
+		huh.NewSelect[string]().Title("Serving mode").Description(modeHelp).Value(&v.Mode).Options(
 			huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
 			huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
 		).Validate(oneOf("mode", func() []string { return []string{ModeDisaggregated, ModeAggregated} })),

@@ -123,12 +123,15 @@ func ValuesFromDoc(doc *jobspec.Doc) Values {
 	}
 	v.Prefill = phase(jobspec.PhasePrefill)
 	v.Decode = phase(jobspec.PhaseDecode)
-	if !job.Profiling.Enabled() {
-		// Nothing to keep: offer the documented phases should the user turn
-		// profiling on.
+	// A phase the file has nothing of (profiling off, or the prefill phase
+	// of an aggregated job) starts from the documented values, should the
+	// user turn profiling on or switch the mode.
+	if !job.Profiling.Enabled() || !doc.Has("profiling."+jobspec.PhasePrefill) {
 		if v.Prefill.ISL == "" && v.Prefill.OSL == "" && v.Prefill.Concurrency == "" {
 			v.Prefill = def.Prefill
 		}
+	}
+	if !job.Profiling.Enabled() || !doc.Has("profiling."+jobspec.PhaseDecode) {
 		if v.Decode.ISL == "" && v.Decode.OSL == "" && v.Decode.Concurrency == "" {
 			v.Decode = def.Decode
 		}
