@@ -67,11 +67,7 @@ func runUI(ctx *ui.Context, first ui.Component) error {
 // the review offers to submit the saved job on the cluster of f.
 func runWizard(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) error {
 	if globalFlags.accessible {
-		_, err := ui.RunAccessible(wz, cmd.InOrStdin(), cmd.OutOrStdout())
-		if errors.Is(err, ui.ErrNotSaved) {
-			return withExit(1, err)
-		}
-		return err
+		return runWizardAccessible(cmd, wz, f)
 	}
 	ctx, done, err := newUIContextWithClusters(cmd.Context(), f)
 	if err != nil {
@@ -79,6 +75,34 @@ func runWizard(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) error {
 	}
 	defer done()
 	return runUI(ctx, ui.OpenJob(ctx, wz))
+}
+
+// runWizardAccessible runs the wizard as plain prompts; after Save it
+// offers to submit on the cluster of f, as the full-screen review does, and
+// then follows the job in plain lines.
+func runWizardAccessible(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) error {
+	var opts ui.AccessibleOptions
+	var cl runner.Cluster
+	cfg, err := loadUIConfig(f)
+	if err == nil {
+		cl, err = cfg.Cluster(f.cluster)
+	}
+	switch {
+	case err != nil && (f.cluster != "" || f.config != ""):
+		return err
+	case err != nil:
+		opts.NoSubmit = "Submit now is not offered: " + unwrapExit(err).Error()
+	default:
+		opts.SubmitTo = cl.Name
+	}
+	res, err := ui.RunAccessible(wz, cmd.InOrStdin(), cmd.OutOrStdout(), opts)
+	if errors.Is(err, ui.ErrNotSaved) {
+		return withExit(1, err)
+	}
+	if err != nil || !res.Submit {
+		return err
+	}
+	return submitAndFollow(cmd, res.Path, cl, false, monitorFlags{plain: true})
 }
 
 // newUIContextWithClusters is a UI context whose screens submit to the

@@ -40,41 +40,47 @@ reached. Once the monitor follows the job, its exit statuses apply.`,
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
-			conn, err := connectCluster(ctx, cl, openHistory())
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			sub, err := conn.Submit(ctx, args[0])
-			if err != nil {
-				var se *runner.SubmitError
-				if errors.As(err, &se) {
-					fmt.Fprintln(cmd.ErrOrStderr(), se.Message)
-					return withExit(1, fmt.Errorf("srtctl did not submit %s on cluster %s", args[0], cl.Name))
-				}
-				if sub == nil {
-					return withExit(1, err)
-				}
-				// Submitted, but not recorded: say so and go on.
-				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
-			}
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "Job %s submitted on %s\n", sub.JobID, sub.Cluster)
-			if sub.LogDir != "" {
-				fmt.Fprintf(out, "Logs: %s\n", sub.LogDir)
-			} else {
-				fmt.Fprintln(out, "Logs: not found (srtctl printed no Logs: line and no logs/"+sub.JobID+"_* exists yet)")
-			}
-			if detach {
-				return nil
-			}
-			info := monitor.JobInfo{ID: sub.JobID, Name: sub.Name, LogDir: sub.LogDir}
-			return followJob(ctx, out, conn, info, monitorFlags{})
+			return submitAndFollow(cmd, args[0], cl, detach, monitorFlags{})
 		},
 	}
 	f.add(cmd)
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "submit and return; do not follow the job")
 	return cmd
+}
+
+// submitAndFollow submits path on cluster cl and, unless detach, follows
+// the job with the monitor (mf says how).
+func submitAndFollow(cmd *cobra.Command, path string, cl runner.Cluster, detach bool, mf monitorFlags) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	conn, err := connectCluster(ctx, cl, openHistory())
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	sub, err := conn.Submit(ctx, path)
+	if err != nil {
+		var se *runner.SubmitError
+		if errors.As(err, &se) {
+			fmt.Fprintln(cmd.ErrOrStderr(), se.Message)
+			return withExit(1, fmt.Errorf("srtctl did not submit %s on cluster %s", path, cl.Name))
+		}
+		if sub == nil {
+			return withExit(1, err)
+		}
+		// Submitted, but not recorded: say so and go on.
+		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+	}
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "Job %s submitted on %s\n", sub.JobID, sub.Cluster)
+	if sub.LogDir != "" {
+		fmt.Fprintf(out, "Logs: %s\n", sub.LogDir)
+	} else {
+		fmt.Fprintln(out, "Logs: not found (srtctl printed no Logs: line and no logs/"+sub.JobID+"_* exists yet)")
+	}
+	if detach {
+		return nil
+	}
+	info := monitor.JobInfo{ID: sub.JobID, Name: sub.Name, LogDir: sub.LogDir}
+	return followJob(ctx, out, conn, info, mf)
 }

@@ -244,3 +244,38 @@ func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
 		t.Fatal("submit did not return after the job ended")
 	}
 }
+
+// The accessible form offers to submit after Save, as the full-screen one
+// does, and then follows the job in plain lines until the traces are in.
+func TestAccessibleNewSubmitsAndFollows(t *testing.T) {
+	tc, root := cliClusterPaced(t, 40)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	target := filepath.Join(t.TempDir(), "prof-torch.yaml")
+	answers := []string{
+		"prof-torch", "/models/deepseek-r1", "/containers/sglang.sqsh", "2",
+		"", "", "", "", "", // resources and nodes
+		"",                 // profiler: torch
+		"", "", "", "", "", // prefill phase
+		"", "", "", "", "", // decode phase
+		"", "", "", // slurm
+		"y", "", // save, under the name given on the command line
+		"y", // submit
+	}
+	out, errOut, code := runCLIIn(t, ctx, strings.Join(answers, "\n")+"\n", "--accessible", "new", target)
+	m := regexp.MustCompile(`(?m)Job ([0-9]+) submitted on tc$`).FindStringSubmatch(out)
+	if m != nil {
+		tc.ScancelLater(t, m[1])
+	}
+	if code != 0 || m == nil {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"Saved " + target, "Submit " + target + " to cluster tc now?", root + "/logs/" + m[1] + "_1P_1D_", "traces"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("the accessible mode printed terminal escapes")
+	}
+}

@@ -20,11 +20,45 @@ import (
 // saving.
 var ErrNotSaved = errors.New("not saved")
 
+// AccessibleOptions says what RunAccessible offers after Save.
+type AccessibleOptions struct {
+	// SubmitTo is the cluster the saved job can be submitted to, as the
+	// full-screen review offers; "" offers nothing, and NoSubmit (when set)
+	// says why.
+	SubmitTo string
+	NoSubmit string
+}
+
+// AccessibleOutcome is what the user did: the saved (or unchanged) file
+// and whether they asked to submit it to SubmitTo.
+type AccessibleOutcome struct {
+	Path   string
+	Submit bool
+}
+
 // RunAccessible runs the same steps as plain prompts (huh's accessible
 // mode) for screen readers and dumb terminals: each visible step in turn,
-// then the review as text, then Save. It returns the saved path.
-func RunAccessible(wz *wizard.Wizard, in io.Reader, out io.Writer) (string, error) {
+// then the review as text, then Save, then the offer to submit.
+func RunAccessible(wz *wizard.Wizard, in io.Reader, out io.Writer, opts AccessibleOptions) (AccessibleOutcome, error) {
 	lr := &lineReader{r: bufio.NewReader(in)}
+	path, err := runAccessibleForm(wz, lr, out)
+	if err != nil {
+		return AccessibleOutcome{}, err
+	}
+	res := AccessibleOutcome{Path: path}
+	switch {
+	case opts.SubmitTo != "":
+		res.Submit = lr.ask(out, fmt.Sprintf("Submit %s to cluster %s now?", path, opts.SubmitTo))
+	case opts.NoSubmit != "":
+		fmt.Fprintln(out, opts.NoSubmit)
+	}
+	if !res.Submit {
+		fmt.Fprintf(out, "Submit it later with:\n  srtctl-tui submit %s\nor on the login node with:\n  srtctl apply -f %s\n", runner.ShellQuote(path), runner.ShellQuote(path))
+	}
+	return res, nil
+}
+
+func runAccessibleForm(wz *wizard.Wizard, lr *lineReader, out io.Writer) (string, error) {
 	if wz.ReadOnly {
 		fmt.Fprintln(out, wz.Notice)
 		for _, f := range wz.Base().Validate() {
@@ -94,7 +128,7 @@ func RunAccessible(wz *wizard.Wizard, in io.Reader, out io.Writer) (string, erro
 		if err := res.Save(path); err != nil {
 			return "", err
 		}
-		fmt.Fprintf(out, "Saved %s\nSubmit it on the login node with:\n  srtctl apply -f %s\n", path, runner.ShellQuote(path))
+		fmt.Fprintf(out, "Saved %s\n", path)
 		return path, nil
 	}
 }

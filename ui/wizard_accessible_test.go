@@ -15,23 +15,14 @@ import (
 func TestAccessibleNewJobMatchesGolden(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "prof-torch.yaml")
-	answers := []string{
-		"prof-torch", "/models/deepseek-r1", "/containers/sglang.sqsh", "2", // job
-		"", "", "", // gpu type, mode, gpus per node
-		"", "", // nodes
-		"",                 // profiler: keep torch
-		"", "", "", "", "", // prefill phase
-		"", "", "", "", "", // decode phase
-		"acct", "batch", "01:00:00",
-		"y", target,
-	}
+	answers := goldenAnswers(target)
 	var out bytes.Buffer
-	path, err := RunAccessible(wizard.NewJob(), strings.NewReader(strings.Join(answers, "\n")+"\n"), &out)
+	res, err := RunAccessible(wizard.NewJob(), strings.NewReader(strings.Join(answers, "\n")+"\n"), &out, AccessibleOptions{})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if path != target {
-		t.Fatalf("saved to %q", path)
+	if res.Path != target || res.Submit {
+		t.Fatalf("outcome %+v", res)
 	}
 	got, _ := os.ReadFile(target)
 	want, err := os.ReadFile(filepath.Join("..", "wizard", "testdata", "new-disagg-torch.yaml"))
@@ -51,13 +42,51 @@ func TestAccessibleNewJobMatchesGolden(t *testing.T) {
 	}
 }
 
+// goldenAnswers are the prompts' answers that write the golden file to
+// target.
+func goldenAnswers(target string) []string {
+	return []string{
+		"prof-torch", "/models/deepseek-r1", "/containers/sglang.sqsh", "2", // job
+		"", "", "", // gpu type, mode, gpus per node
+		"", "", // nodes
+		"",                 // profiler: keep torch
+		"", "", "", "", "", // prefill phase
+		"", "", "", "", "", // decode phase
+		"acct", "batch", "01:00:00",
+		"y", target,
+	}
+}
+
+// After Save the accessible mode offers to submit, as the full-screen
+// review does; declining says how to submit later.
+func TestAccessibleOffersSubmit(t *testing.T) {
+	for _, answer := range []string{"y", "n"} {
+		target := filepath.Join(t.TempDir(), "prof-torch.yaml")
+		var out bytes.Buffer
+		in := strings.Join(append(goldenAnswers(target), answer), "\n") + "\n"
+		res, err := RunAccessible(wizard.NewJob(), strings.NewReader(in), &out, AccessibleOptions{SubmitTo: "tc"})
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		if res.Submit != (answer == "y") || res.Path != target {
+			t.Fatalf("answer %s: outcome %+v", answer, res)
+		}
+		if !strings.Contains(out.String(), "Submit "+target+" to cluster tc now?") {
+			t.Errorf("no offer to submit in:\n%s", out.String())
+		}
+		if later := strings.Contains(out.String(), "srtctl-tui submit "+target); later == res.Submit {
+			t.Errorf("answer %s: 'submit later' hint shown=%v", answer, later)
+		}
+	}
+}
+
 // Input that ends early saves nothing.
 func TestAccessibleEOFSavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
 	wz := wizard.NewJob()
 	wz.Target = filepath.Join(dir, "x.yaml")
-	if _, err := RunAccessible(wz, strings.NewReader("name\n"), &out); err == nil {
+	if _, err := RunAccessible(wz, strings.NewReader("name\n"), &out, AccessibleOptions{SubmitTo: "tc"}); err == nil {
 		t.Fatal("no error for input that ended mid-form")
 	}
 	if _, err := os.Stat(wz.Target); err == nil {
