@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
+	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
 )
@@ -235,7 +236,7 @@ func TestSubmitFollowsUntilTheJobEnds(t *testing.T) {
 	}
 	select {
 	case r := <-done:
-		if r.code != 3 || !regexp.MustCompile(`(?m)^== .*RUNNING`).MatchString(r.out) ||
+		if r.code != monitor.ExitCancelledByOther || !regexp.MustCompile(`(?m)^== .*RUNNING`).MatchString(r.out) ||
 			!regexp.MustCompile(`(?m)^== .*CANCELLED`).MatchString(r.out) ||
 			!regexp.MustCompile(`(?m)^prefill\b.*Waiting for server`).MatchString(r.out) {
 			t.Fatalf("submit (following): exit %d\n%s\n%s", r.code, r.out, r.errOut)
