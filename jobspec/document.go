@@ -139,7 +139,7 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil, nil // empty file, or only comments
 		}
-		return nil, nil, syntaxError(name, src, err)
+		return nil, nil, SyntaxErrorOf(name, src, err)
 	}
 	// PyYAML's safe_load rejects a second document; say so rather than
 	// edit half a file.
@@ -147,7 +147,7 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 	if err := dec.Decode(&extra); err == nil {
 		return nil, nil, &SyntaxError{File: name, Line: extra.Line, Col: extra.Column, Reason: "a job file holds one YAML document; this is a second one (remove the '---' line)"}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, nil, syntaxError(name, src, err)
+		return nil, nil, SyntaxErrorOf(name, src, err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, nil, nil
@@ -167,16 +167,26 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 
 var lineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxError turns a yaml.v3 error into file:line:col. yaml.v3 reports the
-// line only, so the column is that of the line's first non-blank character.
-func syntaxError(name string, src []byte, err error) *SyntaxError {
-	msg := err.Error()
-	if m := lineRe.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &SyntaxError{File: name, Line: line, Col: firstNonBlankCol(src, line), Reason: m[2]}
+// SyntaxErrorOf turns a yaml.v3 parse error of src (any YAML file, not only
+// a job file) into file:line:col and what to do.
+// yaml.v3 reports a line only; the column (and often a better line) comes
+// from locateSyntaxError, else it is the line's first non-blank character.
+func SyntaxErrorOf(name string, src []byte, err error) *SyntaxError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line, col := 1, 1
+	if m := lineRe.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		col, msg = firstNonBlankCol(src, line), m[2]
 	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	return &SyntaxError{File: name, Line: 1, Col: 1, Reason: msg}
+	if l, c, why, ok := locateSyntaxError(src); ok {
+		line, col, msg = l, c, why
+	} else if l, c, ok := locateAlias(src, msg); ok {
+		line, col = l, c
+	}
+	if hint := syntaxHint(msg); hint != "" {
+		msg += " (" + hint + ")"
+	}
+	return &SyntaxError{File: name, Line: line, Col: col, Reason: msg}
 }
 
 func firstNonBlankCol(src []byte, line int) int {

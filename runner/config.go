@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -155,7 +156,8 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	cfg := &Config{Path: name}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &ConfigError{Path: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ") + " (fix the YAML syntax)"}
+		se := jobspec.SyntaxErrorOf(name, data, err)
+		return nil, &ConfigError{Path: name, Line: se.Line, Col: se.Col, Msg: se.Reason}
 	}
 	bad := func(n *yaml.Node, format string, args ...any) error {
 		return &ConfigError{Path: name, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}

@@ -101,7 +101,8 @@ func TestParseConfigErrorsSayWhere(t *testing.T) {
 		"clusterz: []\n": `c.yaml:1:1: unknown key "clusterz"`,
 		"clusters:\n - name: a\n   host: h\n   srtctl_root: /x\n - name: a\n   host: h\n   srtctl_root: /y\n": `c.yaml:5:4: cluster "a" is defined twice`,
 		"clusters:\n  - name: a\n    host: -oProxyCommand=x\n    srtctl_root: /x\n":                           `c.yaml:2:5: cluster "a": host "-oProxyCommand=x" starts with '-'`,
-		"a: [\n": `c.yaml: `,
+		"a: [\n":                   `c.yaml:1:4: sequence end token ']' not found (a [ or { list here or above is not closed`,
+		"clusters:\n\t- name: a\n": `c.yaml:2:1: a tab cannot start a token here (YAML indents with spaces only`,
 	}
 	for in, want := range cases {
 		_, err := ParseConfig("c.yaml", []byte(in))

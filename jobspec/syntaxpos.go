@@ -1,0 +1,74 @@
+package jobspec
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	goccy "github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// locateSyntaxError asks a second parser where a YAML syntax error is.
+// yaml.v3 decides that the file is broken (it is the parser the rest of the
+// package edits with) but reports only a line, often the one after the
+// mistake; goccy/go-yaml's scanner points at the character (the unclosed
+// quote, the tab, the stray ':'). ok is false when it finds nothing.
+func locateSyntaxError(src []byte) (line, col int, reason string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false // a position is a nicety; never crash for one
+		}
+	}()
+	_, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
+	var se *goccy.SyntaxError
+	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil || se.Token.Position.Line < 1 {
+		return 0, 0, "", false
+	}
+	reason = se.Message
+	if strings.Contains(reason, "'\t'") {
+		reason = "a tab cannot start a token here"
+	}
+	return se.Token.Position.Line, max(se.Token.Position.Column, 1), reason, true
+}
+
+var unknownAnchorRe = regexp.MustCompile(`unknown anchor '(.*)' referenced`)
+
+// locateAlias finds the first use (*name) of an anchor yaml.v3 says is
+// unknown; it reports no line for that error.
+func locateAlias(src []byte, reason string) (line, col int, ok bool) {
+	m := unknownAnchorRe.FindStringSubmatch(reason)
+	if m == nil {
+		return 0, 0, false
+	}
+	use := regexp.MustCompile(`\*` + regexp.QuoteMeta(m[1]) + `($|[\s,\]}])`)
+	for i, l := range strings.Split(string(src), "\n") {
+		if loc := use.FindStringIndex(l); loc != nil {
+			return i + 1, utf8.RuneCountInString(l[:loc[0]]) + 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+// syntaxHint says what to do about the usual mistakes.
+func syntaxHint(reason string) string {
+	r := strings.ToLower(reason)
+	switch {
+	case strings.Contains(r, "unknown anchor"):
+		return "define the anchor (&name) before this use, or fix the name"
+	case strings.Contains(r, "tab"):
+		return "YAML indents with spaces only: replace the tab with spaces"
+	case strings.Contains(r, "double-quoted"), strings.Contains(r, "single-quoted"):
+		return "close the quote on the same line"
+	case strings.Contains(r, "reserved character"):
+		return `quote the value ("...")`
+	case strings.Contains(r, "']'"), strings.Contains(r, "'}'"):
+		return "a [ or { list here or above is not closed: close it, or write it as a block"
+	case strings.Contains(r, "mapping value"), strings.Contains(r, "mapping values"):
+		return `quote a value that contains ": ", or indent this line like its siblings`
+	case strings.Contains(r, "expected key"), strings.Contains(r, "value is not allowed"), strings.Contains(r, "non-map value"), strings.Contains(r, "expected ':'"), strings.Contains(r, "unexpected key name"):
+		return "check this line's indentation against the lines above, and that each key ends with ':'"
+	}
+	return ""
+}
