@@ -31,7 +31,7 @@ type monCluster struct {
 
 func monEnv(t *testing.T) map[string]string {
 	t.Helper()
-	keys := []string{"SRTCTL_TEST_SSH_CONFIG", "SRTCTL_TEST_HOST", "SRTCTL_TEST_USER", "SRTCTL_TEST_HOME", "SRTCTL_TEST_TRACES"}
+	keys := []string{"SRTCTL_TEST_SSH_CONFIG", "SRTCTL_TEST_HOST", "SRTCTL_TEST_USER", "SRTCTL_TEST_HOME", "SRTCTL_TEST_TRACES", "SRTCTL_TEST_PASSWORD_FILE"}
 	env := map[string]string{}
 	for _, k := range keys {
 		env[k] = os.Getenv(k)

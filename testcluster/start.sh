@@ -67,9 +67,15 @@ ln -sfn srtctl-tui "$TC_BIN/srtctl"
 if ! id "$TC_USER" >/dev/null 2>&1; then
 	useradd -m -s /bin/bash "$TC_USER"
 fi
-# useradd leaves the password locked ('!'), and with UsePAM no sshd then
-# refuses even key logins; '*' means "no password" without the lock.
-usermod -p '*' "$TC_USER"
+# A password of its own, kept in the state directory (root only): keys are
+# what the tests use, but the tests of ssh's own prompts (a password typed
+# into the terminal handed to ssh) need one. Setting it also lifts the lock
+# useradd leaves ('!'), which with UsePAM no would refuse even key logins.
+pw_file=$TC_STATE/ssh/password
+if [[ ! -s $pw_file ]]; then
+	(umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$pw_file")
+fi
+printf '%s:%s\n' "$TC_USER" "$(cat "$pw_file")" | chpasswd
 home=$(getent passwd "$TC_USER" | cut -d: -f6)
 root_dir=$home/srt-slurm
 
@@ -187,7 +193,7 @@ HostKey $ssh_dir/host_ed25519_key
 PidFile $TC_STATE/pids/sshd.pid
 AuthorizedKeysFile .ssh/authorized_keys
 PubkeyAuthentication yes
-PasswordAuthentication no
+PasswordAuthentication yes
 KbdInteractiveAuthentication no
 UsePAM no
 PermitRootLogin no
@@ -282,6 +288,7 @@ export SRTCTL_TEST_USER='$TC_USER'
 export SRTCTL_TEST_HOME='$home'
 export SRTCTL_TEST_ROOT='$root_dir'
 export SRTCTL_TEST_SSH_KEY='$ssh_dir/id_ed25519'
+export SRTCTL_TEST_PASSWORD_FILE='$pw_file'
 export SRTCTL_TEST_KNOWN_HOSTS='$ssh_dir/known_hosts'
 export SRTCTL_TEST_SSHD_LOG='$TC_STATE/log/sshd.log'
 export SRTCTL_TEST_BIN='$TC_BIN'
