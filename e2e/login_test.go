@@ -149,19 +149,6 @@ func TestMonitorLogsInAgainWithThePassword(t *testing.T) {
 	p.keys("q")
 	p.waitFor(30*time.Second, "EXIT=")
 
-	for _, f := range []string{"profile_prefill.out", "profile_decode.out"} {
-		remote, err := os.ReadFile(filepath.Join(sub.LogDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(filepath.Join(c.saved, f))
-		if err != nil {
-			t.Fatalf("saved copy of %s: %v", f, err)
-		}
-		if string(got) != string(remote) {
-			t.Fatalf("%s: saved %d bytes, the cluster has %d, and they differ; the cluster's ends\n%s\nthe copy ends\n%s", f, len(got), len(remote),
-				remote[max(0, len(remote)-300):], got[max(0, len(got)-300):])
-		}
-	}
+	c.checkSavedLogs(t, sub.LogDir, "profile_prefill.out", "profile_decode.out")
 	exec.Command("scancel", sub.JobID).Run()
 }

@@ -366,17 +366,25 @@ func runMonitorE2E(t *testing.T, killMidway bool) {
 		t.Fatalf("quit message:\n%s", s)
 	}
 
-	for _, f := range []string{"profile_prefill.out", "profile_decode.out", "log.out"} {
-		remote, err := os.ReadFile(filepath.Join(sub.LogDir, f))
+	c.checkSavedLogs(t, sub.LogDir, "profile_prefill.out", "profile_decode.out", "log.out")
+}
+
+// checkSavedLogs compares the monitor's --save-logs copies with the
+// cluster's files: nothing lost or repeated, whatever happened meanwhile.
+func (c *monCluster) checkSavedLogs(t *testing.T, logDir string, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		remote, err := os.ReadFile(filepath.Join(logDir, f))
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, err := os.ReadFile(filepath.Join(c.saved, f))
 		if err != nil {
-			t.Fatalf("received copy of %s: %v", f, err)
+			t.Fatalf("saved copy of %s: %v", f, err)
 		}
 		if string(got) != string(remote) {
-			t.Fatalf("%s: received %d bytes, the cluster has %d; they differ", f, len(got), len(remote))
+			t.Fatalf("%s: saved %d bytes, the cluster has %d, and they differ; the cluster's ends\n%s\nthe copy ends\n%s", f, len(got), len(remote),
+				remote[max(0, len(remote)-300):], got[max(0, len(got)-300):])
 		}
 	}
 }

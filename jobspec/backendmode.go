@@ -23,27 +23,20 @@ import (
 // A file that already has the new mode's sections only loses the old
 // mode's. It returns each change with its reason; on error nothing changes.
 func (d *Doc) ConvertBackendMode(toAggregated bool) ([]Change, error) {
-	saved := *d
-	c := &modeConverter{d: d}
-	if toAggregated {
-		c.toAggregated("backend.sglang_config", "prefill", "decode", "aggregated", true)
-		c.toAggregated("backend", "prefill_environment", "decode_environment", "aggregated_environment", false)
-	} else {
-		c.toDisaggregated("backend.sglang_config", "prefill", "decode", "aggregated", true)
-		c.toDisaggregated("backend", "prefill_environment", "decode_environment", "aggregated_environment", false)
-	}
-	if c.err != nil {
-		*d = saved
-		return nil, c.err
-	}
-	return c.changes, nil
+	return d.applyAll(func(a *applier) {
+		c := modeConverter{a}
+		if toAggregated {
+			c.toAggregated("backend.sglang_config", "prefill", "decode", "aggregated", true)
+			c.toAggregated("backend", "prefill_environment", "decode_environment", "aggregated_environment", false)
+		} else {
+			c.toDisaggregated("backend.sglang_config", "prefill", "decode", "aggregated", true)
+			c.toDisaggregated("backend", "prefill_environment", "decode_environment", "aggregated_environment", false)
+		}
+	})
 }
 
-type modeConverter struct {
-	d       *Doc
-	changes []Change
-	err     error
-}
+// modeConverter is the applier with the key moves a mode switch needs.
+type modeConverter struct{ *applier }
 
 func (c *modeConverter) toAggregated(base, prefill, decode, agg string, flags bool) {
 	at := func(k string) string { return base + "." + k }
@@ -121,36 +114,6 @@ func (c *modeConverter) usesDashes(path string) bool {
 		under += strings.Count(k, "_")
 	}
 	return dash > under
-}
-
-func (c *modeConverter) set(path string, value any, reason string) {
-	if c.err != nil {
-		return
-	}
-	old, had := c.d.Get(path)
-	if err := c.d.Set(path, value); err != nil {
-		c.err = err
-		return
-	}
-	if !had {
-		old = ""
-	}
-	c.changes = append(c.changes, Change{Path: path, Old: old, New: fmt.Sprint(value), Reason: reason})
-}
-
-func (c *modeConverter) del(path, reason string) {
-	if !c.has(path) {
-		return
-	}
-	old, scalar := c.d.Get(path)
-	if !scalar {
-		old = "(section)"
-	}
-	if err := c.d.Delete(path); err != nil {
-		c.err = err
-		return
-	}
-	c.changes = append(c.changes, Change{Path: path, Old: old, Reason: reason})
 }
 
 func (c *modeConverter) rename(path, newKey, reason string) {

@@ -20,9 +20,15 @@ func (d *Doc) ApplyProfiling(p ProfilingIntent) ([]Change, error) {
 	if !slices.Contains(ProfilingTypes, p.Type) {
 		return nil, fmt.Errorf("profiling type %q: must be one of %v", p.Type, ProfilingTypes)
 	}
+	return d.applyAll(func(a *applier) { a.run(p) })
+}
+
+// applyAll runs edits through one applier: all of them, or on the first
+// error none.
+func (d *Doc) applyAll(edits func(a *applier)) ([]Change, error) {
 	saved := *d
 	a := &applier{d: d}
-	a.run(p)
+	edits(a)
 	if a.err != nil {
 		*d = saved
 		return nil, a.err
