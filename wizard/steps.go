@@ -63,6 +63,9 @@ func (w *Wizard) steps(accessible bool) []Step {
 		}
 		return newInput(title, value, validate)
 	}
+	row := func(title string, value *string, validate func(string) error) *huh.Input {
+		return inline(input(title, value, validate), title)
+	}
 	var steps []Step
 	add := func(s Step, fields ...huh.Field) {
 		if s.Hidden == nil {
@@ -108,14 +111,14 @@ func (w *Wizard) steps(accessible bool) []Step {
 			huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
 			huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
 		).Validate(oneOf("mode", func() []string { return []string{ModeDisaggregated, ModeAggregated} })),
-		input("GPUs per node", &v.GPUsPerNode, positiveInt(o.GPUsPerNode)).Inline(true),
+		row("GPUs per node", &v.GPUsPerNode, positiveInt(o.GPUsPerNode)),
 	)
 	add(Step{Key: "nodes-disagg", Number: 2, Title: "Resources: nodes", Hidden: agg},
-		input("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes)).Inline(true),
-		input("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes)).Inline(true),
+		row("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes)),
+		row("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes)),
 	)
 	add(Step{Key: "nodes-agg", Number: 2, Title: "Resources: nodes", Hidden: disagg},
-		input("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes)).Inline(true),
+		row("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes)),
 	)
 
 	add(Step{Key: "profiling", Number: 3, Title: "Profiling", Info: w.profilingInfo},
@@ -123,36 +126,49 @@ func (w *Wizard) steps(accessible bool) []Step {
 	)
 	add(Step{Key: "workers-disagg", Number: 3, Title: "Workers and benchmark",
 		Hidden: func() bool { return v.Profiling() || !v.Disaggregated() }},
-		input("Prefill workers", &v.PrefillWorkers, workerCount(v, o.PrefillWorkers)).Inline(true),
-		input("Decode workers ", &v.DecodeWorkers, workerCount(v, o.DecodeWorkers)).Inline(true),
+		row("Prefill workers", &v.PrefillWorkers, workerCount(v, o.PrefillWorkers)),
+		row("Decode workers ", &v.DecodeWorkers, workerCount(v, o.DecodeWorkers)),
 		w.benchmarkSelect(accessible),
 	)
 	add(Step{Key: "workers-agg", Number: 3, Title: "Workers and benchmark",
 		Hidden: func() bool { return v.Profiling() || v.Disaggregated() }},
-		input("Aggregated workers", &v.AggWorkers, workerCount(v, o.AggWorkers)).Inline(true),
+		row("Aggregated workers", &v.AggWorkers, workerCount(v, o.AggWorkers)),
 		w.benchmarkSelect(accessible),
 	)
 	add(Step{Key: "phase-prefill", Number: 3, Title: "Profiling: prefill phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
-		phaseFieldsOf(input, &v.Prefill, o.Prefill, accessible)...,
+		phaseFieldsOf(row, &v.Prefill, o.Prefill, accessible)...,
 	)
-	add(Step{Key: "phase-decode", Number: 3, Title: "Profiling: decode phase", Hidden: noProfiling,
+	add(Step{Key: "phase-decode", Number: 3, Title: "Profiling: decode phase",
+		Hidden: func() bool { return noProfiling() || agg() }},
+		phaseFieldsOf(row, &v.Decode, o.Decode, accessible)...,
+	)
+	// The same answers as the decode phase: a step of its own so that its
+	// note is not an empty box in a disaggregated job.
+	add(Step{Key: "phase-aggregated", Number: 3, Title: "Profiling: aggregated job",
+		Hidden: func() bool { return noProfiling() || disagg() },
 		Info: func() string {
-			if v.Disaggregated() {
-				return ""
-			}
 			return "An aggregated job is profiled once; srtctl reads its values from profiling.decode, so they are stored there."
 		}},
-		phaseFieldsOf(input, &v.Decode, o.Decode, accessible)...,
+		phaseFieldsOf(row, &v.Decode, o.Decode, accessible)...,
 	)
 
 	add(Step{Key: "slurm", Number: 4, Title: "SLURM"},
-		input("Account", &v.Account, nil).Inline(true).Placeholder("(cluster default)"),
-		input("Partition", &v.Partition, nil).Inline(true).Placeholder("(cluster default)"),
-		input("Time limit", &v.TimeLimit, timeLimit).Inline(true).Placeholder("HH:MM:SS"),
+		row("Account", &v.Account, nil).Placeholder("(cluster default)"),
+		row("Partition", &v.Partition, nil).Placeholder("(cluster default)"),
+		row("Time limit", &v.TimeLimit, timeLimit).Placeholder("HH:MM:SS"),
 	)
 	return steps
 }
+
+// inline lays an input out on one line, "Title: value". Trailing spaces in
+// title pad the colon's side, so the values of a group line up.
+func inline(in *huh.Input, title string) *huh.Input {
+	name := strings.TrimRight(title, " ")
+	return in.Title(name).Inline(true).Prompt(":" + strings.Repeat(" ", len(title)-len(name)+1))
+}
+
+type inputFunc = func(title string, value *string, validate func(string) error) *huh.Input
 
 func newInput(title string, value *string, validate func(string) error) *huh.Input {
 	in := huh.NewInput().Title(title).Value(value)
@@ -204,13 +220,13 @@ func (w *Wizard) benchmarkSelect(accessible bool) *huh.Select[string] {
 		Validate(oneOf("benchmark type", v.AllowedBenchmarkTypes))
 }
 
-func phaseFieldsOf(input func(string, *string, func(string) error) *huh.Input, p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
+func phaseFieldsOf(row inputFunc, p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
 	fields := []huh.Field{
-		input("Input length (isl) ", &p.ISL, positiveInt(o.ISL)).Inline(true),
-		input("Output length (osl)", &p.OSL, positiveInt(o.OSL)).Inline(true),
-		input("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency)).Inline(true),
-		input("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep)).Inline(true),
-		input("Stop step          ", &p.StopStep, stopAfterStart(p, o.StopStep)).Inline(true),
+		row("Input length (isl) ", &p.ISL, positiveInt(o.ISL)),
+		row("Output length (osl)", &p.OSL, positiveInt(o.OSL)),
+		row("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency)),
+		row("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep)),
+		row("Stop step          ", &p.StopStep, stopAfterStart(p, o.StopStep)),
 	}
 	if !accessible {
 		// The warning sits under the stop step and follows what is typed.
