@@ -126,13 +126,20 @@ func (c *Conn) queryState(ctx context.Context, id string) (JobState, error) {
 	c.stateMu.Lock()
 	noAcct := c.noAccounting
 	c.stateMu.Unlock()
+	var lagging *JobState
 	if !noAcct {
-		out, _, err := c.Run(ctx, "sacct", "-j", id, "-X", "-n", "-P", "-o", "JobID,State,ExitCode,Elapsed,NNodes,NodeList")
+		out, _, err := c.Run(ctx, "sacct", "-j", id, "-X", "-n", "-P", "-o", sacctFormat)
 		switch {
 		case err == nil:
 			if st, ok := parseSacct(id, string(out)); ok {
 				st.Source = "sacct"
-				return st, nil
+				if st.Ended {
+					return st, nil
+				}
+				// Accounting lags the queue by a second or two: a job
+				// squeue no longer lists may still read RUNNING here,
+				// while scontrol already knows how it ended.
+				lagging = &st
 			}
 		case noAccounting(err):
 			c.stateMu.Lock()
@@ -157,8 +164,14 @@ func (c *Conn) queryState(ctx context.Context, id string) (JobState, error) {
 			return JobState{}, err
 		}
 	}
+	if lagging != nil {
+		return *lagging, nil
+	}
 	return JobState{JobID: id, State: "UNKNOWN", Ended: true, Source: "none"}, nil
 }
+
+// sacctFormat: the fields parseSacct reads, one line per job (-X -n -P).
+const sacctFormat = "JobID,State,ExitCode,Elapsed,NNodes,NodeList"
 
 func isInvalidJobID(err error) bool {
 	var ce *CommandError
@@ -278,13 +291,20 @@ func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, e
 		return res, nil
 	}
 	list := strings.Join(ask, ",")
+	lagging := map[string]JobState{} // see queryState
 	remaining := func(source string, out string, parse func(string, string) (JobState, bool)) {
 		var still []string
 		for _, id := range ask {
-			if st, ok := parse(id, out); ok {
+			st, ok := parse(id, out)
+			switch {
+			case ok && source == "sacct" && !st.Ended:
+				st.Source = source
+				lagging[id] = st
+				still = append(still, id)
+			case ok:
 				st.Source = source
 				res[id] = st
-			} else {
+			default:
 				still = append(still, id)
 			}
 		}
@@ -296,7 +316,7 @@ func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, e
 	}
 	remaining("squeue", string(out), parseSqueue)
 	if len(ask) > 0 && !noAcct {
-		out, _, err := c.Run(ctx, "sacct", "-j", strings.Join(ask, ","), "-X", "-n", "-P", "-o", "JobID,State,ExitCode,Elapsed,NNodes,NodeList")
+		out, _, err := c.Run(ctx, "sacct", "-j", strings.Join(ask, ","), "-X", "-n", "-P", "-o", sacctFormat)
 		switch {
 		case err == nil:
 			remaining("sacct", string(out), parseSacct)
@@ -313,6 +333,10 @@ func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, e
 		}
 	}
 	for _, id := range ask {
+		if st, ok := lagging[id]; ok {
+			res[id] = st
+			continue
+		}
 		res[id] = JobState{JobID: id, State: "UNKNOWN", Ended: true, Source: "none"}
 	}
 	now := time.Now()

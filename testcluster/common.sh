@@ -19,3 +19,15 @@ tc_alive() {
 }
 
 tc_pid() { tr -dc '0-9' <"$1"; }
+
+# tc_stop PIDFILE EXE: stop that daemon (TERM, then KILL after 5 s).
+tc_stop() {
+	local pidfile=$1 exe=$2 pid
+	if tc_alive "$pidfile" "$exe"; then
+		pid=$(tc_pid "$pidfile")
+		kill "$pid" 2>/dev/null
+		for _ in $(seq 50); do [[ -d /proc/$pid ]] || break; sleep 0.1; done
+		[[ -d /proc/$pid ]] && kill -9 "$pid" 2>/dev/null
+	fi
+	rm -f "$pidfile"
+}

@@ -21,19 +21,11 @@ if tc_alive "$pids/slurmctld.pid" /usr/sbin/slurmctld; then
 	done
 fi
 
-stop() { # stop NAME EXE
-	local f=$pids/$1.pid
-	if tc_alive "$f" "$2"; then
-		local pid
-		pid=$(tc_pid "$f")
-		kill "$pid" 2>/dev/null
-		for _ in $(seq 50); do [[ -d /proc/$pid ]] || break; sleep 0.1; done
-		[[ -d /proc/$pid ]] && kill -9 "$pid" 2>/dev/null
-	fi
-	rm -f "$f"
-}
+stop() { tc_stop "$pids/$1.pid" "$2"; } # stop NAME EXE
 stop slurmd /usr/sbin/slurmd
 stop slurmctld /usr/sbin/slurmctld
+stop slurmdbd /usr/sbin/slurmdbd
+tc_stop "$TC_STATE/mysql/mariadbd.pid" /usr/sbin/mariadbd
 stop sshd /usr/sbin/sshd
 f=$TC_STATE/munge/munged.pid
 if tc_alive "$f" /usr/sbin/munged; then kill "$(tc_pid "$f")" 2>/dev/null; fi

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test cluster needs (SLURM controller and
-# node daemon, SLURM client commands, munge, OpenSSH server, tmux; python3
-# for the trace tests, which compare with the reference script), only when
-# one is missing, so a second run costs a few milliseconds.
+# Installs the Debian packages the test cluster needs (SLURM controller,
+# node and accounting daemons, SLURM client commands, MariaDB for the
+# accounting, munge, OpenSSH server, tmux; python3 for the trace tests, which
+# compare with the reference script), only when one is missing, so a second
+# run costs a few milliseconds.
 #
 # apt starts the services it installs unless /usr/sbin/policy-rc.d says no
 # (it would start sshd on 0.0.0.0:22); a temporary policy-rc.d that exits 101
 # is put in place around the install when none exists.
 set -euo pipefail
 
-packages=(slurmctld slurmd slurm-client munge openssh-server tmux)
+packages=(slurmctld slurmd slurmdbd slurm-client munge mariadb-server openssh-server tmux)
 
 missing=()
 for p in "${packages[@]}"; do

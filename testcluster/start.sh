@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Brings up the test cluster on 127.0.0.1: munge, slurmctld and slurmd (one
+# Brings up the test cluster on 127.0.0.1: munge, MariaDB and slurmdbd
+# (accounting, for sacct), slurmctld and slurmd (one
 # node "localhost", CPUs=8, 4 fake GPUs), an sshd on a spare port with the
 # test user, key authentication, a known_hosts file and an ssh config with the
 # alias srtctl-test, and the simulated srtctl (bin/srtctl-tui under the name
@@ -42,6 +43,8 @@ wait_for() {
 		sleep 0.1
 	done
 }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # One start or stop at a time: test packages may bring the cluster up in
 # parallel when run by hand.
@@ -136,14 +139,104 @@ SelectTypeParameters=CR_Core
 GresTypes=gpu
 MailProg=/bin/true
 JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
+AccountingStorageType=accounting_storage/slurmdbd
+AccountingStorageHost=localhost
+AccountingStoragePort=6819
 SlurmdParameters=config_overrides
 ${comm_params}
 NodeName=localhost NodeAddr=127.0.0.1 NodeHostname=localhost CPUs=8 Gres=gpu:4 State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 )
+
+# ---- accounting: MariaDB and slurmdbd --------------------------------------
+# Real clusters keep accounting: sacct is how srtctl-tui learns how a job
+# ended once it left the queue. MariaDB keeps everything under $db (owned by
+# mysql: it writes its pid, log and socket there) and listens on 127.0.0.1.
+db=$TC_STATE/mysql
+install -d -m 755 -o mysql -g mysql "$db"
+if [[ ! -d $db/data/mysql ]]; then
+	mariadb-install-db --no-defaults --user=mysql --datadir="$db/data" --auth-root-authentication-method=socket \
+		--skip-test-db >"$TC_STATE/log/mariadb-install.log" 2>&1 || fail "mariadb-install-db failed"
+fi
+db_sql() { mariadb --no-defaults --socket="$db/mysqld.sock" "$@"; }
+db_port=""
+if tc_alive "$db/mariadbd.pid" /usr/sbin/mariadbd && [[ -s $db/port ]]; then
+	db_port=$(cat "$db/port")
+else
+	for p in $(seq 23306 23406); do
+		if port_free "$p"; then db_port=$p; break; fi
+	done
+	[[ -n $db_port ]] || fail "no free port in 23306-23406 for MariaDB"
+	echo "$db_port" >"$db/port"
+	rm -f "$db/mysqld.sock"
+	setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$db/data" --socket="$db/mysqld.sock" \
+		--pid-file="$db/mariadbd.pid" --log-error="$db/mariadbd.log" --bind-address=127.0.0.1 --port="$db_port" \
+		--skip-name-resolve --innodb-buffer-pool-size=32M --innodb-lock-wait-timeout=900 \
+		</dev/null >/dev/null 2>&1 9>&- &
+	wait_for 30 "MariaDB" db_sql -e 'select 1'
+fi
+db_pass_file=$TC_STATE/slurm/dbpass
+if [[ ! -s $db_pass_file ]]; then
+	(umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$db_pass_file")
+fi
+db_pass=$(cat "$db_pass_file")
+db_sql -e "CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '$db_pass';
+ALTER USER 'slurm'@'127.0.0.1' IDENTIFIED BY '$db_pass';
+GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';" || fail "cannot create the slurm database user"
+
+dbd_conf=$(
+	cat <<CONF
+# Written by srtctl-tui testcluster/start.sh.
+AuthType=auth/munge
+DbdHost=localhost
+DbdAddr=127.0.0.1
+DbdPort=6819
+SlurmUser=root
+PidFile=$TC_STATE/pids/slurmdbd.pid
+LogFile=$TC_STATE/log/slurmdbd.log
+StorageType=accounting_storage/mysql
+StorageHost=127.0.0.1
+StoragePort=$db_port
+StorageUser=slurm
+StoragePass=$db_pass
+StorageLoc=slurm_acct_db
+CONF
+)
+mkdir -p /etc/slurm
+restart_dbd=0
+if [[ $(cat /etc/slurm/slurmdbd.conf 2>/dev/null) != "$dbd_conf" ]]; then
+	(umask 077 && printf '%s\n' "$dbd_conf" >/etc/slurm/slurmdbd.conf)
+	restart_dbd=1
+fi
+chmod 600 /etc/slurm/slurmdbd.conf
+if ((restart_dbd)) && tc_alive "$TC_STATE/pids/slurmdbd.pid" /usr/sbin/slurmdbd; then
+	tc_stop "$TC_STATE/pids/slurmdbd.pid" /usr/sbin/slurmdbd
+fi
+if ! tc_alive "$TC_STATE/pids/slurmdbd.pid" /usr/sbin/slurmdbd; then
+	/usr/sbin/slurmdbd 9>&- || fail "slurmdbd did not start"
+	wait_for 30 "slurmdbd on port 6819" bash -c 'exec 3<>/dev/tcp/127.0.0.1/6819'
+fi
+
+# A changed slurm.conf (another checkout's, or one from before accounting)
+# needs the daemons restarted: jobs survive in the state save.
+restart_slurm=0
+if [[ $(cat /etc/slurm/slurm.conf 2>/dev/null) != "$slurm_conf" ]]; then
+	restart_slurm=1
+fi
 printf '%s\n' "$slurm_conf" >/etc/slurm/slurm.conf
+if ((restart_slurm)); then
+	tc_stop "$TC_STATE/pids/slurmd.pid" /usr/sbin/slurmd
+	tc_stop "$TC_STATE/pids/slurmctld.pid" /usr/sbin/slurmctld
+fi
+# The cluster, an account and the users that submit, once.
+if [[ -z $(sacctmgr -n -P list cluster format=cluster 2>/dev/null | grep -x srtctltest) ]]; then
+	sacctmgr -i add cluster srtctltest >/dev/null || fail "sacctmgr add cluster failed"
+fi
+if [[ -z $(sacctmgr -n -P list assoc user="$TC_USER" format=user 2>/dev/null) ]]; then
+	sacctmgr -i add account srtctltest Description=srtctl-tui-tests Organization=srtctl-tui >/dev/null 2>&1 || true
+	sacctmgr -i add user "$TC_USER",root account=srtctltest >/dev/null || fail "sacctmgr add user failed"
+fi
 printf 'CgroupPlugin=cgroup/v1\n' >/etc/slurm/cgroup.conf
 printf 'AutoDetect=off\nNodeName=localhost Name=gpu File=%s/gpu/nvidia[0-3]\n' "$TC_STATE" >/etc/slurm/gres.conf
 
@@ -173,7 +266,6 @@ ssh_dir=$TC_STATE/ssh
 [[ -s $ssh_dir/host_ed25519_key ]] || ssh-keygen -q -t ed25519 -N '' -C srtctl-test-host -f "$ssh_dir/host_ed25519_key"
 [[ -s $ssh_dir/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C srtctl-test-client -f "$ssh_dir/id_ed25519"
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=""
 if tc_alive "$TC_STATE/pids/sshd.pid" /usr/sbin/sshd && [[ -s $ssh_dir/port ]]; then
 	port=$(cat "$ssh_dir/port")
