@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"al.essio.dev/pkg/shellescape"
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
@@ -25,9 +26,9 @@ const demoPace = "20"
 func startDemoPane(t *testing.T, tmpdir string, args ...string) *pane {
 	t.Helper()
 	p := &pane{t: t, socket: fmt.Sprintf("srtctl-e2e-demo-%d-%d", os.Getpid(), sessionSeq.Add(1))}
-	quoted := []string{shellQuote(binary), "demo"}
+	quoted := []string{shellescape.Quote(binary), "demo"}
 	for _, a := range args {
-		quoted = append(quoted, shellQuote(a))
+		quoted = append(quoted, shellescape.Quote(a))
 	}
 	script := strings.Join(quoted, " ") + `; echo "EXIT=$?"; sleep 600`
 	cmd := exec.Command("tmux", "-L", p.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", "-c", tmpdir,

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"al.essio.dev/pkg/shellescape"
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 )
@@ -154,9 +155,9 @@ func (c *monCluster) startMonitor(t *testing.T, w, h int, args ...string) *monPa
 func (c *monCluster) startIn(t *testing.T, dir string, w, h int, args ...string) *monPane {
 	t.Helper()
 	p := &monPane{t: t, socket: fmt.Sprintf("srtctl-mon-%d-%d", os.Getpid(), sessionSeq.Add(1))}
-	quoted := []string{shellQuote(binary)}
+	quoted := []string{shellescape.Quote(binary)}
 	for _, a := range args {
-		quoted = append(quoted, shellQuote(a))
+		quoted = append(quoted, shellescape.Quote(a))
 	}
 	script := strings.Join(quoted, " ") + `; echo "EXIT=$?"; sleep 600`
 	tmuxArgs := []string{"-L", p.socket, "-f", "/dev/null", "new-session", "-d", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)}

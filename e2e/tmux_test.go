@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"al.essio.dev/pkg/shellescape"
 )
 
 // binary is the srtctl-tui built once for all tests (TestMain).
@@ -58,9 +60,9 @@ type pane struct {
 func startPane(t *testing.T, dir string, args ...string) *pane {
 	t.Helper()
 	p := &pane{t: t, socket: fmt.Sprintf("srtctl-e2e-%d-%d", os.Getpid(), sessionSeq.Add(1))}
-	quoted := []string{shellQuote(binary)}
+	quoted := []string{shellescape.Quote(binary)}
 	for _, a := range args {
-		quoted = append(quoted, shellQuote(a))
+		quoted = append(quoted, shellescape.Quote(a))
 	}
 	script := strings.Join(quoted, " ") + `; echo "EXIT=$?"; sleep 600`
 	cmd := exec.Command("tmux", "-L", p.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", "-c", dir,
@@ -71,8 +73,6 @@ func startPane(t *testing.T, dir string, args ...string) *pane {
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", p.socket, "kill-server").Run() })
 	return p
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func (p *pane) tmux(args ...string) string {
 	p.t.Helper()

@@ -4,11 +4,14 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"al.essio.dev/pkg/shellescape"
 )
 
 // unquotePOSIX undoes what a POSIX shell does to one word made of single
-// quoted parts, backslash escapes and plain characters, failing on
-// anything else (an unquoted metacharacter would be shell syntax).
+// quoted parts, double quoted parts without $, ` or \, backslash escapes
+// and plain characters, failing on anything else (an unquoted
+// metacharacter would be shell syntax).
 func unquotePOSIX(w string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(w); i++ {
@@ -20,19 +23,31 @@ func unquotePOSIX(w string) (string, bool) {
 			}
 			b.WriteString(w[i+1 : i+1+j])
 			i += j + 1
+		case c == '"':
+			j := strings.IndexByte(w[i+1:], '"')
+			if j < 0 || strings.ContainsAny(w[i+1:i+1+j], "$`\\") {
+				return "", false
+			}
+			b.WriteString(w[i+1 : i+1+j])
+			i += j + 1
 		case c == '\\':
 			if i+1 >= len(w) {
 				return "", false
 			}
 			b.WriteByte(w[i+1])
 			i++
-		case needsQuote(rune(c)):
+		case !plainShellChar(c):
 			return "", false
 		default:
 			b.WriteByte(c)
 		}
 	}
 	return b.String(), true
+}
+
+// plainShellChar: characters no POSIX shell interprets.
+func plainShellChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_./,:=@%+", c) >= 0
 }
 
 func TestShellQuoteWithSh(t *testing.T) {
@@ -60,11 +75,11 @@ func TestShellQuoteLeavesPlainWordsAlone(t *testing.T) {
 		"/a/b-c_d.yml": "/a/b-c_d.yml",
 		"%i|%T":        `'%i|%T'`,
 		"":             "''",
-		"it's":         `'it'\''s'`,
+		"it's":         `'it'"'"'s'`,
 		"~/x":          `'~/x'`,
 	} {
-		if got := ShellQuote(in); got != want {
-			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)
+		if got := shellescape.Quote(in); got != want {
+			t.Errorf("shellescape.Quote(%q) = %s, want %s", in, got, want)
 		}
 	}
 	if got := shellCommand("/my dir", []string{"srtctl", "apply", "-f", "a b"}); got != `cd '/my dir' && srtctl apply -f 'a b'` {
@@ -77,10 +92,10 @@ func FuzzShellQuote(f *testing.F) {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		q := ShellQuote(s)
+		q := shellescape.Quote(s)
 		back, ok := unquotePOSIX(q)
 		if !ok || back != s {
-			t.Fatalf("ShellQuote(%q) = %q, which a shell reads as %q (ok=%v)", s, q, back, ok)
+			t.Fatalf("shellescape.Quote(%q) = %q, which a shell reads as %q (ok=%v)", s, q, back, ok)
 		}
 	})
 }

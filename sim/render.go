@@ -4,17 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-)
 
-// shellQuote makes s one word for sh/bash, whatever it contains.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+	"al.essio.dev/pkg/shellescape"
+)
 
 // batchScript is what the stand-in srtctl submits. The log directory's
 // name is fixed except for the job id, which only SLURM knows: the script
@@ -44,8 +36,8 @@ func (b batchScript) render() string {
 		s.WriteString("#   " + strings.ReplaceAll(o, "\n", " ") + "\n")
 	}
 	s.WriteString("\nset -eu\n")
-	fmt.Fprintf(&s, "LOG_DIR=%s/\"${SLURM_JOB_ID}\"%s\n", shellQuote(b.LogsDir), shellQuote(b.DirSuffix))
+	fmt.Fprintf(&s, "LOG_DIR=%s/\"${SLURM_JOB_ID}\"%s\n", shellescape.Quote(b.LogsDir), shellescape.Quote(b.DirSuffix))
 	s.WriteString("mkdir -p \"$LOG_DIR\"\n")
-	fmt.Fprintf(&s, "exec -a %s %s --log-dir \"$LOG_DIR\" --plan %s\n", ToolJob, shellQuote(b.Exe), shellQuote(b.Plan.encode()))
+	fmt.Fprintf(&s, "exec -a %s %s --log-dir \"$LOG_DIR\" --plan %s\n", ToolJob, shellescape.Quote(b.Exe), shellescape.Quote(b.Plan.encode()))
 	return s.String()
 }

@@ -114,16 +114,3 @@ func TestBuildPlan(t *testing.T) {
 		t.Errorf("aggregated: tag %q phases %+v", tag, plan.Phases)
 	}
 }
-
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain/path-1.0": "plain/path-1.0",
-		"":               "''",
-		"a b":            "'a b'",
-		"it's $(x) `y`;": `'it'\''s $(x) ` + "`y`;'",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}

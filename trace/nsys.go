@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"al.essio.dev/pkg/shellescape"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
@@ -27,21 +28,11 @@ func NsysStatsArgs(report string) []string {
 
 // OpenHints says how to look at a report without this tool.
 func OpenHints(report string) []string {
-	q := shellQuote(report)
+	q := shellescape.Quote(report)
 	return []string{
 		"kernel table: nsys stats --report " + NsysKernelReport + " " + q,
 		"timeline: open it in the Nsight Systems GUI (nsys-ui " + q + ")",
 	}
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:@+,", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // NsysAvailable reports whether nsys is on PATH here.

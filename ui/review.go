@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"al.essio.dev/pkg/shellescape"
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -17,7 +18,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
-	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -361,7 +361,7 @@ func (r *ReviewScreen) saveTo(path string, overwrite bool) tea.Cmd {
 }
 
 func (r *ReviewScreen) savedMessage() string {
-	return fmt.Sprintf("Saved %s\nSubmit it on the login node with:\n  srtctl apply -f %s", r.saved, runner.ShellQuote(r.saved))
+	return fmt.Sprintf("Saved %s\nSubmit it on the login node with:\n  srtctl apply -f %s", r.saved, shellescape.Quote(r.saved))
 }
 
 func (r *ReviewScreen) View() string {

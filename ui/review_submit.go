@@ -3,9 +3,9 @@ package ui
 import (
 	"strings"
 
+	"al.essio.dev/pkg/shellescape"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/srtctl-tui/srtctl-tui/runner"
 )
 
 // submitState is the review's part in a submit it started.
@@ -82,7 +82,7 @@ func (r *ReviewScreen) wrapBlock(s string) string {
 func (r *ReviewScreen) savedView() string {
 	st := r.ctx.Styles
 	out := st.OK.Render("✓ Saved "+r.saved) + "\n\n"
-	apply := "srtctl apply -f " + runner.ShellQuote(r.saved)
+	apply := "srtctl apply -f " + shellescape.Quote(r.saved)
 	where := "the cluster"
 	if r.SubmitTo != "" {
 		where = "cluster " + r.SubmitTo

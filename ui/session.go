@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"al.essio.dev/pkg/shellescape"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/srtctl-tui/srtctl-tui/monitor"
@@ -210,7 +211,7 @@ type SessionFailedMsg struct {
 func (s *Session) Submit(uctx *Context, path string) tea.Cmd {
 	name := s.cluster.Name
 	return tea.Sequence(
-		Status(fmt.Sprintf("submitting: srtctl apply -f %s on cluster %s…", runner.ShellQuote(path), name), false),
+		Status(fmt.Sprintf("submitting: srtctl apply -f %s on cluster %s…", shellescape.Quote(path), name), false),
 		s.use("submit", func(b Backend) tea.Msg {
 			sub, err := b.Submit(s.opt.Context, path)
 			if sub == nil {

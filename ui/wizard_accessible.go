@@ -9,10 +9,10 @@ import (
 	"os"
 	"strings"
 
+	"al.essio.dev/pkg/shellescape"
 	"charm.land/huh/v2"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
-	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -53,7 +53,7 @@ func RunAccessible(wz *wizard.Wizard, in io.Reader, out io.Writer, opts Accessib
 		fmt.Fprintln(out, opts.NoSubmit)
 	}
 	if !res.Submit {
-		fmt.Fprintf(out, "Submit it later with:\n  srtctl-tui submit %s\nor on the login node with:\n  srtctl apply -f %s\n", runner.ShellQuote(path), runner.ShellQuote(path))
+		fmt.Fprintf(out, "Submit it later with:\n  srtctl-tui submit %s\nor on the login node with:\n  srtctl apply -f %s\n", shellescape.Quote(path), shellescape.Quote(path))
 	}
 	return res, nil
 }

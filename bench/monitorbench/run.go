@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"al.essio.dev/pkg/shellescape"
 )
 
 // config is what the flags set.
@@ -201,7 +203,7 @@ func (r *modeRun) lastWrite() time.Time {
 func (r *modeRun) startTail(ctx context.Context) error {
 	path := filepath.Join(r.fx.logDir, "profile_prefill.out")
 	cmd := exec.CommandContext(ctx, "ssh", "-F", r.fx.env.sshConfig, "-o", "ControlPath=none", "-o", "BatchMode=yes",
-		r.fx.env.host, "exec tail -n 0 -F "+shellQuote(path))
+		r.fx.env.host, "exec tail -n 0 -F "+shellescape.Quote(path))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"al.essio.dev/pkg/shellescape"
 )
 
 // screen is srtctl-tui running in a tmux pane of fixed size on a private
@@ -17,15 +19,13 @@ type screen struct {
 	pid    int // the srtctl-tui process
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
 // startScreen runs bin with args in a cols x rows pane. The pane outlives
 // the program, so that its last words stay readable.
 func startScreen(ctx context.Context, name string, cols, rows int, env []string, bin string, args ...string) (*screen, error) {
 	s := &screen{socket: fmt.Sprintf("srtctl-bench-%d-%s", os.Getpid(), name)}
-	words := []string{shellQuote(bin)}
+	words := []string{shellescape.Quote(bin)}
 	for _, a := range args {
-		words = append(words, shellQuote(a))
+		words = append(words, shellescape.Quote(a))
 	}
 	script := strings.Join(words, " ") + `; echo "EXIT=$?"; sleep 600`
 	cmdArgs := []string{"-L", s.socket, "-f", "/dev/null", "new-session", "-d",
