@@ -23,10 +23,7 @@ import (
 // returns that password. extra are more ssh options.
 func (c *monCluster) passwordCluster(t *testing.T, extra ...string) string {
 	t.Helper()
-	pwFile := c.env["SRTCTL_TEST_PASSWORD_FILE"]
-	if pwFile == "" {
-		pwFile = filepath.Join(filepath.Dir(c.env["SRTCTL_TEST_SSH_CONFIG"]), "password")
-	}
+	pwFile := c.tc.PasswordFile
 	pw, err := os.ReadFile(pwFile)
 	if err != nil || len(strings.TrimSpace(string(pw))) == 0 {
 		t.Fatalf("the test cluster's password (%s): %v", pwFile, err)
@@ -34,14 +31,14 @@ func (c *monCluster) passwordCluster(t *testing.T, extra ...string) string {
 	// BatchMode=no undoes the test ssh config's "BatchMode yes" for the
 	// login only: srtctl-tui puts its own BatchMode=yes before the user's
 	// options on every other command, and the first value wins.
-	opts := []string{"-F", c.env["SRTCTL_TEST_SSH_CONFIG"], "-o", "BatchMode=no", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password"}
+	opts := []string{"-F", c.tc.SSHConfig, "-o", "BatchMode=no", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password"}
 	opts = append(opts, extra...)
 	quoted := make([]string, len(opts))
 	for i, o := range opts {
 		quoted[i] = fmt.Sprintf("%q", o)
 	}
 	cfg := fmt.Sprintf("default: pw\nclusters:\n  - name: pw\n    host: %q\n    srtctl_root: %q\n    ssh_options: [%s]\n",
-		c.env["SRTCTL_TEST_HOST"], c.root, strings.Join(quoted, ", "))
+		c.tc.Host, c.root, strings.Join(quoted, ", "))
 	if err := os.WriteFile(filepath.Join(c.xdg, "config", "srtctl-tui", "config.yaml"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,10 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,90 +15,32 @@ import (
 	"al.essio.dev/pkg/shellescape"
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
 )
 
 // monCluster is the real SLURM + sshd of testcluster/up.sh, set up for one
 // monitor test: its own srtctl_root (so its simulated job runs at the test's
 // pace), its own cluster config, history and control directory.
 type monCluster struct {
-	env                       map[string]string
+	tc                        *clustertest.Cluster
 	root, xdg, control, saved string
-	uid, gid                  int
-}
-
-func monEnv(t *testing.T) map[string]string {
-	t.Helper()
-	keys := []string{"SRTCTL_TEST_SSH_CONFIG", "SRTCTL_TEST_HOST", "SRTCTL_TEST_USER", "SRTCTL_TEST_HOME", "SRTCTL_TEST_TRACES", "SRTCTL_TEST_PASSWORD_FILE"}
-	env := map[string]string{}
-	for _, k := range keys {
-		env[k] = os.Getenv(k)
-	}
-	if env["SRTCTL_TEST_SSH_CONFIG"] == "" {
-		// Not sourced from up.sh: bring the cluster up (or find it up).
-		up := exec.Command("bash", filepath.Join(repoRoot, "testcluster", "up.sh"))
-		if out, err := up.CombinedOutput(); err != nil {
-			t.Fatalf("testcluster/up.sh: %v\n%s", err, out)
-		}
-		f, err := os.Open("/tmp/srtctl-test-cluster/env")
-		if err != nil {
-			t.Fatalf("test cluster env: %v", err)
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
-			if ok {
-				env[k] = strings.Trim(v, "'")
-			}
-		}
-	}
-	for _, k := range keys[:4] {
-		if env[k] == "" {
-			t.Fatalf("test cluster: %s is not set (source testcluster/up.sh)", k)
-		}
-	}
-	return env
 }
 
 func newMonCluster(t *testing.T, pace float64) *monCluster {
 	t.Helper()
-	env := monEnv(t)
-	u, err := user.Lookup(env["SRTCTL_TEST_USER"])
-	if err != nil {
-		t.Fatalf("test user: %v", err)
-	}
-	c := &monCluster{env: env}
-	c.uid, _ = strconv.Atoi(u.Uid)
-	c.gid, _ = strconv.Atoi(u.Gid)
-	var rnd [4]byte
-	rand.Read(rnd[:])
-	c.root = filepath.Join(env["SRTCTL_TEST_HOME"], "t", "monitor-"+hex.EncodeToString(rnd[:]))
-	for _, d := range []string{filepath.Dir(c.root), c.root, filepath.Join(c.root, "logs")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		os.Chown(d, c.uid, c.gid)
-	}
-	conf := fmt.Sprintf("srtctl_root: %q\nsimulation:\n  traces: %q\n  pace: %g\n", c.root, env["SRTCTL_TEST_TRACES"], pace)
-	if err := os.WriteFile(filepath.Join(c.root, "srtslurm.yaml"), []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	c := &monCluster{tc: clustertest.Need(t)}
+	c.root = c.tc.NewRoot(t, pace)
 	t.Cleanup(func() {
-		exec.Command("scancel", "--user", env["SRTCTL_TEST_USER"], "--name", "monitor-e2e").Run()
-		os.RemoveAll(c.root)
+		exec.Command("scancel", "--user", c.tc.User, "--name", "monitor-e2e").Run()
 	})
 
 	c.xdg = t.TempDir()
 	// A short private directory: socket paths must stay under ~104 bytes.
-	c.control, err = os.MkdirTemp("", "mon")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(c.control, 0o700)
-	t.Cleanup(func() { c.stopMasters(); os.RemoveAll(c.control) })
+	c.control = clustertest.ControlDir(t)
+	t.Cleanup(c.stopMasters)
 	c.saved = filepath.Join(t.TempDir(), "saved")
 	cfg := fmt.Sprintf("default: test\nclusters:\n  - name: test\n    host: %q\n    srtctl_root: %q\n    ssh_options: [\"-F\", %q]\n",
-		env["SRTCTL_TEST_HOST"], c.root, env["SRTCTL_TEST_SSH_CONFIG"])
+		c.tc.Host, c.root, c.tc.SSHConfig)
 	os.MkdirAll(filepath.Join(c.xdg, "config", "srtctl-tui"), 0o700)
 	if err := os.WriteFile(filepath.Join(c.xdg, "config", "srtctl-tui", "config.yaml"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -111,8 +49,8 @@ func newMonCluster(t *testing.T, pace float64) *monCluster {
 }
 
 func (c *monCluster) cluster() runner.Cluster {
-	return runner.Cluster{Name: "test", Host: c.env["SRTCTL_TEST_HOST"], SrtctlRoot: c.root,
-		SSHOptions: []string{"-F", c.env["SRTCTL_TEST_SSH_CONFIG"]}}
+	return runner.Cluster{Name: "test", Host: c.tc.Host, SrtctlRoot: c.root,
+		SSHOptions: []string{"-F", c.tc.SSHConfig}}
 }
 
 // submit submits a P1 torch job through the product's runner, recording
@@ -241,8 +179,8 @@ func squeueState(t *testing.T, id string) string {
 // masterPid is the pid of the monitor's ssh master connection (0: none).
 func (c *monCluster) masterPid() int {
 	dir := filepath.Join(c.control, "srtctl-tui")
-	out, err := exec.Command("ssh", "-F", c.env["SRTCTL_TEST_SSH_CONFIG"], "-o", "ControlPath="+dir+"/%C",
-		"-O", "check", c.env["SRTCTL_TEST_HOST"]).CombinedOutput()
+	out, err := exec.Command("ssh", "-F", c.tc.SSHConfig, "-o", "ControlPath="+dir+"/%C",
+		"-O", "check", c.tc.Host).CombinedOutput()
 	m := regexp.MustCompile(`pid=(\d+)`).FindSubmatch(out)
 	if err != nil || m == nil {
 		return 0
@@ -271,8 +209,8 @@ func (c *monCluster) sftpPid() int {
 // (ControlPersist) before their directory goes away.
 func (c *monCluster) stopMasters() {
 	for _, dir := range []string{c.control, filepath.Join(c.control, "srtctl-tui")} {
-		exec.Command("ssh", "-F", c.env["SRTCTL_TEST_SSH_CONFIG"], "-o", "ControlPath="+dir+"/%C",
-			"-O", "exit", c.env["SRTCTL_TEST_HOST"]).Run()
+		exec.Command("ssh", "-F", c.tc.SSHConfig, "-o", "ControlPath="+dir+"/%C",
+			"-O", "exit", c.tc.Host).Run()
 	}
 	// A master started while a killed one's socket was still there runs
 	// without a socket (ssh: "disabling multiplexing"): -O exit cannot

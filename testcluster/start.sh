@@ -46,6 +46,25 @@ wait_for() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# daemon_port PIDFILE EXE PORTFILE FIRST WHAT: the port the running daemon
+# listens on (from PORTFILE), else the first free one from FIRST on,
+# recorded in PORTFILE.
+daemon_port() {
+	local pidfile=$1 exe=$2 portfile=$3 first=$4 what=$5 p
+	if tc_alive "$pidfile" "$exe" && [[ -s $portfile ]]; then
+		cat "$portfile"
+		return
+	fi
+	for p in $(seq "$first" $((first + 100))); do
+		if port_free "$p"; then
+			echo "$p" >"$portfile"
+			echo "$p"
+			return
+		fi
+	done
+	fail "no free port in $first-$((first + 100)) for $what"
+}
+
 # One start or stop at a time: test packages may bring the cluster up in
 # parallel when run by hand.
 exec 9>"${TC_STATE%/}.lock"
@@ -160,15 +179,8 @@ if [[ ! -d $db/data/mysql ]]; then
 		--skip-test-db >"$TC_STATE/log/mariadb-install.log" 2>&1 || fail "mariadb-install-db failed"
 fi
 db_sql() { mariadb --no-defaults --socket="$db/mysqld.sock" "$@"; }
-db_port=""
-if tc_alive "$db/mariadbd.pid" /usr/sbin/mariadbd && [[ -s $db/port ]]; then
-	db_port=$(cat "$db/port")
-else
-	for p in $(seq 23306 23406); do
-		if port_free "$p"; then db_port=$p; break; fi
-	done
-	[[ -n $db_port ]] || fail "no free port in 23306-23406 for MariaDB"
-	echo "$db_port" >"$db/port"
+db_port=$(daemon_port "$db/mariadbd.pid" /usr/sbin/mariadbd "$db/port" 23306 MariaDB)
+if ! tc_alive "$db/mariadbd.pid" /usr/sbin/mariadbd; then
 	rm -f "$db/mysqld.sock"
 	setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$db/data" --socket="$db/mysqld.sock" \
 		--pid-file="$db/mariadbd.pid" --log-error="$db/mariadbd.log" --bind-address=127.0.0.1 --port="$db_port" \
@@ -266,16 +278,7 @@ ssh_dir=$TC_STATE/ssh
 [[ -s $ssh_dir/host_ed25519_key ]] || ssh-keygen -q -t ed25519 -N '' -C srtctl-test-host -f "$ssh_dir/host_ed25519_key"
 [[ -s $ssh_dir/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C srtctl-test-client -f "$ssh_dir/id_ed25519"
 
-port=""
-if tc_alive "$TC_STATE/pids/sshd.pid" /usr/sbin/sshd && [[ -s $ssh_dir/port ]]; then
-	port=$(cat "$ssh_dir/port")
-else
-	for p in $(seq 22022 22122); do
-		if port_free "$p"; then port=$p; break; fi
-	done
-	[[ -n $port ]] || fail "no free port in 22022-22122 for sshd"
-	echo "$port" >"$ssh_dir/port"
-fi
+port=$(daemon_port "$TC_STATE/pids/sshd.pid" /usr/sbin/sshd "$ssh_dir/port" 22022 sshd)
 
 cat >"$ssh_dir/sshd_config.new" <<CONF
 # Written by srtctl-tui testcluster/start.sh.

@@ -44,6 +44,9 @@ type Cluster struct {
 	Port string
 	// Traces is the trace directory the simulated jobs copy from.
 	Traces string
+	// PasswordFile holds the test user's password (root only), for tests
+	// that type it into ssh's prompt.
+	PasswordFile string
 }
 
 var (
@@ -85,7 +88,7 @@ func find(root string) (*Cluster, error) {
 	c := &Cluster{SSHConfig: env["SRTCTL_TEST_SSH_CONFIG"], Host: env["SRTCTL_TEST_HOST"], User: env["SRTCTL_TEST_USER"],
 		Home: env["SRTCTL_TEST_HOME"], Root: env["SRTCTL_TEST_ROOT"], SSHDLog: env["SRTCTL_TEST_SSHD_LOG"],
 		Key: env["SRTCTL_TEST_SSH_KEY"], KnownHosts: env["SRTCTL_TEST_KNOWN_HOSTS"], Port: env["SRTCTL_TEST_PORT"],
-		Traces: env["SRTCTL_TEST_TRACES"]}
+		Traces: env["SRTCTL_TEST_TRACES"], PasswordFile: env["SRTCTL_TEST_PASSWORD_FILE"]}
 	u, err := user.Lookup(c.User)
 	if err != nil {
 		return nil, fmt.Errorf("test user %q: %v (is the cluster up? bash testcluster/up.sh)", c.User, err)
