@@ -164,7 +164,9 @@ func (r *ReviewScreen) body() string {
 	case r.wz.IsNew():
 		b.WriteString(st.Bold.Render("The new file:") + "\n")
 		for _, l := range strings.Split(strings.TrimRight(string(r.res.Doc.Bytes()), "\n"), "\n") {
-			b.WriteString("  " + l + "\n")
+			for _, piece := range r.fold("  " + l) {
+				b.WriteString(piece + "\n")
+			}
 		}
 	case r.res.Diff == "":
 		b.WriteString(st.Muted.Render("No changes: the file on disk already says this.") + "\n")
@@ -172,20 +174,42 @@ func (r *ReviewScreen) body() string {
 		rm, add := jobspec.ChangedLines(r.res.Diff)
 		b.WriteString(st.Bold.Render(fmt.Sprintf("Changes to %s (-%d +%d lines):", r.res.Path, rm, add)) + "\n")
 		for _, l := range strings.Split(strings.TrimRight(r.res.Diff, "\n"), "\n") {
+			render := func(s ...string) string { return strings.Join(s, " ") }
 			switch {
 			case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
-				l = st.Bold.Render(l)
+				render = st.Bold.Render
 			case strings.HasPrefix(l, "+"):
-				l = st.OK.Render(l)
+				render = st.OK.Render
 			case strings.HasPrefix(l, "-"):
-				l = st.Error.Render(l)
+				render = st.Error.Render
 			case strings.HasPrefix(l, "@@"):
-				l = st.Accent.Render(l)
+				render = st.Accent.Render
 			}
-			b.WriteString(l + "\n")
+			for _, piece := range r.fold(l) {
+				b.WriteString(render(piece) + "\n")
+			}
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// foldMark starts the continuation of a line of the file or the diff that
+// is wider than the screen: what Save writes is shown whole, not cut.
+const foldMark = "  ↪ "
+
+// fold cuts a line of the file or the diff (plain text) into screen-wide
+// pieces, the ones after the first marked with foldMark.
+func (r *ReviewScreen) fold(l string) []string {
+	w := r.w
+	if w < 20 || ansi.StringWidth(l) <= w {
+		return []string{l}
+	}
+	pieces := []string{ansi.Cut(l, 0, w)}
+	rest := ansi.Cut(l, w, ansi.StringWidth(l))
+	for _, p := range strings.Split(ansi.Hardwrap(rest, w-ansi.StringWidth(foldMark), true), "\n") {
+		pieces = append(pieces, foldMark+p)
+	}
+	return pieces
 }
 
 // wrap folds a line of text to the screen, indenting what follows.

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Root is the program's only tea.Model: it owns the screen stack, the shared
@@ -165,11 +166,27 @@ func (r *Root) titleView() string {
 	if t, ok := r.Top().(Titled); ok && t.Title() != "" {
 		title += " · " + t.Title()
 	}
-	out := st.Title.Render(title)
+	badge := ""
 	if r.ctx.Simulated {
-		out += "  " + st.Simulated.Render(" SIMULATED CLUSTER ")
+		badge = "  " + st.Simulated.Render(" SIMULATED CLUSTER ")
 	}
-	return out
+	if r.ctx.Width > 0 {
+		// A long file name must not wrap the title onto a second row.
+		title = fitMiddle(title, r.ctx.Width-ansi.StringWidth(badge))
+	}
+	return st.Title.Render(title) + badge
+}
+
+// fitMiddle shortens s to width cells by cutting its middle, where a long
+// path usually is, keeping how it starts and ends.
+func fitMiddle(s string, width int) string {
+	n := ansi.StringWidth(s)
+	if n <= width || width < 5 {
+		return s
+	}
+	head := (width - 1) / 2
+	tail := width - 1 - head
+	return ansi.Cut(s, 0, head) + "…" + ansi.Cut(s, n-tail, n)
 }
 
 // View draws title, screen, status line and help footer.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
@@ -268,4 +269,36 @@ profiling:
 	}
 	p := newPump(t, scr, 100, 30)
 	p.mustSee("Opened read-only", "P3", "isl/osl/concurrency at the top of profiling")
+}
+
+// A line wider than the screen is folded, not cut: the review shows every
+// byte Save writes, and no row is wider than the screen.
+func TestReviewFoldsLongLines(t *testing.T) {
+	long := strings.Repeat("x", 150) + "-END"
+	src := strings.Replace(string(jobspectest.P1Example(t)), `name: "gb200-fp8-profiling"`, `name: "gb200-fp8-profiling"  # `+long, 1)
+	_, doc := writeJob(t, src)
+	wz := wizard.Edit(doc)
+	wz.V.Name = "renamed"
+	res, err := wz.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const width = 80
+	p := newPump(t, NewReviewScreen(&Context{Styles: NewStyles(true), NoColor: true}, wz, res), width, 60)
+	p.mustSee("Changes to", "-END", "Step 5/5 Review")
+	view := p.view()
+	var joined strings.Builder
+	for _, row := range strings.Split(view, "\n") {
+		if w := ansi.StringWidth(row); w > width {
+			t.Errorf("row %d wide: %q", w, row)
+		}
+		if strings.HasPrefix(row, foldMark) {
+			joined.WriteString(strings.TrimPrefix(row, foldMark))
+		} else if strings.Contains(row, "xxx") {
+			joined.WriteString(strings.TrimRight(row, " "))
+		}
+	}
+	if !strings.Contains(joined.String(), long) {
+		t.Fatalf("the long comment does not read back whole from the folded rows:\n%s", view)
+	}
 }
