@@ -20,7 +20,9 @@ func init() { registerCommand(newClustersCmd) }
 
 // Exit codes of the cluster commands, beyond 0 (done), 1 (the operation
 // failed: srtctl refused, scancel failed, ...) and 2 (usage or configuration).
-const exitUnreachable = 3
+// exitUnreachable: the cluster could not be reached (every command that
+// connects); 3 is the monitor's "cancelled by someone else".
+const exitUnreachable = 4
 
 // clusterFlags are the options every command that talks to a cluster takes.
 type clusterFlags struct {

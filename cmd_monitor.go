@@ -46,8 +46,8 @@ The job's log directory comes from the local job history, else from
 
 Without a terminal on stdout, or with --plain, it prints each line prefixed
 with its phase and each state change as a line starting "== ", and exits
-0 when the traces are ready, 1 when the job failed, 3 when the cluster
-could not be reached, 4 when someone else cancelled it.`,
+0 when the traces are ready, 1 when the job failed, 3 when someone else
+cancelled it, 4 when the cluster could not be reached.`,
 		Example: "  srtctl-tui monitor 1234 --cluster mycluster\n" +
 			"  srtctl-tui monitor 1234 --plain | tee job.log",
 		Args: cobra.ExactArgs(1),

@@ -27,7 +27,7 @@ the job (see srtctl-tui monitor --help): full screen on a terminal, plain
 lines otherwise; quitting it leaves the job running.
 
 If srtctl refuses the file, its own message is shown and the exit status is 1.
-Exit status 3 before anything was submitted: the cluster could not be
+Exit status 4 before anything was submitted: the cluster could not be
 reached. Once the monitor follows the job, its exit statuses apply.`,
 		Example: "  srtctl-tui submit prof-torch.yaml --cluster mycluster\n" +
 			"  srtctl-tui submit --detach prof-torch.yaml && srtctl-tui jobs",

@@ -82,7 +82,7 @@ func TestSubmitAsksForThePasswordInTheTerminal(t *testing.T) {
 }
 
 // A login that fails (here: one password attempt, answered wrong) stops
-// with exit 3 and a message naming the cluster, and submits nothing.
+// with exit 4 and a message naming the cluster, and submits nothing.
 func TestFailedPasswordLoginSubmitsNothing(t *testing.T) {
 	c := newMonCluster(t, 20)
 	c.passwordCluster(t, "-o", "NumberOfPasswordPrompts=1")
@@ -91,7 +91,7 @@ func TestFailedPasswordLoginSubmitsNothing(t *testing.T) {
 	p.waitFor(30*time.Second, "password:")
 	p.typeSecret("not-the-password")
 	s := p.waitFor(30*time.Second, "EXIT=")
-	if !strings.Contains(s, "EXIT=3") || !strings.Contains(s, "cluster pw: cannot connect to srtctl-test") {
+	if !strings.Contains(s, "EXIT=4") || !strings.Contains(s, "cluster pw: cannot connect to srtctl-test") {
 		t.Fatalf("failed login:\n%s", s)
 	}
 	if strings.Contains(s, "submitted") {

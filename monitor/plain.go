@@ -11,7 +11,7 @@ import (
 const (
 	ExitTracesReady      = 0
 	ExitFailed           = 1
-	ExitCancelledByOther = 4 // 3 is "cluster unreachable" for every command
+	ExitCancelledByOther = 3
 )
 
 // ExitCode is the process exit code for an outcome.
