@@ -63,7 +63,9 @@ func (v *validator) p1Phase(phase, base string) {
 	for _, k := range phaseTraffic {
 		path := base + "." + k
 		if v.present(path) {
-			v.intAt(path)
+			if n, ok := v.intAt(path); ok {
+				v.atLeastOne(path, n)
+			}
 			continue
 		}
 		if k == "concurrency" {
@@ -73,6 +75,14 @@ func (v *validator) p1Phase(phase, base string) {
 		}
 	}
 	v.steps(base)
+}
+
+// atLeastOne refuses a traffic number below 1 (isl, osl, concurrency):
+// srtctl passes it on unchecked and the load generator fails on the cluster.
+func (v *validator) atLeastOne(path string, n int) {
+	if n < 1 {
+		v.precheck(Error, path, fmt.Sprintf("%s is %d: it must be 1 or more (srtctl does not check this; the load generator would fail on the cluster)", path, n))
+	}
 }
 
 // steps checks a phase's step window (defaults 0 and 50).

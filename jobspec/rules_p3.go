@@ -11,6 +11,13 @@ func (v *validator) p3() {
 	isl, okI := v.intAt("profiling.isl")
 	osl, okO := v.intAt("profiling.osl")
 	conc, okC := v.intAt("profiling.concurrency")
+	for path, n := range map[string]int{"profiling.isl": isl, "profiling.osl": osl, "profiling.concurrency": conc} {
+		if v.present(path) && v.d.node(path) != nil {
+			if _, ok := intNode(v.d.node(path)); ok {
+				v.atLeastOne(path, n)
+			}
+		}
+	}
 	if !okI || !okO || !okC {
 		if !v.anyPlaceholder("profiling.isl", "profiling.osl", "profiling.concurrency") {
 			v.add(Error, "profiling", fmt.Sprintf("profiling.isl/osl/concurrency must be set when profiling is enabled. Got isl=%s, osl=%s, concurrency=%s",

@@ -302,3 +302,33 @@ func TestReviewFoldsLongLines(t *testing.T) {
 		t.Fatalf("the long comment does not read back whole from the folded rows:\n%s", view)
 	}
 }
+
+// A number the file already had is held to the form's rule: concurrency 0
+// is listed as a problem, and the field does not take it until it is 1 or
+// more; a sweep placeholder the file had is kept.
+func TestFileNumbersAreCheckedLikeTypedOnes(t *testing.T) {
+	src := strings.Replace(string(jobspectest.P1Example(t)), "concurrency: 1", "concurrency: 0", 1)
+	_, doc := writeJob(t, src)
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.Edit(doc))
+	p := newPump(t, ws, 100, 30)
+	p.mustSee("This file cannot be saved as it is", "profiling.prefill.concurrency is 0: it must be 1 or more")
+	p.key("enter")
+	for i := 0; i < 4+3+2+1; i++ { // job, resources, nodes, profiler
+		p.key("enter")
+	}
+	p.mustSee("prefill phase", "Concurrency:")
+	p.key("enter") // isl
+	p.key("enter") // osl
+	p.key("enter") // concurrency 0: refused
+	p.mustSee("enter a whole number of 1 or more")
+	if ws.Wizard().V.Prefill.Concurrency != "0" {
+		t.Fatalf("concurrency %q", ws.Wizard().V.Prefill.Concurrency)
+	}
+	p.key("backspace")
+	p.typeText("4")
+	p.key("enter")
+	p.mustSee("Start step")
+	if got := ws.Wizard().V.Prefill.Concurrency; got != "4" {
+		t.Fatalf("concurrency %q after typing 4", got)
+	}
+}

@@ -50,6 +50,10 @@ func TestValidators(t *testing.T) {
 			t.Errorf("positiveInt(%q) ok=%v", s, !ok)
 		}
 	}
+	// A number the file had is no exception: only a placeholder is.
+	if positiveInt("0")("0") == nil || positiveInt("-3")("-3") == nil || nonNegativeInt("-1")("-1") == nil {
+		t.Error("a file's own out-of-range number was accepted")
+	}
 	nn := nonNegativeInt("")
 	if nn("0") != nil || nn("-1") == nil {
 		t.Error("nonNegativeInt")

@@ -11,9 +11,9 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
-// Validators for the form's fields. Each accepts the value the file already
-// had (orig), so a sweep placeholder such as "{nodes}" can be kept; what
-// the user types must be a clean value.
+// Validators for the form's fields. Each accepts a sweep placeholder the
+// file already had (orig, such as "{nodes}"), so it can be kept; a number
+// from the file is held to the same rule as a typed one.
 
 func required(what string) func(string) error {
 	return func(s string) error {
@@ -24,10 +24,16 @@ func required(what string) func(string) error {
 	}
 }
 
-// positiveInt accepts 1, 2, ... and the original value as written.
+// keptPlaceholder: s is the file's own value and not a number.
+func keptPlaceholder(s, orig string) bool {
+	_, err := strconv.Atoi(strings.TrimSpace(s))
+	return s != "" && s == orig && err != nil
+}
+
+// positiveInt accepts 1, 2, ... and a placeholder the file had.
 func positiveInt(orig string) func(string) error {
 	return func(s string) error {
-		if s != "" && s == orig {
+		if keptPlaceholder(s, orig) {
 			return nil
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -41,7 +47,7 @@ func positiveInt(orig string) func(string) error {
 // nonNegativeInt accepts 0, 1, ... (a start step may be 0).
 func nonNegativeInt(orig string) func(string) error {
 	return func(s string) error {
-		if s != "" && s == orig {
+		if keptPlaceholder(s, orig) {
 			return nil
 		}
 		n, err := strconv.Atoi(s)
