@@ -55,11 +55,8 @@ func (d *Doc) Job() Job {
 		},
 		Sweep: d.Has("sweep"),
 	}
-	if n := d.node("enable_config_dump"); n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
-		var b bool
-		if n.Decode(&b) == nil {
-			j.EnableConfigDump = &b
-		}
+	if b, ok := pyyamlBool(d.node("enable_config_dump")); ok {
+		j.EnableConfigDump = &b
 	}
 	if n := d.node("extra_mount"); n != nil && n.Kind == yaml.SequenceNode {
 		for _, c := range n.Content {

@@ -53,7 +53,7 @@ func (v *validator) schema() {
 	if v.d.Has("profiling") && v.section("profiling") {
 		v.enum("profiling.type", ProfilingTypes)
 	}
-	if n := v.d.node("enable_config_dump"); n != nil && !(n.Kind == yaml.ScalarNode && (n.Tag == "!!bool" || n.Tag == "!!null")) && !v.placeholder(n) {
+	if n := v.d.node("enable_config_dump"); n != nil && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") && !v.placeholder(n) && !isPyyamlBool(n) {
 		v.add(Error, "enable_config_dump", "enable_config_dump: Input should be a valid boolean (true or false), got "+describe(n))
 	}
 	v.extraMount()

@@ -122,6 +122,12 @@ var ruleCases = []ruleCase{
 		msg: "profiling.decode profiles 500 steps (start_step 0, stop_step 500); 30 to 100 steps is typical"},
 	{name: "config dump", src: base + "enable_config_dump: true\n", sev: Warning, line: 35, col: 21,
 		msg: "enable_config_dump: true has no effect while profiling: srtctl turns the config dump off"},
+	{name: "pyyaml bool", src: base, old: `name: "t"`, new: `name: yes`, sev: Warning, line: 1, col: 7,
+		msg: `name: srtctl's YAML loader (PyYAML, YAML 1.1) reads yes as the boolean true, not as this tool does; quote it ("yes") if you mean the text`},
+	{name: "pyyaml sexagesimal", src: base + "slurm:\n  time_limit: 2:00:00\n", sev: Warning, line: 36, col: 15,
+		msg: `slurm.time_limit: srtctl's YAML loader (PyYAML, YAML 1.1) reads 2:00:00 as the integer 7200, not as this tool does; quote it ("2:00:00") if you mean the text`},
+	{name: "pyyaml on is true", src: base + "enable_config_dump: on\n", sev: Warning, line: 35, col: 21,
+		msg: "enable_config_dump: true has no effect while profiling: srtctl turns the config dump off"},
 	{name: "p3 traffic missing", src: p3Base, old: "  isl: 1024\n", new: "", sev: Error, line: 12, col: 1,
 		msg: "profiling.isl/osl/concurrency must be set when profiling is enabled. Got isl=None, osl=128, concurrency=1"},
 	{name: "p3 workers", src: p3Base, old: "decode_workers: 1", new: "decode_workers: 2", sev: Error, line: 11, col: 19,
@@ -157,6 +163,24 @@ func TestRules(t *testing.T) {
 				t.Errorf("  %s", f)
 			}
 		})
+	}
+}
+
+// Values YAML 1.1 and 1.2 read alike get no PyYAML warning.
+func TestPyyamlAgreesNoWarning(t *testing.T) {
+	for _, v := range []string{`"yes"`, "03:00:00", "1.5", "true", "42", "0x1F", "1_0", "/models/x", "null"} {
+		d := mustParse(t, base+"slurm:\n  account: "+v+"\n")
+		for _, f := range d.Validate() {
+			if strings.Contains(f.Message, "PyYAML") {
+				t.Errorf("%s: %s", v, f)
+			}
+		}
+	}
+	if got := pyIntValue("0755"); got != "493" {
+		t.Errorf("0755 reads as %s", got)
+	}
+	if got := pyIntValue("-1:30"); got != "-90" {
+		t.Errorf("-1:30 reads as %s", got)
 	}
 }
 
