@@ -32,7 +32,9 @@ func TestAccessibleNewJobMatchesGolden(t *testing.T) {
 	if string(got) != string(want) {
 		t.Fatalf("accessible mode wrote:\n%s\nwant:\n%s\ntranscript:\n%s", got, want, out.String())
 	}
-	for _, s := range []string{"Step 3/5 · Profiling", "profiling needs a single worker", "srtctl apply -f " + target} {
+	for _, s := range []string{"Step 3/5 · Profiling", "profiling needs a single worker", "srtctl apply -f " + target,
+		// A screen reader hears the answer an empty line keeps.
+		"GPUs per node (now 4; Enter keeps it)", "Profiler (now torch; Enter keeps it)", "Concurrency (now 256; Enter keeps it)"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("transcript lacks %q", s)
 		}

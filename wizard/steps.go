@@ -55,16 +55,31 @@ func (w *Wizard) steps(accessible bool) []Step {
 	agg := func() bool { return !v.Disaggregated() }
 	noProfiling := func() bool { return !v.Profiling() }
 
+	// label is a field's title; in accessible mode, where the prompt cannot
+	// show the value in place, it says the current answer, which an empty
+	// answer keeps.
+	label := func(title string, value *string) string {
+		if accessible && *value != "" {
+			return fmt.Sprintf("%s (now %s; Enter keeps it)", title, *value)
+		}
+		return title
+	}
 	input := func(title string, value *string, validate func(string) error) *huh.Input {
 		if accessible && validate != nil {
 			// An empty answer keeps the shown value, but huh checks the
 			// answer before it substitutes the value.
 			validate = keepOnEmpty(validate, value)
 		}
-		return newInput(title, value, validate)
+		return newInput(label(title, value), value, validate)
 	}
 	row := func(title string, value *string, validate func(string) error) *huh.Input {
+		if accessible {
+			return input(strings.TrimRight(title, " "), value, validate)
+		}
 		return inline(input(title, value, validate), title)
+	}
+	choose := func(sel *huh.Select[string], title string, value *string) *huh.Select[string] {
+		return sel.Title(label(title, value))
 	}
 	var steps []Step
 	add := func(s Step, fields ...huh.Field) {
@@ -98,7 +113,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 		input("Job name", &v.Name, required("a job name")).Description("Used for the SLURM job and the log directory."),
 		input("Model path", &v.ModelPath, required("the model path")).Description("A path, or an alias from the cluster's srtslurm.yaml."),
 		input("Container", &v.Container, required("the container")).Description("A .sqsh path, or an alias from srtslurm.yaml."),
-		selectOf("Precision", &v.Precision, jobspec.Precisions),
+		choose(selectOf("Precision", &v.Precision, jobspec.Precisions), "Precision", &v.Precision),
 	)
 
 	modeHelp := ""
@@ -106,8 +121,8 @@ func (w *Wizard) steps(accessible bool) []Step {
 		modeHelp = "Switching also moves backend.sglang_config and the environments to the new mode; the review lists each change."
 	}
 	add(Step{Key: "resources", Number: 2, Title: "Resources"},
-		selectOf("GPU type", &v.GPUType, jobspec.GPUTypes),
-		huh.NewSelect[string]().Title("Serving mode").Description(modeHelp).Value(&v.Mode).Options(
+		choose(selectOf("GPU type", &v.GPUType, jobspec.GPUTypes), "GPU type", &v.GPUType),
+		huh.NewSelect[string]().Title(label("Serving mode", &v.Mode)).Description(modeHelp).Value(&v.Mode).Options(
 			huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
 			huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
 		).Validate(oneOf("mode", func() []string { return []string{ModeDisaggregated, ModeAggregated} })),
@@ -122,18 +137,18 @@ func (w *Wizard) steps(accessible bool) []Step {
 	)
 
 	add(Step{Key: "profiling", Number: 3, Title: "Profiling", Info: w.profilingInfo},
-		w.profilingSelect(),
+		choose(w.profilingSelect(), "Profiler", &v.ProfilingType),
 	)
 	add(Step{Key: "workers-disagg", Number: 3, Title: "Workers and benchmark",
 		Hidden: func() bool { return v.Profiling() || !v.Disaggregated() }},
 		row("Prefill workers", &v.PrefillWorkers, workerCount(v, o.PrefillWorkers)),
 		row("Decode workers ", &v.DecodeWorkers, workerCount(v, o.DecodeWorkers)),
-		w.benchmarkSelect(accessible),
+		choose(w.benchmarkSelect(accessible), "Benchmark", &v.BenchmarkType),
 	)
 	add(Step{Key: "workers-agg", Number: 3, Title: "Workers and benchmark",
 		Hidden: func() bool { return v.Profiling() || v.Disaggregated() }},
 		row("Aggregated workers", &v.AggWorkers, workerCount(v, o.AggWorkers)),
-		w.benchmarkSelect(accessible),
+		choose(w.benchmarkSelect(accessible), "Benchmark", &v.BenchmarkType),
 	)
 	add(Step{Key: "phase-prefill", Number: 3, Title: "Profiling: prefill phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
