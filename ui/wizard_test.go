@@ -332,3 +332,17 @@ func TestFileNumbersAreCheckedLikeTypedOnes(t *testing.T) {
 		t.Fatalf("concurrency %q after typing 4", got)
 	}
 }
+
+// A select whose value from the file is not an option cannot show it; it
+// says what the file had instead of letting Enter swap it silently.
+func TestInvalidSelectValueFromFileIsCalledOut(t *testing.T) {
+	src := strings.Replace(string(jobspectest.P1Example(t)), `precision: "fp8"`, `precision: "fp9"`, 1)
+	_, doc := writeJob(t, src)
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.Edit(doc))
+	p := newPump(t, ws, 100, 30)
+	p.mustSee("This file cannot be saved as it is", `(got "fp9")`)
+	for i := 0; i < 4; i++ { // problems, name, model, container
+		p.key("enter")
+	}
+	p.mustSee("Precision", `The file has "fp9", which srtctl does not accept: choose one.`)
+}

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -78,8 +79,20 @@ func (w *Wizard) steps(accessible bool) []Step {
 		}
 		return inline(input(title, value, validate), title)
 	}
-	choose := func(sel *huh.Select[string], title string, value *string) *huh.Select[string] {
-		return sel.Title(label(title, value))
+	// choose titles a select; when the file's value is not one of valid,
+	// the select starts on another option, so it says so instead of
+	// letting Enter swap the value silently.
+	// (Building a select already moved the value to its first option, so
+	// the file's value is looked up in the answers read from the file.)
+	choose := func(sel *huh.Select[string], title string, value *string, fromFile string, valid []string) *huh.Select[string] {
+		if fromFile == "" || slices.Contains(valid, fromFile) {
+			return sel.Title(label(title, value))
+		}
+		why := fmt.Sprintf("The file has %q, which srtctl does not accept: choose one.", fromFile)
+		if accessible {
+			return sel.Title(title + " (" + strings.TrimSuffix(why, ".") + ")")
+		}
+		return sel.Title(title).Description(why)
 	}
 	var steps []Step
 	add := func(s Step, fields ...huh.Field) {
@@ -113,7 +126,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 		input("Job name", &v.Name, required("a job name")).Description("Used for the SLURM job and the log directory."),
 		input("Model path", &v.ModelPath, required("the model path")).Description("A path, or an alias from the cluster's srtslurm.yaml."),
 		input("Container", &v.Container, required("the container")).Description("A .sqsh path, or an alias from srtslurm.yaml."),
-		choose(selectOf("Precision", &v.Precision, jobspec.Precisions), "Precision", &v.Precision),
+		choose(selectOf("Precision", &v.Precision, jobspec.Precisions), "Precision", &v.Precision, o.Precision, jobspec.Precisions),
 	)
 
 	modeHelp := ""
@@ -121,7 +134,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 		modeHelp = "Switching also moves backend.sglang_config and the environments to the new mode; the review lists each change."
 	}
 	add(Step{Key: "resources", Number: 2, Title: "Resources"},
-		choose(selectOf("GPU type", &v.GPUType, jobspec.GPUTypes), "GPU type", &v.GPUType),
+		choose(selectOf("GPU type", &v.GPUType, jobspec.GPUTypes), "GPU type", &v.GPUType, o.GPUType, jobspec.GPUTypes),
 		huh.NewSelect[string]().Title(label("Serving mode", &v.Mode)).Description(modeHelp).Value(&v.Mode).Options(
 			huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
 			huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
@@ -137,18 +150,18 @@ func (w *Wizard) steps(accessible bool) []Step {
 	)
 
 	add(Step{Key: "profiling", Number: 3, Title: "Profiling", Info: w.profilingInfo},
-		choose(w.profilingSelect(), "Profiler", &v.ProfilingType),
+		choose(w.profilingSelect(), "Profiler", &v.ProfilingType, o.ProfilingType, jobspec.ProfilingTypes),
 	)
 	add(Step{Key: "workers-disagg", Number: 3, Title: "Workers and benchmark",
 		Hidden: func() bool { return v.Profiling() || !v.Disaggregated() }},
 		row("Prefill workers", &v.PrefillWorkers, workerCount(v, o.PrefillWorkers)),
 		row("Decode workers ", &v.DecodeWorkers, workerCount(v, o.DecodeWorkers)),
-		choose(w.benchmarkSelect(accessible), "Benchmark", &v.BenchmarkType),
+		choose(w.benchmarkSelect(accessible), "Benchmark", &v.BenchmarkType, o.BenchmarkType, jobspec.BenchmarkTypes),
 	)
 	add(Step{Key: "workers-agg", Number: 3, Title: "Workers and benchmark",
 		Hidden: func() bool { return v.Profiling() || v.Disaggregated() }},
 		row("Aggregated workers", &v.AggWorkers, workerCount(v, o.AggWorkers)),
-		choose(w.benchmarkSelect(accessible), "Benchmark", &v.BenchmarkType),
+		choose(w.benchmarkSelect(accessible), "Benchmark", &v.BenchmarkType, o.BenchmarkType, jobspec.BenchmarkTypes),
 	)
 	add(Step{Key: "phase-prefill", Number: 3, Title: "Profiling: prefill phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
