@@ -14,8 +14,9 @@ import (
 var ErrChangedOnDisk = errors.New("the file changed on disk since it was loaded; reload it before saving")
 
 // Save writes the current content to path atomically: a temporary file in
-// the same directory, fsync, then rename over the target. The previous
-// content is kept as path + ".bak" and the file mode is preserved. When the
+// the same directory, fsync, then rename over the target (the file a
+// symbolic link points to, when path is one). The previous content is kept
+// as target + ".bak" and the file mode is preserved. When the
 // Doc was loaded from path, Save refuses (ErrChangedOnDisk) if the file on
 // disk differs from what was loaded. After a successful save the Doc
 // remembers the new state, so a second Save works.
@@ -46,12 +47,16 @@ func (d *Doc) Save(path string) error {
 	if d.disk != nil && sameFile(d.disk.path, path) {
 		mode = d.disk.mode
 	}
+	// Through a symbolic link, write the file it points to (and keep the
+	// .bak beside that file): replacing the link with a file would leave
+	// the real file unchanged and break the link.
+	target := resolveLink(path)
 	if old != nil {
-		if err := writeAtomic(path+".bak", old, mode); err != nil {
+		if err := writeAtomic(target+".bak", old, mode); err != nil {
 			return fmt.Errorf("keeping the previous version: %w", err)
 		}
 	}
-	if err := writeAtomic(path, d.src, mode); err != nil {
+	if err := writeAtomic(target, d.src, mode); err != nil {
 		return err
 	}
 	st, err := os.Stat(path)
@@ -61,6 +66,25 @@ func (d *Doc) Save(path string) error {
 	d.name = path
 	d.disk = &diskState{path: path, size: st.Size(), modTime: st.ModTime(), mode: mode, content: append([]byte(nil), d.src...)}
 	return nil
+}
+
+// resolveLink is the file path names once symbolic links are followed
+// (path itself when it is not a link; a dangling link's destination).
+func resolveLink(path string) string {
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return path
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	dest, err := os.Readlink(path)
+	if err != nil {
+		return path
+	}
+	if !filepath.IsAbs(dest) {
+		dest = filepath.Join(filepath.Dir(path), dest)
+	}
+	return dest
 }
 
 func sameFile(a, b string) bool {

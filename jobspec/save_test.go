@@ -157,3 +157,41 @@ func TestApplyProfilingAggregated(t *testing.T) {
 		t.Errorf("findings %v", fs)
 	}
 }
+
+// Saving through a symbolic link writes the file it points to and keeps
+// the link (a dotfiles-style setup, or a recipe linked into a work dir).
+func TestSaveThroughSymlinkKeepsTheLink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "recipes", "real.yaml")
+	os.MkdirAll(filepath.Dir(real), 0o755)
+	if err := os.WriteFile(real, []byte(base), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "job.yaml")
+	if err := os.Symlink("recipes/real.yaml", link); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Load(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Set("profiling.decode.concurrency", 128); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Save(link); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced by a file (%v)", err)
+	}
+	got, _ := os.ReadFile(real)
+	if string(got) != string(d.Bytes()) {
+		t.Fatal("the file the link points to was not written")
+	}
+	if bak, err := os.ReadFile(real + ".bak"); err != nil || string(bak) != base {
+		t.Fatalf("no .bak beside the real file: %v", err)
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o640 {
+		t.Fatalf("mode %v, want 0640", fi.Mode().Perm())
+	}
+}
