@@ -15,8 +15,10 @@ func init() { registerCommand(newValidateCmd) }
 
 // validateResult is one file's outcome, as --json prints it.
 type validateResult struct {
-	File     string            `json:"file"`
-	Dialect  jobspec.Dialect   `json:"dialect,omitempty"`
+	File    string          `json:"file"`
+	Dialect jobspec.Dialect `json:"dialect,omitempty"` // detected
+	// RulesOf is the dialect whose rules were applied: Dialect, or --dialect.
+	RulesOf  jobspec.Dialect   `json:"rules,omitempty"`
 	Findings []jobspec.Finding `json:"findings"`
 	Error    string            `json:"error,omitempty"` // unreadable file
 	syntax   *jobspec.SyntaxError
@@ -80,11 +82,12 @@ func validateFile(path string, force jobspec.Dialect) validateResult {
 		r.Error = err.Error()
 		return r
 	}
-	r.Dialect = doc.Dialect()
+	r.Dialect, r.RulesOf = doc.Dialect(), doc.Dialect()
 	if force != "" {
-		r.Findings = doc.ValidateAs(force)
-	} else {
-		r.Findings = doc.Validate()
+		r.RulesOf = force
+	}
+	if fs := doc.ValidateAs(r.RulesOf); len(fs) > 0 {
+		r.Findings = fs // a clean file keeps [] (not null) for jq's .findings[]
 	}
 	return r
 }

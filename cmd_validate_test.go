@@ -80,12 +80,20 @@ func TestValidateCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("json: %v\n%s", err, out)
 	}
+	// A clean file lists no findings as [] (jq's .findings[] works on it).
+	if !strings.Contains(out, `"findings": []`) {
+		t.Errorf("the clean file's findings are not []:\n%s", out)
+	}
 	if code != 1 || res.Errors != 1 || len(res.Files) != 2 || res.Files[0].Dialect != "p1" ||
 		res.Files[1].Findings[0].Severity != "error" || res.Files[1].Findings[0].Path != "resources.decode_workers" || res.Files[1].Findings[0].Line != 11 {
 		t.Errorf("json result %+v (code %d)", res, code)
 	}
 
-	// --dialect p3 applies P3's rules to the P1 file
+	// --dialect p3 applies P3's rules to the P1 file, and --json says so.
+	out, _, _ = runCLI(t, "validate", "--json", "--dialect", "p3", good)
+	if !strings.Contains(out, `"dialect": "p1"`) || !strings.Contains(out, `"rules": "p3"`) {
+		t.Errorf("--json --dialect p3 does not say which rules applied:\n%s", out)
+	}
 	out, _, code = runCLI(t, "validate", "--dialect", "p3", good)
 	if code != 1 || !strings.Contains(out, "profiling.isl/osl/concurrency must be set when profiling is enabled. Got isl=None, osl=None, concurrency=None") {
 		t.Errorf("--dialect p3: code %d out %q", code, out)
