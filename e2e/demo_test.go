@@ -157,6 +157,15 @@ func TestDemoFullScreen(t *testing.T) {
 	p.keys("s")
 	p.waitFor("Summary ·", "full names:")
 
+	// The monitor kept following the job under the summary: back on it,
+	// cancelling the job (a P1 job keeps its GPUs) goes through to the end.
+	p.keys("Escape")
+	p.waitFor("monitor", "s summary")
+	p.keys("c")
+	p.waitFor("Cancel job")
+	p.keys("y")
+	p.waitLong(30*time.Second, "job cancelled")
+
 	p.keys("C-c")
 	out := p.waitLong(20*time.Second, "EXIT=0", "demo over")
 	if !strings.Contains(out, "removed") {

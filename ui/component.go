@@ -32,6 +32,14 @@ type Quitter interface {
 	CanQuit() (ok bool, cmd tea.Cmd)
 }
 
+// Background is a screen that keeps working while another is on top of it:
+// the monitor follows its job under the summary. The root hands it the
+// messages it owns (its own event, clock and refresh messages) wherever it
+// is in the stack; every other message goes to the top screen only.
+type Background interface {
+	OwnsMsg(msg tea.Msg) bool
+}
+
 // Push replaces nothing: it puts a screen on top of the stack.
 type PushMsg struct{ Screen Component }
 

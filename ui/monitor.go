@@ -263,6 +263,16 @@ func (m *Monitor) SetSize(w, h int) {
 	m.layout()
 }
 
+// OwnsMsg: the monitor's own messages reach it under another screen, so
+// it keeps following the job (Background).
+func (m *Monitor) OwnsMsg(msg tea.Msg) bool {
+	switch msg.(type) {
+	case monitorEventMsg, monitorClosedMsg, monitorRefreshMsg, monitorClockMsg, monitorLoginDoneMsg:
+		return true
+	}
+	return false
+}
+
 func (m *Monitor) Update(msg tea.Msg) (Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case monitorEventMsg:

@@ -212,7 +212,7 @@ func TestSessionMonitorLogsInWithTheSessionsHandover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, ok := s.screen(uctx, b, monitor.JobInfo{ID: "77", LogDir: "/root/logs/77_1P_1D"}).(*Monitor)
+	m, ok := monitorOf(s.screen(uctx, b, monitor.JobInfo{ID: "77", LogDir: "/root/logs/77_1P_1D"}))
 	if !ok {
 		t.Fatal("the session's screen is not a monitor")
 	}

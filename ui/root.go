@@ -111,7 +111,23 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return r, nil
 		}
 	}
+	if cmd, ok := r.updateBackground(msg); ok {
+		return r, cmd
+	}
 	return r, r.updateTop(msg)
+}
+
+// updateBackground hands msg to the screen below the top that owns it,
+// if any (see Background).
+func (r *Root) updateBackground(msg tea.Msg) (tea.Cmd, bool) {
+	for i := len(r.screens) - 2; i >= 0; i-- {
+		if b, ok := r.screens[i].(Background); ok && b.OwnsMsg(msg) {
+			next, cmd := r.screens[i].Update(msg)
+			r.screens[i] = next
+			return cmd, true
+		}
+	}
+	return nil, false
 }
 
 func (r *Root) topCapturesInput() bool {

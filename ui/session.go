@@ -280,10 +280,7 @@ func (s *Session) screen(uctx *Context, b Backend, info monitor.JobInfo) Compone
 		Engine: engine, Run: engine.Run, FetchDir: s.opt.FetchDir, Reattach: s.opt.Reattach,
 		Login: s.loginCommand(), exec: s.opt.exec,
 	})
-	if !s.opt.AutoSummary {
-		return m
-	}
-	return NewAutoSummary(m, AutoSummaryOptions{Engine: engine, FetchDir: m.opt.FetchDir, Context: s.opt.Context})
+	return NewSummaryMonitor(m, SummaryMonitorOptions{Auto: s.opt.AutoSummary, Engine: engine, FetchDir: m.opt.FetchDir, Context: s.opt.Context})
 }
 
 // loginCommand is the monitor's r: the same terminal handover as the

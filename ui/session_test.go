@@ -159,7 +159,7 @@ func TestReviewSubmitNowOpensMonitor(t *testing.T) {
 	if got := d.backend.submitted; len(got) != 1 || got[0] != path {
 		t.Fatalf("submitted %v, want [%s]", got, path)
 	}
-	m, ok := p.root.Top().(*Monitor)
+	m, ok := monitorOf(p.root.Top())
 	if !ok {
 		t.Fatalf("top screen after submit is %T, want the monitor", p.root.Top())
 	}
@@ -229,7 +229,7 @@ func TestSubmitHandsTerminalToSSHWhenItMustAsk(t *testing.T) {
 	if got := strings.Join(d.calls, ","); got != "batch,terminal,batch" || d.execs != 1 {
 		t.Fatalf("connect sequence %q with %d handovers, want batch,terminal,batch with 1", got, d.execs)
 	}
-	if _, ok := p.root.Top().(*Monitor); !ok {
+	if _, ok := monitorOf(p.root.Top()); !ok {
 		t.Fatalf("top screen %T after submit", p.root.Top())
 	}
 }
@@ -318,7 +318,7 @@ func TestJobPickerFollowsHistoryEntry(t *testing.T) {
 	}
 	p.key("down")
 	p.key("enter")
-	m, ok := p.root.Top().(*Monitor)
+	m, ok := monitorOf(p.root.Top())
 	if !ok {
 		t.Fatalf("enter on job 202 opened %T; status %q", p.root.Top(), p.root.status.Text)
 	}

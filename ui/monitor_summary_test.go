@@ -38,6 +38,18 @@ func autoWriteTrace(t *testing.T, dir, phase, kernel string) {
 	}
 }
 
+// monitorOf is the monitor a screen is (a session's monitor comes wrapped
+// with its summary).
+func monitorOf(c Component) (*Monitor, bool) {
+	switch c := c.(type) {
+	case *Monitor:
+		return c, true
+	case *SummaryMonitor:
+		return c.Monitor, true
+	}
+	return nil, false
+}
+
 func autoFetched(dir string, err string) monitor.Event {
 	return monitor.FetchEvent{LocalDir: dir, Done: 900, Total: 900, Finished: true, Err: err}
 }
@@ -50,7 +62,7 @@ func TestAutoSummaryFetchesThenOpensSummary(t *testing.T) {
 	eng := monNewFakeEngine()
 	ctx := &Context{Styles: NewStyles(true), NoColor: true, Simulated: true, Width: 120, Height: 30}
 	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
-	a := NewAutoSummary(m, AutoSummaryOptions{Engine: eng, FetchDir: dir, Pause: time.Millisecond})
+	a := NewSummaryMonitor(m, SummaryMonitorOptions{Auto: true, Engine: eng, FetchDir: dir, Pause: time.Millisecond})
 	p := newPump(t, a, 120, 30)
 	p.root.ctx = ctx
 	p.send(monitorEventMsg{monitor.JobInfoEvent{Info: monTestInfo}})
@@ -74,7 +86,7 @@ func TestAutoSummaryFetchesThenOpensSummary(t *testing.T) {
 	if a.Summary() != nil {
 		t.Fatal("opened the summary after a failed fetch")
 	}
-	if _, ok := p.root.Top().(*AutoSummary); !ok {
+	if _, ok := p.root.Top().(*SummaryMonitor); !ok {
 		t.Fatalf("top screen %T, want the monitor", p.root.Top())
 	}
 	p.key("d")
@@ -115,4 +127,59 @@ func TestAutoSummaryFetchesThenOpensSummary(t *testing.T) {
 	if len(eng.fetches) != 2 {
 		t.Fatalf("fetched again: %v", eng.fetches)
 	}
+}
+
+// A real job's monitor fetches only when asked (d); then s opens the
+// summary. Under the summary the monitor keeps following the job: its
+// events reach it though another screen is on top.
+func TestSummaryOnDemandAndMonitorKeepsFollowing(t *testing.T) {
+	dir := t.TempDir()
+	eng := monNewFakeEngine()
+	ctx := &Context{Styles: NewStyles(true), NoColor: true, Width: 120, Height: 30}
+	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
+	a := NewSummaryMonitor(m, SummaryMonitorOptions{Engine: eng, FetchDir: dir})
+	p := newPump(t, a, 120, 30)
+	p.root.ctx = ctx
+	p.send(monitorEventMsg{monitor.JobInfoEvent{Info: monTestInfo}})
+	for _, ph := range []monitor.Stream{monitor.StreamPrefill, monitor.StreamDecode} {
+		p.send(monitorEventMsg{monitor.TracesEvent{Stream: ph, Traces: []monitor.Trace{{
+			Path: "/logs/1234_1P_1D/profiles/" + ph.String() + "/17-TP-0-" + ph.String() + ".trace.json.gz", Size: 900, Complete: true}}}})
+	}
+	p.mustSee("traces ready")
+	if len(eng.fetches) != 0 {
+		t.Fatalf("a real job's traces were fetched unasked: %v", eng.fetches)
+	}
+	p.key("s")
+	p.mustSee("no traces fetched yet: d fetches them")
+
+	p.key("d")
+	if len(eng.fetches) != 1 {
+		t.Fatalf("d: fetches %v", eng.fetches)
+	}
+	autoWriteTrace(t, dir, "prefill", "prefill_gemm_kernel")
+	autoWriteTrace(t, dir, "decode", "decode_attention_kernel")
+	p.send(monitorEventMsg{autoFetched(dir, "")})
+	if p.root.Top() != Component(a) {
+		t.Fatalf("the summary opened by itself on a real job (top %T)", p.root.Top())
+	}
+	p.mustSee("traces fetched to "+dir+" · s opens their summary", "s summary")
+
+	p.key("s")
+	sum, ok := p.root.Top().(*SummaryScreen)
+	if !ok {
+		t.Fatalf("s: top %T, want the summary", p.root.Top())
+	}
+	for i := 0; !sum.Done() && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+		p.send(nil)
+	}
+	p.mustSee("prefill_gemm_kernel", "decode_attention_kernel")
+
+	// The job is cancelled from outside while the summary is on top.
+	p.send(monitorEventMsg{monitor.SlurmEvent{Job: monitor.JobState{State: "CANCELLED", Ended: true, ExitCode: "0:15"}}})
+	if p.root.Top() != Component(sum) {
+		t.Fatalf("a monitor event changed the top screen to %T", p.root.Top())
+	}
+	p.key("esc")
+	p.mustSee("CANCELLED")
 }
