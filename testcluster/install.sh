@@ -10,7 +10,8 @@
 # is put in place around the install when none exists.
 set -euo pipefail
 
-packages=(slurmctld slurmd slurmdbd slurm-client munge mariadb-server openssh-server tmux)
+# gcc and libc6-dev: go test -race needs cgo.
+packages=(slurmctld slurmd slurmdbd slurm-client munge mariadb-server openssh-server tmux gcc libc6-dev)
 
 missing=()
 for p in "${packages[@]}"; do
