@@ -161,7 +161,7 @@ func checkCluster(ctx context.Context, cl runner.Cluster) (string, error) {
 	defer conn.Close()
 	c := conn.Cluster()
 	var missing []string
-	for _, tool := range []string{c.SrtctlCommand(), "squeue"} {
+	for _, tool := range []string{c.SrtctlCommand()[0], "squeue"} {
 		if _, _, err := conn.Run(ctx, "sh", "-c", `command -v "$1" >/dev/null`, "sh", tool); err != nil {
 			var ce *runner.CommandError
 			if errors.As(err, &ce) && ce.Transport {

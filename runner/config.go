@@ -25,8 +25,10 @@ type Cluster struct {
 	// SrtctlRoot is where srtctl lives on the login node; its logs/ is where
 	// jobs write. May start with ~/ (the login home).
 	SrtctlRoot string
-	// Srtctl is the srtctl command (default "srtctl").
-	Srtctl string
+	// Srtctl is the srtctl command, as words (default ["srtctl"]): a path,
+	// or a wrapper such as ["uv", "run", "srtctl"]. A word starting with ~/
+	// is in the login home.
+	Srtctl []string
 	// Workdir is where uploaded job files go (default <SrtctlRoot>/jobs).
 	Workdir string
 	// SSHOptions are extra ssh arguments placed before the destination,
@@ -39,10 +41,10 @@ type Cluster struct {
 	Env map[string]string
 }
 
-// SrtctlCommand is the srtctl command, defaulted.
-func (c Cluster) SrtctlCommand() string {
-	if c.Srtctl == "" {
-		return "srtctl"
+// SrtctlCommand is the srtctl command's words, defaulted.
+func (c Cluster) SrtctlCommand() []string {
+	if len(c.Srtctl) == 0 {
+		return []string{"srtctl"}
 	}
 	return c.Srtctl
 }
@@ -109,7 +111,8 @@ clusters: []
 #     host: login.mycluster.example.org
 #     # where srtctl lives on the login node; jobs write to its logs/
 #     srtctl_root: ~/srt-slurm
-#     # the srtctl command (default: srtctl)
+#     # the srtctl command (default: srtctl); words, or a list for words
+#     # with spaces: a path, ~/bin/srtctl, or a wrapper such as uv run srtctl
 #     srtctl: srtctl
 #     # where uploaded job files go (default: <srtctl_root>/jobs)
 #     workdir: ~/srt-slurm/jobs
@@ -221,7 +224,26 @@ func parseCluster(n *yaml.Node, bad func(*yaml.Node, string, ...any) error) (Clu
 			return "", bad(v, "%s: expected a string", k.Value)
 		}
 		return v.Value, nil
+	}	// words: a string split at spaces, or a list of words as written.
+	words := func(k, v *yaml.Node) ([]string, error) {
+		switch v.Kind {
+		case yaml.ScalarNode:
+			w, err := str(k, v)
+			return strings.Fields(w), err
+		case yaml.SequenceNode:
+			var out []string
+			for _, o := range v.Content {
+				w, err := str(k, o)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, w)
+			}
+			return out, nil
+		}
+		return nil, bad(v, "%s: expected words or a list of words", k.Value)
 	}
+
 	var err error
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -233,7 +255,7 @@ func parseCluster(n *yaml.Node, bad func(*yaml.Node, string, ...any) error) (Clu
 		case "srtctl_root":
 			c.SrtctlRoot, err = str(k, v)
 		case "srtctl":
-			c.Srtctl, err = str(k, v)
+			c.Srtctl, err = words(k, v)
 		case "workdir":
 			c.Workdir, err = str(k, v)
 		case "local":
@@ -242,20 +264,7 @@ func parseCluster(n *yaml.Node, bad func(*yaml.Node, string, ...any) error) (Clu
 			}
 			c.Local = v.Value == "true"
 		case "ssh_options":
-			switch v.Kind {
-			case yaml.ScalarNode:
-				c.SSHOptions = strings.Fields(v.Value)
-			case yaml.SequenceNode:
-				for _, o := range v.Content {
-					s, err := str(k, o)
-					if err != nil {
-						return c, err
-					}
-					c.SSHOptions = append(c.SSHOptions, s)
-				}
-			default:
-				return c, bad(v, "ssh_options: expected a list of ssh arguments")
-			}
+			c.SSHOptions, err = words(k, v)
 		case "env":
 			if v.Kind != yaml.MappingNode {
 				return c, bad(v, "env: expected a mapping of NAME: value")

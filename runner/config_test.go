@@ -44,7 +44,7 @@ func TestLoadConfigCreatesCommentedFile(t *testing.T) {
 		t.Fatalf("uncommented example: %v", err)
 	}
 	c, err = cfg.Cluster("mycluster")
-	if err != nil || c.Host != "login.mycluster.example.org" || c.SrtctlRoot != "~/srt-slurm" || c.SrtctlCommand() != "srtctl" ||
+	if err != nil || c.Host != "login.mycluster.example.org" || c.SrtctlRoot != "~/srt-slurm" || strings.Join(c.SrtctlCommand(), " ") != "srtctl" ||
 		c.JobsDir() != "~/srt-slurm/jobs" || strings.Join(c.SSHOptions, " ") != "-o ProxyJump=bastion.example.org" {
 		t.Fatalf("example cluster %+v %v", c, err)
 	}
@@ -65,12 +65,20 @@ clusters:
     local: true
     srtctl_root: /demo
     env: {PATH: "/demo/bin:/usr/bin"}
+  - name: wrapped
+    host: w
+    srtctl_root: /w
+    srtctl: uv run --project ~/srt srtctl
+  - name: listed
+    host: l
+    srtctl_root: /l
+    srtctl: ["/opt/my tools/srtctl", "--quiet"]
 `
 	cfg, err := ParseConfig("c.yaml", []byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(cfg.Names(), ",") != "a,b,local" {
+	if strings.Join(cfg.Names(), ",") != "a,b,listed,local,wrapped" {
 		t.Errorf("names %v", cfg.Names())
 	}
 	a, _ := cfg.Cluster("")
@@ -78,14 +86,21 @@ clusters:
 		t.Errorf("default %+v", a)
 	}
 	b, _ := cfg.Cluster("b")
-	if strings.Join(b.SSHOptions, " ") != "-F /tmp/cfg" || b.SrtctlCommand() != "/opt/srtctl/bin/srtctl" {
+	if strings.Join(b.SSHOptions, " ") != "-F /tmp/cfg" || strings.Join(b.SrtctlCommand(), "|") != "/opt/srtctl/bin/srtctl" {
 		t.Errorf("b %+v", b)
+	}
+	// The srtctl command is words: a wrapper, or a list for a path with spaces.
+	if w, _ := cfg.Cluster("wrapped"); strings.Join(w.SrtctlCommand(), "|") != "uv|run|--project|~/srt|srtctl" {
+		t.Errorf("wrapped %q", w.SrtctlCommand())
+	}
+	if w, _ := cfg.Cluster("listed"); strings.Join(w.SrtctlCommand(), "|") != "/opt/my tools/srtctl|--quiet" {
+		t.Errorf("listed %q", w.SrtctlCommand())
 	}
 	l, _ := cfg.Cluster("local")
 	if !l.Local || l.SrtctlRoot != "/demo" || l.Env["PATH"] != "/demo/bin:/usr/bin" {
 		t.Errorf("local %+v", l)
 	}
-	if _, err := cfg.Cluster("nope"); err == nil || !strings.Contains(err.Error(), `unknown cluster "nope" (known: a, b, local)`) {
+	if _, err := cfg.Cluster("nope"); err == nil || !strings.Contains(err.Error(), `unknown cluster "nope" (known: a, b, listed, local, wrapped)`) {
 		t.Errorf("unknown cluster error: %v", err)
 	}
 }

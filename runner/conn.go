@@ -325,7 +325,8 @@ func (c *Conn) closeSFTPLocked() {
 	c.sftpClient, c.sftpCmd = nil, nil
 }
 
-// expandHome replaces a leading ~/ in the cluster's directories.
+// expandHome replaces a leading ~/ in the cluster's directories and in
+// the words of its srtctl command.
 func (c *Conn) expandHome(home string) {
 	exp := func(p string) string {
 		if strings.HasPrefix(p, "~/") {
@@ -338,6 +339,13 @@ func (c *Conn) expandHome(home string) {
 	}
 	c.cluster.SrtctlRoot = exp(c.cluster.SrtctlRoot)
 	c.cluster.Workdir = exp(c.cluster.Workdir)
+	if len(c.cluster.Srtctl) > 0 {
+		words := make([]string, len(c.cluster.Srtctl))
+		for i, w := range c.cluster.Srtctl {
+			words[i] = exp(w)
+		}
+		c.cluster.Srtctl = words
+	}
 }
 
 // FS is the cluster's file system: the SFTP session, or this machine's.

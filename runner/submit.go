@@ -72,7 +72,7 @@ func (c *Conn) Submit(ctx context.Context, localJobFile string) (*Submission, er
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: uploading %s to %s: %w", cl.Name, localJobFile, cl.JobsDir(), err)
 	}
-	argv := []string{cl.SrtctlCommand(), "apply", "-f", remote}
+	argv := append(append([]string{}, cl.SrtctlCommand()...), "apply", "-f", remote)
 	_, _, combined, err := c.runIn(ctx, cl.SrtctlRoot, argv)
 	output := safetext.Plain(string(combined))
 	if err != nil {

@@ -165,9 +165,9 @@ func (s *Session) CanSubmit() (bool, string) {
 	if p, ok := s.cluster.Env["PATH"]; ok {
 		pathList = p
 	}
-	if !onPath(s.cluster.SrtctlCommand(), pathList) {
+	if !onPath(s.cluster.SrtctlCommand()[0], pathList) {
 		return false, fmt.Sprintf("Submit now is not offered: %s is not on this machine's PATH (cluster %s). "+
-			"Add your login node to the cluster configuration and use --cluster NAME.", s.cluster.SrtctlCommand(), s.cluster.Name)
+			"Add your login node to the cluster configuration and use --cluster NAME.", s.cluster.SrtctlCommand()[0], s.cluster.Name)
 	}
 	return true, ""
 }
