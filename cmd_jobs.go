@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 func init() { registerCommand(newJobsCmd) }
@@ -53,8 +54,9 @@ func newJobsCmd() *cobra.Command {
 				return nil
 			}
 			states := map[string]string{}
+			var problems []string
 			if !noState {
-				states = liveStates(cmd.Context(), &f, entries)
+				states, problems = liveStates(cmd.Context(), &f, entries)
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tCLUSTER\tNAME\tSUBMITTED\tSTATE\tLOGS")
@@ -66,7 +68,13 @@ func newJobsCmd() *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.JobID, e.Cluster, orDash(e.Name),
 					e.SubmittedAt.Local().Format("2006-01-02 15:04"), st, orDash(e.LogDir))
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			for _, p := range problems {
+				fmt.Fprintln(cmd.ErrOrStderr(), safetext.Plain(p))
+			}
+			return nil
 		},
 	}
 	f.add(cmd)
@@ -76,9 +84,10 @@ func newJobsCmd() *cobra.Command {
 }
 
 // liveStates asks each cluster once (one connection) about its jobs. A
-// cluster that cannot be reached marks its jobs "unreachable".
-func liveStates(ctx context.Context, f *clusterFlags, entries []runner.Entry) map[string]string {
-	states := map[string]string{}
+// cluster that cannot be reached marks its jobs "unreachable", and why is
+// in problems (one line per cluster, for under the table).
+func liveStates(ctx context.Context, f *clusterFlags, entries []runner.Entry) (states map[string]string, problems []string) {
+	states = map[string]string{}
 	byCluster := map[string][]string{}
 	var order []string
 	for _, e := range entries {
@@ -96,23 +105,27 @@ func liveStates(ctx context.Context, f *clusterFlags, entries []runner.Entry) ma
 		}
 		if err != nil {
 			mark("? (no configuration)")
+			problems = append(problems, unwrapExit(err).Error())
 			continue
 		}
 		cl, cerr := cfg.Cluster(name)
 		if cerr != nil {
 			mark("? (cluster not configured)")
+			problems = append(problems, cerr.Error())
 			continue
 		}
 		cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		conn, cerr := connectCluster(cctx, cl, nil)
 		if cerr != nil {
 			mark("? (unreachable)")
+			problems = append(problems, unwrapExit(cerr).Error())
 			cancel()
 			continue
 		}
 		got, serr := conn.States(cctx, byCluster[name])
 		if serr != nil {
 			mark("? (" + firstLine(serr.Error()) + ")")
+			problems = append(problems, serr.Error())
 		}
 		for id, st := range got {
 			states[name+"/"+id] = st.Describe()
@@ -120,7 +133,7 @@ func liveStates(ctx context.Context, f *clusterFlags, entries []runner.Entry) ma
 		conn.Close()
 		cancel()
 	}
-	return states
+	return states, problems
 }
 
 func orDash(s string) string {

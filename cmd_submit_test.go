@@ -128,9 +128,17 @@ func TestClusterCommands(t *testing.T) {
 		t.Errorf("log dir %s outside the cluster's root %s", logDir, root)
 	}
 
-	out, _, code = runCLIIn(t, ctx, "", "jobs")
+	// A job on a cluster that cannot be reached: its state is "?", and
+	// why is said under the table.
+	if err := runner.OpenHistory(runner.DefaultHistoryPath()).Append(runner.Entry{Cluster: "down", JobID: "9", Name: "far", SubmittedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = runCLIIn(t, ctx, "", "jobs")
 	if code != 0 || !regexp.MustCompile(`(?m)^`+id+` +tc +gb200-fp8-profiling +\S+ \S+ +(PENDING|RUNNING)\b.* `+regexp.QuoteMeta(logDir)+`$`).MatchString(out) {
 		t.Fatalf("jobs: exit %d\n%s", code, out)
+	}
+	if !regexp.MustCompile(`(?m)^9 +down +far .*\? \(unreachable\)`).MatchString(out) || !strings.Contains(errOut, "cluster down: cannot connect to srtctl-test") {
+		t.Fatalf("jobs with an unreachable cluster:\n%s\nstderr:\n%s", out, errOut)
 	}
 
 	// fetch once both phases placed their traces.
