@@ -59,9 +59,9 @@ the default 1.5 takes about 30 s).
 --plain (also without a terminal, or with --accessible) skips the form
 (it submits the pre-filled job) and prints every line prefixed with its
 phase, then the summary as text.
---traces DIR makes the simulated job write real torch traces from DIR (a
-*prefill*.trace.json.gz and a *decode*.trace.json.gz, e.g. from a past
-job) instead of synthesized ones, so the summary shows real kernels.`,
+The simulated job writes real torch traces (built in); --traces DIR makes
+it write yours instead (a *prefill*.trace.json.gz and a
+*decode*.trace.json.gz, e.g. from a past job).`,
 		Example: "  srtctl-tui demo\n" +
 			"  srtctl-tui demo --pace 1          # real time\n" +
 			"  srtctl-tui demo --plain | less -R # no full-screen UI\n" +

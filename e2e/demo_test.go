@@ -141,7 +141,7 @@ func TestDemoFullScreen(t *testing.T) {
 	p.waitLong(20*time.Second, "prof-torch-demo #", "cluster simulated", "SIMULATED",
 		"profile_prefill.out", "profile_decode.out", "Profiling mode: prefill", "Profiling mode: decode")
 	p.waitLong(60*time.Second, "traces ready")
-	s := p.waitLong(30*time.Second, "Summary ·", "PREFILL", "DECODE", "fused_moe_kernel", "trace summary")
+	s := p.waitLong(30*time.Second, "Summary ·", "PREFILL", "DECODE", "nvjet_sm90", "trace summary")
 	if !strings.Contains(s, "SIMULATED") {
 		t.Errorf("the summary is not marked SIMULATED:\n%s", s)
 	}
@@ -248,7 +248,7 @@ func TestDemoPlain(t *testing.T) {
 		}
 		rest = rest[i+len(want):]
 	}
-	if !strings.Contains(out, "fused_moe_kernel") || !strings.Contains(out, "GPU busy") {
+	if !strings.Contains(out, "cudnn_generated_fort_native_sdpa") || !strings.Contains(out, "GPU busy") {
 		t.Errorf("the summary has no kernel table:\n%s", out)
 	}
 	if strings.Contains(out, "\x1b[") {

@@ -33,7 +33,8 @@ type ClusterOptions struct {
 	Executable string
 	// Pace is the speed factor (default 1, real time).
 	Pace float64
-	// Traces is a directory of real traces to copy; empty synthesizes them.
+	// Traces is a directory of traces to copy; empty uses the built-in real
+	// ones.
 	Traces string
 }
 

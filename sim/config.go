@@ -25,7 +25,7 @@ type clusterConfig struct {
 	// Root is srtctl_root, absolute: logs go under Root/logs.
 	Root string
 	// Traces is a directory of real *.trace.json.gz files to copy into
-	// profiles/; empty means synthesize traces.
+	// profiles/; empty means the built-in real traces.
 	Traces string
 	// Pace is the speed factor (1 = real time).
 	Pace float64

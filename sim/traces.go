@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"context"
+	"embed"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,11 +12,18 @@ import (
 	"time"
 )
 
-// traceSource returns the bytes of a phase's torch trace: a real one from
-// simulation.traces when it has one for the phase (prefill from
-// *prefill*, decode and aggregated from the small *decode* one, never a
-// *-big* file), else a synthesized one.
-func traceSource(tracesDir, phase string, rank int) ([]byte, string) {
+// demoTraces are real torch traces (../shared/traces' prefill and small
+// decode trace), built in so that a simulated job, the demo's included,
+// writes real traces on any machine.
+//
+//go:embed demotraces/*.trace.json.gz
+var demoTraces embed.FS
+
+// traceSource returns the bytes of a phase's torch trace and where they
+// come from: a real one from simulation.traces when it has one for the
+// phase (prefill from *prefill*, decode and aggregated from the small
+// *decode* one, never a *-big* file), else the built-in one.
+func traceSource(tracesDir, phase string) ([]byte, string) {
 	if tracesDir != "" {
 		if path := pickTrace(tracesDir, phase); path != "" {
 			if b, err := os.ReadFile(path); err == nil {
@@ -23,7 +31,16 @@ func traceSource(tracesDir, phase string, rank int) ([]byte, string) {
 			}
 		}
 	}
-	return synthTrace(phase, rank), ""
+	want := "decode"
+	if phase == "prefill" {
+		want = "prefill"
+	}
+	name := "demotraces/1795954250-TP-0-" + want + ".trace.json.gz"
+	b, err := demoTraces.ReadFile(name)
+	if err != nil {
+		panic("sim: built-in trace missing: " + err.Error()) // the embed pattern guarantees it
+	}
+	return b, "built in: " + name
 }
 
 func pickTrace(dir, phase string) string {
@@ -83,7 +100,7 @@ func placeTraces(ctx context.Context, logDir string, job jobPlan, ph phasePlan, 
 	var paths []string
 	var data [][]byte
 	for r := 0; r < ph.Ranks; r++ {
-		b, _ := traceSource(job.Traces, ph.Name, r)
+		b, _ := traceSource(job.Traces, ph.Name)
 		paths = append(paths, filepath.Join(dir, fmt.Sprintf("%d-TP-%d-%s.trace.json.gz", now.Unix(), r, ph.Name)))
 		data = append(data, b)
 	}

@@ -7,7 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 type chromeTrace struct {
@@ -37,38 +40,6 @@ func decodeTrace(t *testing.T, gz []byte) chromeTrace {
 	return tr
 }
 
-func TestSynthTrace(t *testing.T) {
-	for _, phase := range []string{"prefill", "decode", "aggregated"} {
-		a := synthTrace(phase, 0)
-		if !bytes.Equal(a, synthTrace(phase, 0)) {
-			t.Fatalf("%s: not deterministic", phase)
-		}
-		if bytes.Equal(a, synthTrace(phase, 1)) {
-			t.Errorf("%s: rank 1 identical to rank 0", phase)
-		}
-		tr := decodeTrace(t, a)
-		cats := map[string]int{}
-		x := 0
-		for _, e := range tr.TraceEvents {
-			if e.Ph == "X" {
-				x++
-				cats[e.Cat]++
-				if e.Ts == nil || e.Dur == nil || *e.Dur <= 0 || e.Name == "" {
-					t.Fatalf("%s: bad complete event %+v", phase, e)
-				}
-			}
-		}
-		if len(tr.TraceEvents) < 1500 || len(tr.TraceEvents) > 20000 {
-			t.Errorf("%s: %d events, want a few thousand", phase, len(tr.TraceEvents))
-		}
-		for _, c := range []string{"kernel", "gpu_memcpy", "gpu_memset", "cpu_op", "cuda_runtime", "user_annotation"} {
-			if cats[c] == 0 {
-				t.Errorf("%s: no %s events (have %v)", phase, c, cats)
-			}
-		}
-	}
-}
-
 func TestTraceSourcePicksRealTraces(t *testing.T) {
 	dir := t.TempDir()
 	for name, body := range map[string]string{
@@ -81,14 +52,27 @@ func TestTraceSourcePicksRealTraces(t *testing.T) {
 		}
 	}
 	for phase, want := range map[string]string{"prefill": "P", "decode": "D", "aggregated": "D"} {
-		b, src := traceSource(dir, phase, 0)
+		b, src := traceSource(dir, phase)
 		if string(b) != want || src == "" {
 			t.Errorf("%s: got %q from %q, want %q", phase, b, src, want)
 		}
 	}
-	// Nothing suitable: synthesize.
-	b, src := traceSource(t.TempDir(), "prefill", 0)
-	if src != "" || len(decodeTrace(t, b).TraceEvents) == 0 {
-		t.Errorf("fallback: src %q", src)
+	// Nothing suitable: the real traces built into the binary (those of
+	// ../shared/traces), the prefill one for prefill, the decode one else.
+	for phase, want := range map[string]string{"prefill": "prefill", "decode": "decode", "aggregated": "decode"} {
+		b, src := traceSource(t.TempDir(), phase)
+		if !strings.Contains(src, "built in") || !strings.Contains(src, want) {
+			t.Errorf("%s fallback: src %q", phase, src)
+		}
+		shared, err := os.ReadFile(filepath.Join(jobspectest.TracesDir(t), "1795954250-TP-0-"+want+".trace.json.gz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, shared) {
+			t.Errorf("%s: the built-in trace is not shared/traces' %s trace", phase, want)
+		}
+		if len(decodeTrace(t, b).TraceEvents) == 0 {
+			t.Errorf("%s: no events", phase)
+		}
 	}
 }
