@@ -72,27 +72,46 @@ func runDemoPlain(ctx context.Context, d *demoSite) error {
 	return nil
 }
 
-// followPlain prints the engine's events until the traces are ready. It
-// is the monitor's plain mode without its ending: the demo's job does not
-// keep running after the demo.
+// followPlain prints the engine's events until the traces are ready and
+// every profiled phase has printed its last line (the load generator runs
+// on after the trace is dumped), so the output is each phase's whole log.
+// It is the monitor's plain mode without its ending: the demo's job does
+// not keep running after the demo.
 func followPlain(ctx context.Context, p *monitor.Plain, events <-chan monitor.Event) error {
+	ready := false
 	for {
 		select {
 		case <-ctx.Done():
 			return withExit(130, errDemoInterrupted)
 		case ev, ok := <-events:
 			if !ok {
+				if ready {
+					return nil
+				}
 				return withExit(1, errors.New("demo: the monitor stopped before the traces were ready"))
 			}
-			if !p.Handle(ev) {
-				continue
+			decided := p.Handle(ev)
+			if decided && !ready {
+				if p.Status.Outcome != monitor.OutcomeTracesReady {
+					return withExit(1, fmt.Errorf("demo: the simulated job did not produce its traces (%s: %s)", p.Status.Outcome, p.Status.Reason))
+				}
+				ready = true
 			}
-			if p.Status.Outcome != monitor.OutcomeTracesReady {
-				return withExit(1, fmt.Errorf("demo: the simulated job did not produce its traces (%s: %s)", p.Status.Outcome, p.Status.Reason))
+			if ready && phasesDone(&p.Status) {
+				return nil
 			}
-			return nil
 		}
 	}
+}
+
+// phasesDone: every profiled phase has ended (completed or failed).
+func phasesDone(st *monitor.Status) bool {
+	for _, ph := range st.Info.Phases {
+		if v := st.Phase(ph); v == nil || !v.State.Status.Done() {
+			return false
+		}
+	}
+	return len(st.Info.Phases) > 0
 }
 
 // printDemoSummary summarises every trace under dir, as `srtctl-tui

@@ -205,6 +205,10 @@ func TestDemoPlain(t *testing.T) {
 		`{"success":true,"message":"Start profiling."}`,
 		"+ python3 -m sglang.bench_serving",
 		"============ Serving Benchmark Result ============",
+		// The whole log: the demo waits for each phase's last lines, which
+		// come after its trace.
+		"Torch profiling completed for %s mode with exit code 0",
+		"Profiling results saved to /logs/profiles/%s",
 	}
 	for _, phase := range []string{"prefill", "decode"} {
 		prefix := fmt.Sprintf("%-10s| ", phase)
