@@ -43,7 +43,14 @@ func newRootCmd() *cobra.Command {
 		Short: "Build, submit and watch srtctl profiling jobs",
 		Long: `srtctl-tui builds srtctl job files that profiling accepts, submits them to a
 SLURM login node over SSH, follows the job and tails profile_prefill.out and
-profile_decode.out until the traces appear, then summarises the traces.`,
+profile_decode.out until the traces appear, then summarises the traces.
+Without a command it opens the start screen (new job, edit a job file of
+this directory, follow a submitted job).`,
+		Example: "  srtctl-tui demo                      # the whole flow on a simulated cluster\n" +
+			"  srtctl-tui new prof.yaml             # a job file, in a form that only offers valid choices\n" +
+			"  srtctl-tui submit prof.yaml -c mycluster   # submit and follow it\n" +
+			"  srtctl-tui summary profiles/1234     # what its traces say\n" +
+			"  srtctl-tui completion bash > ~/.local/share/bash-completion/completions/srtctl-tui",
 		Version:       fmt.Sprintf("%s (commit %s, built %s)", version, commit, date),
 		SilenceUsage:  true,
 		SilenceErrors: true,
