@@ -295,7 +295,12 @@ func totalsLines(s *FileSummary, w int, st renderStyles) []string {
 		busy = st.muted.Render("GPU busy time: not in nsys kernel summaries")
 	} else {
 		busy = fmt.Sprintf("GPU busy %s of %s span (%.1f%%)", FormatDuration(s.BusyUS), FormatDuration(s.SpanUS), s.BusyPercent())
-		busy += " " + st.bar.Render(Bar(s.BusyPercent()/100, 10))
+		// The bar is the first thing a narrow screen does without.
+		if ansi.StringWidth(busy)+11 <= w {
+			busy += " " + st.bar.Render(Bar(s.BusyPercent()/100, 10))
+		} else if ansi.StringWidth(busy) > w {
+			busy = ansi.Wordwrap(busy, w, " ")
+		}
 	}
 	var cats []string
 	for _, name := range []string{CatKernel, CatMemcpy, CatMemset} {
