@@ -21,10 +21,15 @@ import (
 const NsysKernelReport = "cuda_gpu_kern_sum"
 
 // NsysStatsArgs is the command line that prints a report's kernel summary
-// as CSV; the UI runs the same on the cluster when nsys is only there.
+// as CSV.
 func NsysStatsArgs(report string) []string {
 	return []string{"nsys", "stats", "--report", NsysKernelReport, "--format", "csv", report}
 }
+
+// NsysRunner runs an nsys command line somewhere (here, or on the cluster
+// when nsys is only there) and returns its standard output; a failure's
+// error carries what nsys said.
+type NsysRunner func(ctx context.Context, argv []string) ([]byte, error)
 
 // OpenHints says how to look at a report without this tool.
 func OpenHints(report string) []string {
@@ -44,17 +49,16 @@ func NsysAvailable() bool {
 // SummarizeNsys runs `nsys stats` on a report and reads its kernel table.
 // It writes the report's .sqlite export next to it, as nsys always does.
 func SummarizeNsys(ctx context.Context, report string) (*FileSummary, error) {
-	args := NsysStatsArgs(report)
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	return SummarizeNsysAt(ctx, report, report, runNsysHere)
+}
+
+// SummarizeNsysAt summarises the report at local path report with run,
+// which reads the same report at where (its path on the cluster, when run
+// runs there).
+func SummarizeNsysAt(ctx context.Context, report, where string, run NsysRunner) (*FileSummary, error) {
+	out, err := run(ctx, NsysStatsArgs(where))
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = strings.TrimSpace(string(out))
-		}
-		return nil, fmt.Errorf("%s: nsys stats failed: %w: %s", report, err, safetext.Label(lastLine(msg)))
+		return nil, fmt.Errorf("%s: nsys stats failed: %s", report, safetext.Label(lastLine(strings.TrimSpace(err.Error()))))
 	}
 	sum, err := ParseNsysKernelCSV(bytes.NewReader(out))
 	if sum != nil {
@@ -67,6 +71,34 @@ func SummarizeNsys(ctx context.Context, report string) (*FileSummary, error) {
 		return sum, fmt.Errorf("%s: %w", report, err)
 	}
 	return sum, nil
+}
+
+// runNsysHere runs nsys on this machine.
+func runNsysHere(ctx context.Context, argv []string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = strings.TrimSpace(string(out))
+		}
+		return nil, fmt.Errorf("%w: %s", err, msg)
+	}
+	return out, nil
+}
+
+// SummarizeReportOr summarises an nsys report with run, or, when that
+// fails, lists it with why (the report is still there to open by hand).
+func SummarizeReportOr(ctx context.Context, report, where string, run NsysRunner) (*FileSummary, error) {
+	sum, err := SummarizeNsysAt(ctx, report, where, run)
+	if sum == nil && err != nil {
+		if sum, _ = listReport(report); sum != nil {
+			sum.Incomplete = err
+		}
+	}
+	return sum, err
 }
 
 func lastLine(s string) string {
@@ -208,14 +240,7 @@ func SummarizePath(ctx context.Context, path string) (*FileSummary, error) {
 		return SummarizeFile(path)
 	case FileNsysReport:
 		if NsysAvailable() {
-			sum, err := SummarizeNsys(ctx, path)
-			if sum == nil && err != nil {
-				// nsys failed: still list the report, with why.
-				if sum, _ = listReport(path); sum != nil {
-					sum.Incomplete = err
-				}
-			}
-			return sum, err
+			return SummarizeReportOr(ctx, path, path, runNsysHere)
 		}
 	case FileOther:
 		// Named by the user: read it as a trace whatever its name.

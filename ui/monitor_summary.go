@@ -3,6 +3,9 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -31,6 +34,9 @@ type SummaryMonitorOptions struct {
 	Pause time.Duration
 	// Context bounds the fetch (default: until the program ends).
 	Context context.Context
+	// RemoteNsys runs nsys on the cluster, for nsys reports when nsys is
+	// not on this machine's PATH (nil: list such reports only).
+	RemoteNsys trace.NsysRunner
 }
 
 // SummaryMonitor is the monitor screen with the traces' summary one key
@@ -127,12 +133,31 @@ func (a *SummaryMonitor) openSummary() tea.Cmd {
 	}
 	st := a.Monitor.Status()
 	a.summary = NewSummaryScreen(a.Monitor.ctx, SummaryOptions{
-		Paths:  paths,
-		Source: fmt.Sprintf("job %s · fetched to %s", st.Info.ID, a.localDir),
-		Back:   true,
+		Paths:     paths,
+		Source:    fmt.Sprintf("job %s · fetched to %s", st.Info.ID, a.localDir),
+		Back:      true,
+		Summarize: a.summarizer(st.Info.LogDir),
 	})
 	return tea.Batch(Push(a.summary),
 		Status("the traces' summary · ↓ scroll · f full kernel names · esc back to the monitor", false))
+}
+
+// summarizer reads a fetched file. An nsys report needs nsys: when it is
+// not here but the cluster can run it, it runs there on the report's
+// original (the fetch keeps profiles/' layout under the local directory).
+func (a *SummaryMonitor) summarizer(logDir string) func(context.Context, string) (*trace.FileSummary, error) {
+	if a.opt.RemoteNsys == nil || logDir == "" || trace.NsysAvailable() {
+		return nil
+	}
+	local := a.localDir
+	return func(ctx context.Context, p string) (*trace.FileSummary, error) {
+		rel, err := filepath.Rel(local, p)
+		if trace.KindOf(p) != trace.FileNsysReport || err != nil || strings.HasPrefix(rel, "..") {
+			return trace.SummarizePath(ctx, p)
+		}
+		remote := path.Join(logDir, "profiles", filepath.ToSlash(rel))
+		return trace.SummarizeReportOr(ctx, p, remote, a.opt.RemoteNsys)
+	}
 }
 
 // KeyMap adds "s summary" to the monitor's keys once there are fetched

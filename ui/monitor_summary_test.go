@@ -2,6 +2,7 @@ package ui
 
 import (
 	"compress/gzip"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -182,4 +183,46 @@ func TestSummaryOnDemandAndMonitorKeepsFollowing(t *testing.T) {
 	}
 	p.key("esc")
 	p.mustSee("CANCELLED")
+}
+
+// An nsys report fetched to a machine without nsys is summarised by nsys
+// on the cluster, on the report's original path there.
+func TestNsysReportSummarisedOnTheCluster(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no nsys here
+	dir := t.TempDir()
+	eng := monNewFakeEngine()
+	info := monTestInfo
+	info.Profiling = "nsys"
+	ctx := &Context{Styles: NewStyles(true), NoColor: true, Width: 140, Height: 30}
+	m := NewMonitor(ctx, info, MonitorOptions{Engine: eng, FetchDir: dir})
+	var asked [][]string
+	a := NewSummaryMonitor(m, SummaryMonitorOptions{Engine: eng, FetchDir: dir,
+		RemoteNsys: func(_ context.Context, argv []string) ([]byte, error) {
+			asked = append(asked, argv)
+			return []byte(`"Time (%)","Total Time (ns)","Instances","Avg (ns)","Med (ns)","Min (ns)","Max (ns)","StdDev (ns)","Name"
+"75.0","750000","3","250000.0","250000.0","1000","500000","1.0","remote_gemm_kernel"
+"25.0","250000","1","250000.0","250000.0","250000","250000","0.0","remote_norm_kernel"
+`), nil
+		}})
+	p := newPump(t, a, 140, 30)
+	p.root.ctx = ctx
+	p.send(monitorEventMsg{monitor.JobInfoEvent{Info: info}})
+	if err := os.WriteFile(filepath.Join(dir, "decode_0.nsys-rep"), []byte("report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.send(monitorEventMsg{autoFetched(dir, "")})
+	p.key("s")
+	sum, ok := p.root.Top().(*SummaryScreen)
+	if !ok {
+		t.Fatalf("s: top %T", p.root.Top())
+	}
+	for i := 0; !sum.Done() && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+		p.send(nil)
+	}
+	p.mustSee("remote_gemm_kernel", "remote_norm_kernel")
+	want := []string{"nsys", "stats", "--report", "cuda_gpu_kern_sum", "--format", "csv", "/logs/1234_1P_1D/profiles/decode_0.nsys-rep"}
+	if len(asked) != 1 || strings.Join(asked[0], " ") != strings.Join(want, " ") {
+		t.Fatalf("nsys asked on the cluster as %q, want %q", asked, want)
+	}
 }

@@ -280,7 +280,14 @@ func (s *Session) screen(uctx *Context, b Backend, info monitor.JobInfo) Compone
 		Engine: engine, Run: engine.Run, FetchDir: s.opt.FetchDir, Reattach: s.opt.Reattach,
 		Login: s.loginCommand(), exec: s.opt.exec,
 	})
-	return NewSummaryMonitor(m, SummaryMonitorOptions{Auto: s.opt.AutoSummary, Engine: engine, FetchDir: m.opt.FetchDir, Context: s.opt.Context})
+	opt := SummaryMonitorOptions{Auto: s.opt.AutoSummary, Engine: engine, FetchDir: m.opt.FetchDir, Context: s.opt.Context}
+	if rb, ok := b.(RunnerBackend); ok {
+		opt.RemoteNsys = func(ctx context.Context, argv []string) ([]byte, error) {
+			out, _, err := rb.C.Run(ctx, argv...) // err says the cluster, the command and nsys's words
+			return out, err
+		}
+	}
+	return NewSummaryMonitor(m, opt)
 }
 
 // loginCommand is the monitor's r: the same terminal handover as the
