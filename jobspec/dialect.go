@@ -64,6 +64,9 @@ var currentOnlyTop = []string{"dynamo", "frontend", "base", "identity", "health_
 // currentOnlyProfiling are profiling keys only current srtctl has.
 var currentOnlyProfiling = []string{"extra_nsys_args", "delay_secs", "duration_secs"}
 
+// stepsOnlyReason: profiling phases with steps and no traffic.
+const stepsOnlyReason = "a steps-only profiling section"
+
 func (d *Doc) dialectWhy() (Dialect, string) {
 	if d.root == nil {
 		return DialectUnknown, "empty file"
@@ -92,26 +95,37 @@ func (d *Doc) dialectWhy() (Dialect, string) {
 		}
 		for _, ph := range []string{PhasePrefill, PhaseDecode, PhaseAggregated} {
 			if d.Has("profiling."+ph+".start_step") || d.Has("profiling."+ph+".stop_step") {
-				return DialectCurrent, "a steps-only profiling section"
+				return DialectCurrent, stepsOnlyReason
 			}
 		}
 		if d.Has("profiling.aggregated") {
 			return DialectP3, "profiling.aggregated"
 		}
 	}
+	if why := d.currentKeys(); why != "" {
+		return DialectCurrent, why
+	}
+	return DialectUnknown, "nothing dialect-specific"
+}
+
+// currentKeys names a key only current srtctl has, "" when there is none.
+func (d *Doc) currentKeys() string {
+	if d.root == nil {
+		return ""
+	}
 	for i := 0; i+1 < len(d.root.Content); i += 2 {
 		k := d.root.Content[i].Value
 		for _, c := range currentOnlyTop {
 			if k == c {
-				return DialectCurrent, "top-level " + k + ":"
+				return "top-level " + k + ":"
 			}
 		}
 		if strings.HasPrefix(k, "override_") || strings.HasPrefix(k, "zip_override_") {
-			return DialectCurrent, "top-level " + k + ":"
+			return "top-level " + k + ":"
 		}
 	}
 	if t := d.str("backend.type"); t != "" && t != "sglang" {
-		return DialectCurrent, "backend.type " + t
+		return "backend.type " + t
 	}
-	return DialectUnknown, "nothing dialect-specific"
+	return ""
 }
