@@ -295,6 +295,10 @@ func totalsLines(s *FileSummary, w int, st renderStyles) []string {
 		busy = st.muted.Render("GPU busy time: not in nsys kernel summaries")
 	} else {
 		busy = fmt.Sprintf("GPU busy %s of %s span (%.1f%%)", FormatDuration(s.BusyUS), FormatDuration(s.SpanUS), s.BusyPercent())
+		if s.Ranks > 1 {
+			// Combine adds the ranks' spans: say so, or it reads as wall time.
+			busy = fmt.Sprintf("GPU busy %s of %s span, summed over %d ranks (%.1f%%)", FormatDuration(s.BusyUS), FormatDuration(s.SpanUS), s.Ranks, s.BusyPercent())
+		}
 		// The bar is the first thing a narrow screen does without.
 		if ansi.StringWidth(busy)+11 <= w {
 			busy += " " + st.bar.Render(Bar(s.BusyPercent()/100, 10))

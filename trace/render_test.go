@@ -104,7 +104,7 @@ func TestRenderRanksAndCombined(t *testing.T) {
 	r0, r1 := *s, *s
 	r1.Rank = "TP-1"
 	out := ansi.Strip(Render([]*FileSummary{&r0, &r1}, 120, RenderOptions{Top: 2}))
-	for _, want := range []string{"DECODE · 2 ranks", "rank TP-0", "rank TP-1", "combined · 2 ranks", "3,200", "kernel 2.32 s ×12,400"} {
+	for _, want := range []string{"DECODE · 2 ranks", "rank TP-0", "rank TP-1", "combined · 2 ranks", "3,200", "kernel 2.32 s ×12,400", "span, summed over 2 ranks"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
