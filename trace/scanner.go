@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // maxToken bounds one token that must be held whole (a key, a kept string,
@@ -109,7 +110,12 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
-	msg := fmt.Sprintf("%d:%d: truncated at byte %d: %s", e.Line, e.Col, e.Offset, e.Reason)
+	of := ""
+	if strings.HasSuffix(e.Path, ".gz") {
+		// Line, column and offset count the JSON inside, not the .gz bytes.
+		of = " of the decompressed JSON"
+	}
+	msg := fmt.Sprintf("%d:%d: truncated at byte %d%s: %s", e.Line, e.Col, e.Offset, of, e.Reason)
 	if e.Path != "" {
 		msg = e.Path + ":" + msg
 	}

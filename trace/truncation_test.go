@@ -150,3 +150,15 @@ func TestAllocationIsBounded(t *testing.T) {
 		t.Fatalf("allocated %d bytes to summarise 28 MB of JSON; want under 12 MB", n)
 	}
 }
+
+// For a .gz trace the position is in the JSON inside, and the message says
+// so (a reader would otherwise look for that byte in the .gz file).
+func TestTruncatedGzipSaysWhichBytes(t *testing.T) {
+	err := (&ParseError{Path: "x/1-TP-0-decode.trace.json.gz", Offset: 1528428, Line: 1, Col: 1528429, Reason: "unexpected end"}).Error()
+	if !strings.Contains(err, "truncated at byte 1528428 of the decompressed JSON") {
+		t.Fatalf("%s", err)
+	}
+	if err := (&ParseError{Path: "x.json", Offset: 3, Line: 1, Col: 4, Reason: "r"}).Error(); strings.Contains(err, "decompressed") {
+		t.Fatalf("plain JSON: %s", err)
+	}
+}
