@@ -59,14 +59,8 @@ func autoFetched(dir string, err string) monitor.Event {
 // the engine, and once the fetch is done it opens the summary on the
 // fetched files; Esc comes back, s reopens it.
 func TestAutoSummaryFetchesThenOpensSummary(t *testing.T) {
-	dir := t.TempDir()
-	eng := monNewFakeEngine()
 	ctx := &Context{Styles: NewStyles(true), NoColor: true, Simulated: true, Width: 120, Height: 30}
-	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
-	a := NewSummaryMonitor(m, SummaryMonitorOptions{Auto: true, Engine: eng, FetchDir: dir, Pause: time.Millisecond})
-	p := newPump(t, a, 120, 30)
-	p.root.ctx = ctx
-	p.send(monitorEventMsg{monitor.JobInfoEvent{Info: monTestInfo}})
+	a, p, eng, dir := newSummaryMonitorPump(t, monTestInfo, ctx, SummaryMonitorOptions{Auto: true, Pause: time.Millisecond})
 
 	if len(eng.fetches) != 0 {
 		t.Fatal("fetched before the traces were ready")
@@ -90,23 +84,9 @@ func TestAutoSummaryFetchesThenOpensSummary(t *testing.T) {
 	if _, ok := p.root.Top().(*SummaryMonitor); !ok {
 		t.Fatalf("top screen %T, want the monitor", p.root.Top())
 	}
-	p.key("d")
-	if len(eng.fetches) != 2 {
-		t.Fatalf("d did not fetch again: %v", eng.fetches)
-	}
-	autoWriteTrace(t, dir, "prefill", "prefill_gemm_kernel")
-	autoWriteTrace(t, dir, "decode", "decode_attention_kernel")
-	p.send(monitorEventMsg{autoFetched(dir, "")})
+	fetchWithD(t, p, eng, dir, 2)
 
-	sum, ok := p.root.Top().(*SummaryScreen)
-	if !ok {
-		t.Fatalf("top screen %T after the fetch, want the summary", p.root.Top())
-	}
-	// The files are read one message at a time; let them finish.
-	for i := 0; !sum.Done() && i < 100; i++ {
-		time.Sleep(10 * time.Millisecond)
-		p.send(nil)
-	}
+	sum := summaryRead(t, p)
 	p.mustSee("trace summary", "SIMULATED", "job 1234 · fetched to", "PREFILL", "DECODE",
 		"prefill_gemm_kernel", "decode_attention_kernel")
 	if n := len(sum.Summaries()); n != 2 {
@@ -134,14 +114,8 @@ func TestAutoSummaryFetchesThenOpensSummary(t *testing.T) {
 // summary. Under the summary the monitor keeps following the job: its
 // events reach it though another screen is on top.
 func TestSummaryOnDemandAndMonitorKeepsFollowing(t *testing.T) {
-	dir := t.TempDir()
-	eng := monNewFakeEngine()
 	ctx := &Context{Styles: NewStyles(true), NoColor: true, Width: 120, Height: 30}
-	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
-	a := NewSummaryMonitor(m, SummaryMonitorOptions{Engine: eng, FetchDir: dir})
-	p := newPump(t, a, 120, 30)
-	p.root.ctx = ctx
-	p.send(monitorEventMsg{monitor.JobInfoEvent{Info: monTestInfo}})
+	a, p, eng, dir := newSummaryMonitorPump(t, monTestInfo, ctx, SummaryMonitorOptions{})
 	for _, ph := range []monitor.Stream{monitor.StreamPrefill, monitor.StreamDecode} {
 		p.send(monitorEventMsg{monitor.TracesEvent{Stream: ph, Traces: []monitor.Trace{{
 			Path: "/logs/1234_1P_1D/profiles/" + ph.String() + "/17-TP-0-" + ph.String() + ".trace.json.gz", Size: 900, Complete: true}}}})
@@ -153,27 +127,13 @@ func TestSummaryOnDemandAndMonitorKeepsFollowing(t *testing.T) {
 	p.key("s")
 	p.mustSee("no traces fetched yet: d fetches them")
 
-	p.key("d")
-	if len(eng.fetches) != 1 {
-		t.Fatalf("d: fetches %v", eng.fetches)
-	}
-	autoWriteTrace(t, dir, "prefill", "prefill_gemm_kernel")
-	autoWriteTrace(t, dir, "decode", "decode_attention_kernel")
-	p.send(monitorEventMsg{autoFetched(dir, "")})
+	fetchWithD(t, p, eng, dir, 1)
 	if p.root.Top() != Component(a) {
 		t.Fatalf("the summary opened by itself on a real job (top %T)", p.root.Top())
 	}
 	p.mustSee("traces fetched to "+dir+" · s opens their summary", "s summary")
 
-	p.key("s")
-	sum, ok := p.root.Top().(*SummaryScreen)
-	if !ok {
-		t.Fatalf("s: top %T, want the summary", p.root.Top())
-	}
-	for i := 0; !sum.Done() && i < 100; i++ {
-		time.Sleep(10 * time.Millisecond)
-		p.send(nil)
-	}
+	sum := openSummaryWithS(t, p)
 	p.mustSee("prefill_gemm_kernel", "decode_attention_kernel")
 
 	// The job is cancelled from outside while the summary is on top.
@@ -185,18 +145,66 @@ func TestSummaryOnDemandAndMonitorKeepsFollowing(t *testing.T) {
 	p.mustSee("CANCELLED")
 }
 
+// fetchWithD presses d (the engine's fetch number n), then plays the fetch:
+// a prefill and a decode trace land in dir and the fetch finishes.
+func fetchWithD(t *testing.T, p *pump, eng *monFakeEngine, dir string, n int) {
+	t.Helper()
+	p.key("d")
+	if len(eng.fetches) != n {
+		t.Fatalf("d: fetches %v, want %d", eng.fetches, n)
+	}
+	autoWriteTrace(t, dir, "prefill", "prefill_gemm_kernel")
+	autoWriteTrace(t, dir, "decode", "decode_attention_kernel")
+	p.send(monitorEventMsg{autoFetched(dir, "")})
+}
+
+// openSummaryWithS presses s on the monitor and waits until the summary
+// screen it opens has read every file.
+func openSummaryWithS(t *testing.T, p *pump) *SummaryScreen {
+	t.Helper()
+	p.key("s")
+	return summaryRead(t, p)
+}
+
+// summaryRead is the summary screen on top once it has read every file
+// (one message per file).
+func summaryRead(t *testing.T, p *pump) *SummaryScreen {
+	t.Helper()
+	sum, ok := p.root.Top().(*SummaryScreen)
+	if !ok {
+		t.Fatalf("top screen %T, want the summary", p.root.Top())
+	}
+	for i := 0; !sum.Done() && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+		p.send(nil)
+	}
+	return sum
+}
+
+// newSummaryMonitorPump is a SummaryMonitor over a fake engine that
+// fetches into a temporary directory, on a w x 30 screen.
+func newSummaryMonitorPump(t *testing.T, info monitor.JobInfo, ctx *Context, opt SummaryMonitorOptions) (*SummaryMonitor, *pump, *monFakeEngine, string) {
+	t.Helper()
+	dir := t.TempDir()
+	eng := monNewFakeEngine()
+	m := NewMonitor(ctx, info, MonitorOptions{Engine: eng, FetchDir: dir})
+	opt.Engine, opt.FetchDir = eng, dir
+	a := NewSummaryMonitor(m, opt)
+	p := newPump(t, a, ctx.Width, ctx.Height)
+	p.root.ctx = ctx
+	p.send(monitorEventMsg{monitor.JobInfoEvent{Info: info}})
+	return a, p, eng, dir
+}
+
 // An nsys report fetched to a machine without nsys is summarised by nsys
 // on the cluster, on the report's original path there.
 func TestNsysReportSummarisedOnTheCluster(t *testing.T) {
 	t.Setenv("PATH", t.TempDir()) // no nsys here
-	dir := t.TempDir()
-	eng := monNewFakeEngine()
 	info := monTestInfo
 	info.Profiling = "nsys"
-	ctx := &Context{Styles: NewStyles(true), NoColor: true, Width: 140, Height: 30}
-	m := NewMonitor(ctx, info, MonitorOptions{Engine: eng, FetchDir: dir})
 	var asked [][]string
-	a := NewSummaryMonitor(m, SummaryMonitorOptions{Engine: eng, FetchDir: dir,
+	ctx := &Context{Styles: NewStyles(true), NoColor: true, Width: 140, Height: 30}
+	_, p, _, dir := newSummaryMonitorPump(t, info, ctx, SummaryMonitorOptions{
 		RemoteNsys: func(_ context.Context, argv []string) ([]byte, error) {
 			asked = append(asked, argv)
 			return []byte(`"Time (%)","Total Time (ns)","Instances","Avg (ns)","Med (ns)","Min (ns)","Max (ns)","StdDev (ns)","Name"
@@ -204,22 +212,11 @@ func TestNsysReportSummarisedOnTheCluster(t *testing.T) {
 "25.0","250000","1","250000.0","250000.0","250000","250000","0.0","remote_norm_kernel"
 `), nil
 		}})
-	p := newPump(t, a, 140, 30)
-	p.root.ctx = ctx
-	p.send(monitorEventMsg{monitor.JobInfoEvent{Info: info}})
 	if err := os.WriteFile(filepath.Join(dir, "decode_0.nsys-rep"), []byte("report"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	p.send(monitorEventMsg{autoFetched(dir, "")})
-	p.key("s")
-	sum, ok := p.root.Top().(*SummaryScreen)
-	if !ok {
-		t.Fatalf("s: top %T", p.root.Top())
-	}
-	for i := 0; !sum.Done() && i < 100; i++ {
-		time.Sleep(10 * time.Millisecond)
-		p.send(nil)
-	}
+	openSummaryWithS(t, p)
 	p.mustSee("remote_gemm_kernel", "remote_norm_kernel")
 	want := []string{"nsys", "stats", "--report", "cuda_gpu_kern_sum", "--format", "csv", "/logs/1234_1P_1D/profiles/decode_0.nsys-rep"}
 	if len(asked) != 1 || strings.Join(asked[0], " ") != strings.Join(want, " ") {
