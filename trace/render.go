@@ -196,11 +196,12 @@ func layoutFor(w, rows int) tableLayout {
 		}
 		return n + 1 // the space after the name
 	}
+	// The bar is decoration; min and max are data: the bar goes first.
 	if w-fixed() < 24 {
-		l.minMax = false
+		l.bar = false
 	}
 	if w-fixed() < 20 {
-		l.bar = false
+		l.minMax = false
 	}
 	if w-fixed() < 12 {
 		l.mean = false

@@ -163,3 +163,21 @@ func TestBarAndFormats(t *testing.T) {
 		t.Errorf("FormatCount: %q", got)
 	}
 }
+
+// The columns the issue asks for (count, total, mean, min, max, share)
+// survive an 80-column table; the bar is the first to go.
+func TestEightyColumnsKeepMinMax(t *testing.T) {
+	l := layoutFor(80, 15)
+	if !l.minMax || !l.mean || l.bar {
+		t.Fatalf("80 columns: %+v, want min/max and mean without the bar", l)
+	}
+	if l := layoutFor(120, 15); !l.minMax || !l.bar {
+		t.Fatalf("120 columns: %+v, want everything", l)
+	}
+	out := ansi.Strip(Render(sampleSummaries(t)[1:2], 80, RenderOptions{}))
+	for _, col := range []string{"count", "total", "mean", "min", "max", "share"} {
+		if !strings.Contains(out, col) {
+			t.Errorf("80 columns: no %s column:\n%s", col, out)
+		}
+	}
+}
