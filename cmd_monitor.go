@@ -37,6 +37,9 @@ profile_aggregated.out) side by side, log.out on a key, and the traces under
 profiles/ until every profiled phase has them. It survives a dropped
 connection: it reconnects and every file resumes where it was.
 
+d fetches the traces to ./profiles/<id>/ (--fetch-dir), then s shows their
+summary; Esc comes back to the monitor, which kept following the job.
+
 Quitting leaves the job running. A P1 profiling job keeps its GPUs until its
 time limit after the traces are written: the monitor offers to cancel it
 (c, then y).
