@@ -73,6 +73,10 @@ type confirmation struct {
 // Monitor is the screen that follows one job: header, phase panes,
 // log.out, traces ready / failure banners, cancel and fetch.
 type Monitor struct {
+	// fetchedHint follows "traces fetched to ..." in the footer (what a
+	// wrapping screen offers next, e.g. " · s opens their summary").
+	fetchedHint string
+
 	ctx    *Context
 	opt    MonitorOptions
 	keys   MonitorKeys

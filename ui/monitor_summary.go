@@ -114,7 +114,8 @@ func (a *SummaryMonitor) advance() tea.Cmd {
 		a.localDir = st.Fetch.LocalDir
 		a.summary = nil // a new fetch: summarise what it brought
 		if !a.opt.Auto {
-			return Status("traces fetched to "+a.localDir+" · s opens their summary", false)
+			a.Monitor.fetchedHint = " · s opens their summary"
+			return nil
 		}
 		if a.fetched && !a.opening && a.localDir == a.opt.FetchDir {
 			a.opening = true

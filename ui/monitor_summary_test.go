@@ -131,7 +131,7 @@ func TestSummaryOnDemandAndMonitorKeepsFollowing(t *testing.T) {
 	if p.root.Top() != Component(a) {
 		t.Fatalf("the summary opened by itself on a real job (top %T)", p.root.Top())
 	}
-	p.mustSee("traces fetched to "+dir+" · s opens their summary", "s summary")
+	p.mustSee("traces fetched to "+dir+" (900 B) · s opens their summary", "s summary")
 
 	sum := openSummaryWithS(t, p)
 	p.mustSee("prefill_gemm_kernel", "decode_attention_kernel")

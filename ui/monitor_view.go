@@ -230,7 +230,7 @@ func (m *Monitor) footerLine() string {
 		}
 		return "fetching traces → " + m.opt.FetchDir + "  " + size
 	case m.status.Fetch.Finished && m.status.Fetch.Err == "":
-		return st.OK.Render("traces fetched to " + m.status.Fetch.LocalDir + " (" + humanize.IBytes(uint64(m.status.Fetch.Done)) + ")")
+		return st.OK.Render("traces fetched to "+m.status.Fetch.LocalDir+" ("+humanize.IBytes(uint64(m.status.Fetch.Done))+")") + m.fetchedHint
 	}
 	return ""
 }

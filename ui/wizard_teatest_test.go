@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
+	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -43,5 +44,40 @@ func TestTeatestQuitWithUnsavedAnswersAsksAndWritesNothing(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != jobspectest.BrokenP1 {
 		t.Fatal("quitting wrote the file")
+	}
+}
+
+// In a real program loop, events reach the monitor through its engine
+// while the summary is on top: the job cancelled meanwhile shows as
+// cancelled when Esc comes back (the monitor used to stall under it).
+func TestTeatestMonitorFollowsUnderTheSummary(t *testing.T) {
+	dir := t.TempDir()
+	autoWriteTrace(t, dir, "prefill", "prefill_gemm_kernel")
+	autoWriteTrace(t, dir, "decode", "decode_attention_kernel")
+	eng := monNewFakeEngine()
+	ctx := &Context{Width: 120, Height: 30, Styles: NewStyles(true), NoColor: true}
+	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
+	root := NewRoot(ctx, NewSummaryMonitor(m, SummaryMonitorOptions{Engine: eng, FetchDir: dir}))
+	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 30))
+	see := func(text string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+			teatest.WithDuration(5*time.Second))
+	}
+	eng.ch <- monitor.JobInfoEvent{Info: monTestInfo}
+	eng.ch <- monitor.SlurmEvent{Job: monitor.JobState{State: "RUNNING", Node: "gpu-07"}}
+	eng.ch <- autoFetched(dir, "")
+	see("s opens their summary")
+	tm.Type("s")
+	see("decode_attention_kernel")
+	eng.ch <- monitor.SlurmEvent{Job: monitor.JobState{State: "CANCELLED", Ended: true, ExitCode: "0:15"}}
+	time.Sleep(300 * time.Millisecond) // the event travels the engine's channel, not the keyboard
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	see("CANCELLED")
+	tm.Send(tea.KeyPressMsg{Code: 'q'})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Root)
+	sm, ok := final.Top().(*SummaryMonitor)
+	if !ok || !sm.Status().Slurm.Ended || sm.Status().Slurm.State != "CANCELLED" {
+		t.Fatalf("final monitor: %T %+v", final.Top(), sm.Status().Slurm)
 	}
 }
