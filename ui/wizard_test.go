@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
@@ -345,4 +346,33 @@ func TestInvalidSelectValueFromFileIsCalledOut(t *testing.T) {
 		p.key("enter")
 	}
 	p.mustSee("Precision", `The file has "fp9", which srtctl does not accept: choose one.`)
+}
+
+// Resizing mid-form re-lays it: after each new size the view is exactly
+// that size, the focused field is still shown, and the answers are kept.
+func TestResizeMidFormRelays(t *testing.T) {
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.NewJob())
+	p := newPump(t, ws, 120, 40)
+	toProfiling(t, p)
+	p.key("enter")
+	p.mustSee("prefill phase", "Input length (isl)")
+	for _, size := range [][2]int{{80, 24}, {200, 50}, {90, 30}} {
+		p.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		v := p.view()
+		lines := strings.Split(v, "\n")
+		if len(lines) != size[1] {
+			t.Fatalf("%dx%d: %d rows:\n%s", size[0], size[1], len(lines), v)
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Fatalf("%dx%d: row of %d cells: %q", size[0], size[1], w, l)
+			}
+		}
+		if !strings.Contains(v, "Input length (isl)") || !strings.Contains(v, "prefill phase") {
+			t.Fatalf("%dx%d: the focused step is gone:\n%s", size[0], size[1], v)
+		}
+	}
+	if ws.Wizard().V.Name != "prof" || ws.Wizard().V.ModelPath != "/models/m" {
+		t.Fatalf("answers lost on resize: %+v", ws.Wizard().V)
+	}
 }
