@@ -222,7 +222,11 @@ func (r *Root) View() tea.View {
 		if r.status.Error {
 			st = r.ctx.Styles.Error
 		}
-		b.WriteString(st.Render(r.status.Text))
+		text := r.status.Text
+		if r.ctx.Width > 0 {
+			text = ansi.Truncate(text, r.ctx.Width, "…") // one row, and say it was cut
+		}
+		b.WriteString(st.Render(text))
 	}
 	b.WriteByte('\n')
 	b.WriteString(r.helpView())
