@@ -224,7 +224,8 @@ func parseCluster(n *yaml.Node, bad func(*yaml.Node, string, ...any) error) (Clu
 			return "", bad(v, "%s: expected a string", k.Value)
 		}
 		return v.Value, nil
-	} // words: a string split at spaces, or a list of words as written.
+	}
+	// words: a string split at spaces, or a list of words as written.
 	words := func(k, v *yaml.Node) ([]string, error) {
 		switch v.Kind {
 		case yaml.ScalarNode:
