@@ -27,6 +27,14 @@ echo "== test cluster"
 source testcluster/up.sh
 trap 'bash "$root/testcluster/down.sh"' EXIT
 
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [[ -n $unformatted ]]; then
+	echo "not gofmt-formatted (run gofmt -w):" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
+
 echo "== go vet"
 go vet ./...
 
