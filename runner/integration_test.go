@@ -87,6 +87,10 @@ func TestSubmitFollowCancelFetch(t *testing.T) {
 		t.Fatalf("history entry %+v ok=%v err=%v", e, ok, err)
 	}
 
+	// The job is this root's (what the "nothing queued" checks look at).
+	if ids := tc.SqueueIDsIn(t, cl.SrtctlRoot); len(ids) != 1 || ids[0] != sub.JobID {
+		t.Errorf("jobs from %s: %v, want [%s]", cl.SrtctlRoot, ids, sub.JobID)
+	}
 	st, err := conn.State(ctx, sub.JobID)
 	if err != nil {
 		t.Fatalf("State: %v", err)
@@ -250,7 +254,6 @@ func TestSubmitRejectedShowsSrtctlMessage(t *testing.T) {
 	defer cancel()
 
 	bad := bytes.Replace(jobspectest.P1Example(t), []byte("prefill_workers: 1"), []byte("prefill_workers: 2"), 1)
-	before := tc.squeueIDs(t)
 	_, err := conn.Submit(ctx, writeJob(t, "two-workers.yaml", bad))
 	var se *SubmitError
 	if !errors.As(err, &se) {
@@ -263,9 +266,8 @@ func TestSubmitRejectedShowsSrtctlMessage(t *testing.T) {
 	if !strings.Contains(err.Error(), se.Message) {
 		t.Errorf("error text %q lacks srtctl's message", err)
 	}
-	after := tc.squeueIDs(t)
-	if len(after) > len(before) {
-		t.Errorf("a job was queued: before %v after %v", before, after)
+	if queued := tc.SqueueIDsIn(t, cl.SrtctlRoot); len(queued) > 0 {
+		t.Errorf("a job was queued: %v", queued)
 	}
 	if logs, _ := os.ReadDir(filepath.Join(cl.SrtctlRoot, "logs")); len(logs) != 0 {
 		t.Errorf("log directories created for a rejected job: %v", logs)

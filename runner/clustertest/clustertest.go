@@ -190,6 +190,24 @@ func (c *Cluster) SqueueIDs(t testing.TB) []string {
 	return strings.Fields(string(out))
 }
 
+// SqueueIDsIn lists the test user's queued and running jobs submitted from
+// srtctl_root root (their working directory): a test's own, unlike
+// SqueueIDs, which sees the jobs of tests running beside it.
+func (c *Cluster) SqueueIDsIn(t testing.TB, root string) []string {
+	t.Helper()
+	out, err := exec.Command("squeue", "-h", "-u", c.User, "-o", "%i|%Z").Output()
+	if err != nil {
+		t.Fatalf("squeue: %v", err)
+	}
+	var ids []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if id, dir, ok := strings.Cut(l, "|"); ok && (dir == root || strings.HasPrefix(dir, root+"/")) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // ScancelLater cancels job id when the test ends, whatever happened.
 func (c *Cluster) ScancelLater(t testing.TB, id string) {
 	t.Cleanup(func() { _ = exec.Command("scancel", id).Run() })
