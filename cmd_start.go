@@ -81,18 +81,14 @@ func runWizard(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) error {
 // offers to submit on the cluster of f, as the full-screen review does, and
 // then follows the job in plain lines.
 func runWizardAccessible(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) error {
-	var opts ui.AccessibleOptions
-	var cl runner.Cluster
-	cfg, err := loadUIConfig(f)
-	if err == nil {
-		cl, err = cfg.Cluster(f.cluster)
-	}
-	switch {
-	case err != nil && (f.cluster != "" || f.config != ""):
+	_, cl, unusable, err := formCluster(f)
+	if err != nil {
 		return err
-	case err != nil:
-		opts.NoSubmit = "Submit now is not offered: " + unwrapExit(err).Error()
-	default:
+	}
+	var opts ui.AccessibleOptions
+	if unusable != nil {
+		opts.NoSubmit = noSubmitText(unusable)
+	} else {
 		opts.SubmitTo = cl.Name
 	}
 	res, err := ui.RunAccessible(wz, cmd.InOrStdin(), cmd.OutOrStdout(), opts)
@@ -119,25 +115,41 @@ func newUIContextWithClusters(parent context.Context, f clusterFlags) (*ui.Conte
 	ctx, cancel := context.WithCancel(parent)
 	uctx := newUIContext()
 	cls := &ui.Clusters{Options: ui.SessionOptions{Context: ctx, History: openHistory()}}
-	cfg, err := loadUIConfig(f)
+	cfg, cl, unusable, err := formCluster(f)
 	switch {
-	case err != nil && (f.cluster != "" || f.config != ""):
+	case err != nil:
 		cancel()
 		return nil, nil, err
-	case err != nil:
-		cls.NoSubmit = "Submit now is not offered: " + unwrapExit(err).Error()
-		cls.Lookup = func(string) (runner.Cluster, error) { return runner.Cluster{}, unwrapExit(err) }
+	case unusable != nil:
+		cls.NoSubmit = noSubmitText(unusable)
+		cls.Lookup = func(string) (runner.Cluster, error) { return runner.Cluster{}, unusable }
 	default:
-		cl, err := cfg.Cluster(f.cluster)
-		if err != nil {
-			cancel()
-			return nil, nil, withExit(2, err)
-		}
 		cls.Default, cls.Lookup = cl.Name, cfg.Cluster
 	}
 	uctx.Clusters = cls
 	return uctx, func() { cls.Close(); cancel() }, nil
 }
+
+// formCluster is the cluster a form's "Submit now" goes to: that of f
+// (default: the configured default). Without --cluster or --config, a
+// configuration that cannot be used only turns submitting off: it comes
+// back as unusable, and err stays nil, since building a job file needs no
+// cluster.
+func formCluster(f clusterFlags) (cfg *runner.Config, cl runner.Cluster, unusable, err error) {
+	cfg, err = loadUIConfig(f)
+	switch {
+	case err != nil && (f.cluster != "" || f.config != ""):
+		return nil, cl, nil, err
+	case err != nil:
+		return nil, cl, unwrapExit(err), nil
+	}
+	if cl, err = cfg.Cluster(f.cluster); err != nil {
+		return nil, cl, nil, withExit(2, err)
+	}
+	return cfg, cl, nil, nil
+}
+
+func noSubmitText(unusable error) string { return "Submit now is not offered: " + unusable.Error() }
 
 // loadUIConfig reads the cluster configuration; without one (and without
 // --cluster or --config) it is the built-in local cluster alone, and no
