@@ -80,7 +80,7 @@ func (c *modeConverter) toDisaggregated(base, prefill, decode, agg string, flags
 		if c.usesDashes(at(phase)) {
 			key = "disaggregation-mode"
 		}
-		if c.err == nil && c.d.node(at(phase)) != nil && c.d.node(at(phase)).Kind == yaml.MappingNode {
+		if c.mappingAt(at(phase)) != nil {
 			c.set(at(phase)+"."+key, phase, fmt.Sprintf("%s.%s set to %s: SGLang must know which side of the disaggregation it serves", at(phase), key, phase))
 		}
 	}
@@ -92,10 +92,19 @@ func isDisaggregationFlag(k string) bool {
 
 func (c *modeConverter) has(path string) bool { return c.err == nil && c.d.Has(path) }
 
+// mappingAt is the mapping at path, nil when there is none (or after an
+// error, when nothing more is done).
+func (c *modeConverter) mappingAt(path string) *yaml.Node {
+	if n := c.d.node(path); c.err == nil && n != nil && n.Kind == yaml.MappingNode {
+		return n
+	}
+	return nil
+}
+
 // keysOf lists the keys of the mapping at path (nil when it is not one).
 func (c *modeConverter) keysOf(path string) []string {
-	n := c.d.node(path)
-	if c.err != nil || n == nil || n.Kind != yaml.MappingNode {
+	n := c.mappingAt(path)
+	if n == nil {
 		return nil
 	}
 	var keys []string
