@@ -11,11 +11,13 @@ func (v *validator) p3() {
 	isl, okI := v.intAt("profiling.isl")
 	osl, okO := v.intAt("profiling.osl")
 	conc, okC := v.intAt("profiling.concurrency")
-	for path, n := range map[string]int{"profiling.isl": isl, "profiling.osl": osl, "profiling.concurrency": conc} {
-		if v.present(path) && v.d.node(path) != nil {
-			if _, ok := intNode(v.d.node(path)); ok {
-				v.atLeastOne(path, n)
-			}
+	for _, t := range []struct {
+		path string
+		n    int
+		ok   bool
+	}{{"profiling.isl", isl, okI}, {"profiling.osl", osl, okO}, {"profiling.concurrency", conc, okC}} {
+		if t.ok {
+			v.atLeastOne(t.path, t.n)
 		}
 	}
 	if !okI || !okO || !okC {
