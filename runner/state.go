@@ -295,16 +295,10 @@ func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, e
 	remaining := func(source string, out string, parse func(string, string) (JobState, bool)) {
 		var still []string
 		for _, id := range ask {
-			st, ok := parse(id, out)
-			switch {
-			case ok && source == "sacct" && !st.Ended:
-				st.Source = source
-				lagging[id] = st
-				still = append(still, id)
-			case ok:
+			if st, ok := parse(id, out); ok {
 				st.Source = source
 				res[id] = st
-			default:
+			} else {
 				still = append(still, id)
 			}
 		}
@@ -319,7 +313,15 @@ func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, e
 		out, _, err := c.Run(ctx, "sacct", "-j", strings.Join(ask, ","), "-X", "-n", "-P", "-o", sacctFormat)
 		switch {
 		case err == nil:
-			remaining("sacct", string(out), parseSacct)
+			remaining("sacct", string(out), func(id, out string) (JobState, bool) {
+				st, ok := parseSacct(id, out)
+				if ok && !st.Ended {
+					st.Source = "sacct"
+					lagging[id] = st // left for scontrol, kept as a fallback
+					return st, false
+				}
+				return st, ok
+			})
 		case noAccounting(err):
 			c.stateMu.Lock()
 			c.noAccounting = true
