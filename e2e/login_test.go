@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +17,7 @@ import (
 // cluster without keys (or with 2FA) is used: ssh asks on the terminal
 // srtctl-tui hands it, and nothing else ever sees the answer.
 
-// passwordCluster adds the cluster "pw" to c's configuration: the test
+// passwordCluster makes "pw" the cluster of c's configuration: the test
 // cluster with keys turned off, so ssh must ask for the password, and
 // returns that password. extra are more ssh options.
 func (c *monCluster) passwordCluster(t *testing.T, extra ...string) string {
@@ -32,21 +31,14 @@ func (c *monCluster) passwordCluster(t *testing.T, extra ...string) string {
 	// login only: srtctl-tui puts its own BatchMode=yes before the user's
 	// options on every other command, and the first value wins.
 	opts := []string{"-F", c.tc.SSHConfig, "-o", "BatchMode=no", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password"}
-	opts = append(opts, extra...)
-	quoted := make([]string, len(opts))
-	for i, o := range opts {
-		quoted[i] = fmt.Sprintf("%q", o)
-	}
-	cfg := fmt.Sprintf("default: pw\nclusters:\n  - name: pw\n    host: %q\n    srtctl_root: %q\n    ssh_options: [%s]\n",
-		c.tc.Host, c.root, strings.Join(quoted, ", "))
-	if err := os.WriteFile(filepath.Join(c.xdg, "config", "srtctl-tui", "config.yaml"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	c.writeConfig(t, "pw", append(opts, extra...)...)
 	return strings.TrimSpace(string(pw))
 }
 
 func (p *monPane) typeSecret(s string) { p.keys("-l", s); p.keys("Enter") }
 
+// e2eJobFile is srtctl's profiling example named "monitor-e2e" (the name
+// the cluster's clean-up cancels by), in a file of the test's.
 func e2eJobFile(t *testing.T) string {
 	job := regexp.MustCompile(`(?m)^name: .*$`).ReplaceAll(jobspectest.P1Example(t), []byte(`name: "monitor-e2e"`))
 	path := filepath.Join(t.TempDir(), "job.yaml")

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"al.essio.dev/pkg/shellescape"
-	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
 )
@@ -39,13 +38,26 @@ func newMonCluster(t *testing.T, pace float64) *monCluster {
 	c.control = clustertest.ControlDir(t)
 	t.Cleanup(c.stopMasters)
 	c.saved = filepath.Join(t.TempDir(), "saved")
-	cfg := fmt.Sprintf("default: test\nclusters:\n  - name: test\n    host: %q\n    srtctl_root: %q\n    ssh_options: [\"-F\", %q]\n",
-		c.tc.Host, c.root, c.tc.SSHConfig)
-	os.MkdirAll(filepath.Join(c.xdg, "config", "srtctl-tui"), 0o700)
-	if err := os.WriteFile(filepath.Join(c.xdg, "config", "srtctl-tui", "config.yaml"), []byte(cfg), 0o600); err != nil {
+	c.writeConfig(t, "test", "-F", c.tc.SSHConfig)
+	return c
+}
+
+// writeConfig makes the cluster name (the test cluster, with these ssh
+// options and the test's srtctl_root) the only and default one of the
+// program's configuration.
+func (c *monCluster) writeConfig(t *testing.T, name string, sshOptions ...string) {
+	t.Helper()
+	quoted := make([]string, len(sshOptions))
+	for i, o := range sshOptions {
+		quoted[i] = fmt.Sprintf("%q", o)
+	}
+	cfg := fmt.Sprintf("default: %s\nclusters:\n  - name: %s\n    host: %q\n    srtctl_root: %q\n    ssh_options: [%s]\n",
+		name, name, c.tc.Host, c.root, strings.Join(quoted, ", "))
+	dir := filepath.Join(c.xdg, "config", "srtctl-tui")
+	os.MkdirAll(dir, 0o700)
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return c
 }
 
 func (c *monCluster) cluster() runner.Cluster {
@@ -57,9 +69,7 @@ func (c *monCluster) cluster() runner.Cluster {
 // it in the history the monitor reads.
 func (c *monCluster) submit(t *testing.T) *runner.Submission {
 	t.Helper()
-	job := regexp.MustCompile(`(?m)^name: .*$`).ReplaceAll(jobspectest.P1Example(t), []byte(`name: "monitor-e2e"`))
-	jobFile := filepath.Join(t.TempDir(), "job.yaml")
-	os.WriteFile(jobFile, job, 0o644)
+	jobFile := e2eJobFile(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	conn, err := runner.Connect(ctx, c.cluster(), runner.ConnectOptions{
