@@ -46,13 +46,8 @@ func NsysAvailable() bool {
 	return err == nil
 }
 
-// SummarizeNsys runs `nsys stats` on a report and reads its kernel table.
-// It writes the report's .sqlite export next to it, as nsys always does.
-func SummarizeNsys(ctx context.Context, report string) (*FileSummary, error) {
-	return SummarizeNsysAt(ctx, report, report, runNsysHere)
-}
-
-// SummarizeNsysAt summarises the report at local path report with run,
+// SummarizeNsysAt runs `nsys stats` through run and reads its kernel
+// table (nsys writes the report's .sqlite export next to it). It summarises the report at local path report with run,
 // which reads the same report at where (its path on the cluster, when run
 // runs there).
 func SummarizeNsysAt(ctx context.Context, report, where string, run NsysRunner) (*FileSummary, error) {
