@@ -46,10 +46,10 @@ func NsysAvailable() bool {
 	return err == nil
 }
 
-// SummarizeNsysAt runs `nsys stats` through run and reads its kernel
-// table (nsys writes the report's .sqlite export next to it). It summarises the report at local path report with run,
-// which reads the same report at where (its path on the cluster, when run
-// runs there).
+// SummarizeNsysAt summarises the report at local path report: run runs
+// `nsys stats` on the same report at where (its path on the cluster when
+// run runs there; nsys writes a .sqlite export beside it) and the kernel
+// table is read from its output.
 func SummarizeNsysAt(ctx context.Context, report, where string, run NsysRunner) (*FileSummary, error) {
 	out, err := run(ctx, NsysStatsArgs(where))
 	if err != nil {
