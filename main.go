@@ -1,15 +1,11 @@
 // Command srtctl-tui builds, submits and watches srtctl profiling jobs.
-//
-// This file holds the cobra command tree; each subcommand lives in its own
-// cmd_<name>.go file so that one command's flags and wiring stay together.
+// The commands live in package commands; this file only stamps the build.
 package main
 
 import (
-	"errors"
-	"fmt"
 	"os"
 
-	"github.com/spf13/cobra"
+	"github.com/srtctl-tui/srtctl-tui/commands"
 )
 
 // Set by -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -19,92 +15,6 @@ var (
 	date    = "unknown"
 )
 
-// exitError carries a process exit code through cobra without printing twice.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit status %d", e.code)
-	}
-	return e.err.Error()
-}
-
-func (e *exitError) Unwrap() error { return e.err }
-
-// withExit wraps err so that main exits with code; a nil err only sets the code.
-func withExit(code int, err error) error { return &exitError{code: code, err: err} }
-
-func newRootCmd() *cobra.Command {
-	root := &cobra.Command{
-		Use:   "srtctl-tui",
-		Short: "Build, submit and watch srtctl profiling jobs",
-		Long: `srtctl-tui builds srtctl job files that profiling accepts, submits them to a
-SLURM login node over SSH, follows the job and tails profile_prefill.out and
-profile_decode.out until the traces appear, then summarises the traces.
-Without a command it opens the start screen (new job, edit a job file of
-this directory, follow a submitted job).`,
-		Example: "  srtctl-tui demo                      # the whole flow on a simulated cluster\n" +
-			"  srtctl-tui new prof.yaml             # a job file, in a form that only offers valid choices\n" +
-			"  srtctl-tui submit prof.yaml -c mycluster   # submit and follow it\n" +
-			"  srtctl-tui summary profiles/1234     # what its traces say\n" +
-			"  srtctl-tui completion bash > ~/.local/share/bash-completion/completions/srtctl-tui",
-		Version:       fmt.Sprintf("%s (commit %s, built %s)", version, commit, date),
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
-	root.SetVersionTemplate("srtctl-tui {{.Version}}\n")
-	root.PersistentFlags().BoolVar(&globalFlags.accessible, "accessible", os.Getenv("ACCESSIBLE") != "",
-		"plain prompts instead of the full-screen UI (screen readers, dumb terminals; also ACCESSIBLE=1)")
-	if rootRunE != nil {
-		// With no subcommand: the start screen.
-		root.Args = cobra.NoArgs
-		root.RunE = rootRunE
-	}
-	if rootFlags != nil {
-		rootFlags(root)
-	}
-	for _, add := range commandConstructors {
-		root.AddCommand(add())
-	}
-	return root
-}
-
-// globalFlags are the persistent flags every command sees.
-var globalFlags struct {
-	accessible bool
-}
-
-// rootRunE, when set by a cmd_*.go file, runs for `srtctl-tui` alone;
-// rootFlags adds the flags it takes.
-var (
-	rootRunE  func(cmd *cobra.Command, args []string) error
-	rootFlags func(root *cobra.Command)
-)
-
-// commandConstructors is filled by the cmd_*.go files' init functions, so a
-// new command is one new file and no edit here.
-var commandConstructors []func() *cobra.Command
-
-func registerCommand(f func() *cobra.Command) { commandConstructors = append(commandConstructors, f) }
-
 func main() {
-	if code, handled := runAsMultiCall(os.Args); handled {
-		os.Exit(code)
-	}
-	err := newRootCmd().Execute()
-	if err == nil {
-		return
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "srtctl-tui:", ee.err)
-		}
-		os.Exit(ee.code)
-	}
-	fmt.Fprintln(os.Stderr, "srtctl-tui:", err)
-	os.Exit(2)
+	os.Exit(commands.Main(commands.BuildInfo{Version: version, Commit: commit, Date: date}))
 }

@@ -1,4 +1,4 @@
-package main
+package commands
 
 // runAsMultiCall lets the simulated cluster of `srtctl-tui demo` run this
 // binary under the names of the tools it stands in for (srtctl, sbatch,

@@ -1,4 +1,4 @@
-package main
+package commands
 
 import (
 	"bytes"
@@ -12,11 +12,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// sharedTraceDir is ../shared/traces beside the repository (the package
-// main tests run at the repository root).
+// sharedTraceDir is ../shared/traces beside the repository (the package's
+// tests run in commands/, one level below the root).
 func sharedTraceDir(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "shared", "traces"))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "traces"))
 	if err != nil {
 		t.Fatal(err)
 	}
