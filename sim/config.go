@@ -33,7 +33,21 @@ type clusterConfig struct {
 	// stand-in asks for one node, since it does no GPU work and a test
 	// cluster has one node.
 	JobNodes bool
+	// Release is which srtctl the stand-in plays: ReleaseP1 (the seed,
+	// December 2025), ReleaseV1 (1.0.x) or ReleaseV2 (2.x, schema: 2).
+	Release string
 }
+
+// The srtctl releases the stand-in can play (simulation.srtctl in
+// srtslurm.yaml; SRTCTL_SIM_SRTCTL overrides it).
+const (
+	ReleaseP1 = "p1"
+	ReleaseV1 = "v1"
+	ReleaseV2 = "v2"
+)
+
+// ReleaseEnv overrides simulation.srtctl.
+const ReleaseEnv = "SRTCTL_SIM_SRTCTL"
 
 type clusterConfigFile struct {
 	SrtctlRoot string `yaml:"srtctl_root"`
@@ -41,6 +55,7 @@ type clusterConfigFile struct {
 		Traces   string   `yaml:"traces"`
 		Pace     *float64 `yaml:"pace"`
 		JobNodes bool     `yaml:"job_nodes"`
+		Srtctl   string   `yaml:"srtctl"`
 	} `yaml:"simulation"`
 }
 
@@ -48,7 +63,7 @@ type clusterConfigFile struct {
 // from its own checkout: the root is dir and nothing is simulated beyond
 // the defaults.
 func loadClusterConfig(dir string) (clusterConfig, error) {
-	cfg := clusterConfig{Root: dir, Pace: 1}
+	cfg := clusterConfig{Root: dir, Pace: 1, Release: ReleaseP1}
 	path := filepath.Join(dir, clusterConfigName)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -72,6 +87,9 @@ func loadClusterConfig(dir string) (clusterConfig, error) {
 	}
 	cfg.Traces = abs(f.Simulation.Traces)
 	cfg.JobNodes = f.Simulation.JobNodes
+	if f.Simulation.Srtctl != "" {
+		cfg.Release = f.Simulation.Srtctl
+	}
 	if f.Simulation.Pace != nil {
 		if *f.Simulation.Pace <= 0 {
 			return cfg, fmt.Errorf("%s: simulation.pace must be a positive speed factor (1 is real time), got %v", path, *f.Simulation.Pace)
@@ -82,6 +100,14 @@ func loadClusterConfig(dir string) (clusterConfig, error) {
 }
 
 func applyPaceEnv(cfg clusterConfig) (clusterConfig, error) {
+	if v := strings.TrimSpace(os.Getenv(ReleaseEnv)); v != "" {
+		cfg.Release = v
+	}
+	switch cfg.Release {
+	case ReleaseP1, ReleaseV1, ReleaseV2:
+	default:
+		return cfg, fmt.Errorf("simulation.srtctl (or %s) is %q: want %s, %s or %s", ReleaseEnv, cfg.Release, ReleaseP1, ReleaseV1, ReleaseV2)
+	}
 	p, ok, err := paceFromEnv()
 	if err != nil {
 		return cfg, err
