@@ -29,8 +29,12 @@ func newMonCluster(t *testing.T, pace float64) *monCluster {
 	t.Helper()
 	c := &monCluster{tc: clustertest.Need(t)}
 	c.root = c.tc.NewRoot(t, pace)
+	// Only this test's jobs: tests of other packages and checkouts share the
+	// test user and the job name.
 	t.Cleanup(func() {
-		exec.Command("scancel", "--user", c.tc.User, "--name", "monitor-e2e").Run()
+		if ids := c.tc.SqueueIDsIn(t, c.root); len(ids) > 0 {
+			exec.Command("scancel", ids...).Run()
+		}
 	})
 
 	c.xdg = t.TempDir()
