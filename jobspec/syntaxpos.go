@@ -14,8 +14,13 @@ import (
 // yaml.v3 decides that the file is broken (it is the parser the rest of the
 // package edits with) but reports only a line, often the one after the
 // mistake; goccy/go-yaml's scanner points at the character (the unclosed
-// quote, the tab, the stray ':'). ok is false when it finds nothing.
+// quote, the tab, the stray ':'). ok is false when it finds nothing, and
+// for inputs above maxLocateSize: its token tree costs far more memory per
+// byte than yaml.v3's, and a job file is a few KB.
 func locateSyntaxError(src []byte) (line, col int, reason string, ok bool) {
+	if len(src) > maxLocateSize {
+		return 0, 0, "", false
+	}
 	defer func() {
 		if recover() != nil {
 			ok = false // a position is a nicety; never crash for one
@@ -32,6 +37,8 @@ func locateSyntaxError(src []byte) (line, col int, reason string, ok bool) {
 	}
 	return se.Token.Position.Line, max(se.Token.Position.Column, 1), reason, true
 }
+
+const maxLocateSize = 64 << 10
 
 var unknownAnchorRe = regexp.MustCompile(`unknown anchor '(.*)' referenced`)
 
