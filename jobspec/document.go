@@ -23,6 +23,7 @@ type Doc struct {
 	dnode *yaml.Node // document node (carries the head comment of the file)
 
 	disk *diskState // nil for a Doc not read from disk
+	lock *FileLock  // the writers' lock LoadLocked took, until Unlock
 }
 
 type diskState struct {

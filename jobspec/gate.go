@@ -126,7 +126,7 @@ func tabError(name string, sc gateScan) error {
 		return nil
 	}
 	return &SyntaxError{File: name, Line: sc.tabLine, Col: sc.tabCol,
-		Reason: "a tab here: srtctl's YAML loader (PyYAML) accepts tabs only inside quotes, comments and | blocks (replace it with spaces)"}
+		Reason: "a tab here: srtctl's YAML loader (PyYAML) accepts tabs only inside quotes, comments and | blocks (replace the tab with spaces)"}
 }
 
 // firstOf is the error that comes first in the file: a stray tab that
