@@ -14,28 +14,11 @@ import (
 // links, so a link to a device is refused as the device is. The info is the
 // opened file's.
 func ReadFile(path string) ([]byte, fs.FileInfo, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := regularFile(path, st); err != nil {
-		return nil, nil, err
-	}
-	// O_NONBLOCK: should a pipe replace the file after the Stat, opening
-	// it must not wait for a writer; the Stat of the open file below
-	// refuses it.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, fst, err := OpenRegular(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
-	fst, err := f.Stat()
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := regularFile(path, fst); err != nil {
-		return nil, nil, err
-	}
 	if fst.Size() > MaxYAMLSize {
 		return nil, nil, fmt.Errorf("%s: %w", path, errTooLarge(fst.Size()))
 	}
@@ -47,6 +30,33 @@ func ReadFile(path string) ([]byte, fs.FileInfo, error) {
 		return nil, nil, fmt.Errorf("%s: grew beyond %d bytes while being read", path, MaxYAMLSize)
 	}
 	return data, fst, nil
+}
+
+// OpenRegular opens path for reading if it is a regular file (following
+// symbolic links), and returns the open file's info.
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := regularFile(path, st); err != nil {
+		return nil, nil, err
+	}
+	// O_NONBLOCK: should a pipe replace the file after the Stat, opening
+	// it must not wait for a writer; the Stat of the open file refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	fst, err := f.Stat()
+	if err == nil {
+		err = regularFile(path, fst)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, fst, nil
 }
 
 // regularFile refuses anything but a regular file, saying what it is.

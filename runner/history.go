@@ -11,8 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
 // Entry is one submitted job in the history.
@@ -94,7 +95,8 @@ const maxHistoryLine = 64 << 10
 func (h *History) Entries() (entries []Entry, skipped []string, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	data, info, err := openHistoryFile(h.path)
+	// A regular file only: a pipe would block every command that reads it.
+	data, info, err := jobspec.OpenRegular(h.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil, nil
 	}
@@ -124,27 +126,6 @@ func (h *History) Entries() (entries []Entry, skipped []string, err error) {
 		}
 		entries = append(entries, e)
 	}
-}
-
-// openHistoryFile opens the history if it is a regular file (a pipe would
-// block every command that reads it).
-func openHistoryFile(path string) (*os.File, os.FileInfo, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	if st, err = f.Stat(); err != nil || !st.Mode().IsRegular() {
-		f.Close()
-		return nil, nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	return f, st, nil
 }
 
 // readHistoryLine reads one line; long reports a line above maxHistoryLine
