@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
 func TestSetCommand(t *testing.T) {
@@ -175,5 +177,45 @@ func TestSetRefusesToSilentlyReplace(t *testing.T) {
 		if now, _ := os.ReadFile(p); !strings.Contains(string(now), "concurrency: 128") {
 			t.Errorf("%s --force did not write", filepath.Base(p))
 		}
+	}
+}
+
+// set reads the file under the writers' lock: while another writer holds
+// it, set waits; it then applies its edit to what that writer left, and
+// when the edit no longer applies it says so and writes nothing.
+func TestSetAppliesItsEditToTheFileAsTheLockFindsIt(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "job.yaml", goodJob)
+	lock, err := jobspec.LockFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type res struct {
+		errOut string
+		code   int
+	}
+	done := make(chan res, 1)
+	go func() {
+		_, e, c := runCLI(t, "set", p, "profiling.decode.concurrency=128")
+		done <- res{e, c}
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("set ran while another writer held the lock: %+v", r)
+	case <-time.After(300 * time.Millisecond):
+	}
+	// The other writer turns profiling into a scalar: decode.concurrency
+	// can no longer be set.
+	other := strings.Replace(goodJob, "profiling:\n", "profiling: off\nold_profiling:\n", 1)
+	if err := os.WriteFile(p, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lock.Unlock()
+	r := <-done
+	if r.code != 1 || !strings.Contains(r.errOut, "nothing written") {
+		t.Errorf("code %d stderr %q", r.code, r.errOut)
+	}
+	if now, _ := os.ReadFile(p); string(now) != other {
+		t.Errorf("the other writer's file was changed:\n%s", now)
 	}
 }
