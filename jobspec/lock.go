@@ -28,7 +28,7 @@ var errLockBusy = errors.New("lock held")
 func LockFile(path string) (*FileLock, error) {
 	target := resolveLink(path)
 	lockPath := filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".lock")
-	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openLockFile(lockPath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: taking the writers' lock: %w", path, err)
 	}

@@ -15,3 +15,9 @@ func tryLock(f *os.File) error {
 	}
 	return err
 }
+
+// openLockFile opens (creating) the lock file, never through a symbolic
+// link: in a shared directory someone else could plant one.
+func openLockFile(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+}
