@@ -38,6 +38,7 @@ func gateShapes() map[string][]byte {
 		"small-broken-64KB":   []byte("name: [" + rep("1,", 32000) + "\n"),
 		"quoted-scalars":      fill("'a',", "name: [", "'a']\n"),
 		"alias-bomb":          []byte(bomb.String()),
+		"misleading-quote":    []byte("k: \"a\"'\nname: " + rep("[", 60000) + "\n"),
 		"many-anchors":        fill("- &a x\n- *a\n", "l:\n", ""),
 		"many-aliases-merged": fill("  - <<: *b\n", "b: &b {x: 1}\nl:\n", ""),
 	}

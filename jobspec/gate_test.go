@@ -3,6 +3,7 @@ package jobspec
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -128,6 +129,7 @@ func TestTabsAreRefusedWherePyYAMLRefusesThem(t *testing.T) {
 		{"key: |\n  a\n\t\n", 3, 1},
 		{"a: b\nc: |\n  x\n\t# c\n", 4, 1},
 		{"k: \"a\"\t\n", 1, 7},
+		{"key: |\t# c\n  x\n", 1, 7},
 		{"key: 'a\tb'\n", 0, 0},
 		{"key: |\n  a\tb\n", 0, 0},
 		{"key: \"a\n\tb\"\n", 0, 0},
@@ -144,6 +146,33 @@ func TestTabsAreRefusedWherePyYAMLRefusesThem(t *testing.T) {
 		case c.line != 0 && (!errors.As(err, &se) || se.Line != c.line || se.Col != c.col || !strings.Contains(se.Reason, "tab")):
 			t.Errorf("%q: want a tab error at %d:%d, got %v", c.src, c.line, c.col, err)
 		}
+	}
+}
+
+// The second parser (asked where a syntax error is) grows with the square
+// of the nesting: it is never given more than maxLocateNesting levels,
+// however the gate's scan is misled by a broken file.
+func TestErrorLocatorIsBoundedWhateverTheScanSays(t *testing.T) {
+	for name, src := range map[string]string{
+		"quote":  "k: \"a\"'\nname: " + strings.Repeat("[", 30000) + "\n",
+		"header": "a: >x\n  " + strings.Repeat("[", 30000) + "\n",
+	} {
+		if locatable([]byte(src)) {
+			t.Errorf("%s: handed to goccy", name)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Parse(name+".yaml", []byte(src))
+		runtime.ReadMemStats(&after)
+		if err == nil {
+			t.Errorf("%s: parsed", name)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+			t.Errorf("%s: %d MB allocated", name, alloc>>20)
+		}
+	}
+	if !locatable([]byte(base)) {
+		t.Error("a job file is not located")
 	}
 }
 

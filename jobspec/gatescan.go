@@ -222,11 +222,9 @@ func scanYAML(src []byte) gateScan {
 				for p < len(l) && !isBlank(l[p]) && !(flow > 0 && isFlowInd(l[p])) {
 					p++
 				}
-			case (c == '|' || c == '>') && flow == 0:
+			case (c == '|' || c == '>') && flow == 0 && blockHeader(l[p+1:]):
 				pendingBlk = true
-				for p < len(l) && !isBlank(l[p]) {
-					p++
-				}
+				p = len(l) // indicators, then at most a comment
 			default:
 				plain = true
 				nodeCol = p
@@ -247,4 +245,20 @@ func hasPrefixMarker(l []byte, m string) bool {
 		return false
 	}
 	return len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r'
+}
+
+// blockHeader is the rest of a | or > block scalar header: indentation
+// and chomping indicators, then blanks and at most a comment. Anything
+// else is no block scalar (the parser fails there), and its next lines
+// are scanned as YAML rather than skipped as text.
+func blockHeader(rest []byte) bool {
+	i := 0
+	for i < len(rest) && (rest[i] == '-' || rest[i] == '+' || rest[i] >= '0' && rest[i] <= '9') {
+		i++
+	}
+	j := i
+	for j < len(rest) && (rest[j] == ' ' || rest[j] == '\r') { // a tab here is PyYAML's error
+		j++
+	}
+	return j == len(rest) || rest[j] == '#' && j > i
 }
