@@ -53,7 +53,7 @@ Exit status: 0 written (or nothing to do), 1 not written because of errors,
 				load = jobspec.Load
 			}
 			for attempt := 1; ; attempt++ {
-				err := setOnce(cmd, file, load, assigns, unset, forced, dryRun, force)
+				err := setOnce(cmd, file, load, setEdit{assigns, unset, forced, dryRun, force})
 				// Only a writer that does not take the lock (an editor)
 				// changes the file between the read and the write: read it
 				// again and re-apply the edit, which says so if it no
@@ -76,9 +76,17 @@ Exit status: 0 written (or nothing to do), 1 not written because of errors,
 	return cmd
 }
 
+// setEdit is what one set run asks.
+type setEdit struct {
+	assigns, unset []string
+	forced         jobspec.Dialect // --dialect, or "" for the detected one
+	dryRun, force  bool
+}
+
 // setOnce loads file, applies the assignments and removals, prints the
 // diff and the findings and writes the result (unless dryRun).
-func setOnce(cmd *cobra.Command, file string, load func(string) (*jobspec.Doc, error), assigns, unset []string, forced jobspec.Dialect, dryRun, force bool) error {
+func setOnce(cmd *cobra.Command, file string, load func(string) (*jobspec.Doc, error), e setEdit) error {
+	assigns, unset, forced, dryRun, force := e.assigns, e.unset, e.forced, e.dryRun, e.force
 	doc, err := load(file)
 	if err != nil {
 		var se *jobspec.SyntaxError
