@@ -11,6 +11,7 @@ func init() { registerCommand(newEditCmd) }
 
 func newEditCmd() *cobra.Command {
 	var f clusterFlags
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "edit FILE",
 		Short: "Change a job file in the form; writes back only what changed",
@@ -20,7 +21,9 @@ file. The review shows the exact diff Save will write (only the lines you
 changed, comments and layout kept; the previous version is kept as FILE.bak).
 A file written for another srtctl version (P3, current) opens read-only with
 a notice of what differs. After Save it offers to submit the job on the
-cluster of --cluster (default: the configured default), as new does.`,
+cluster of --cluster (default: the configured default), as new does.
+A read-only, hard-linked or another user's file is not opened for editing
+(saving would silently change what it is); --force opens and replaces it.`,
 		Example: "  srtctl-tui edit job.yaml\n  srtctl-tui --accessible edit job.yaml",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -28,9 +31,16 @@ cluster of --cluster (default: the configured default), as new does.`,
 			if err != nil {
 				return withExit(2, err)
 			}
-			return runWizard(cmd, wizard.Edit(doc), f)
+			// Said before the form opens, not after the user's edits.
+			if err := jobspec.CheckReplace(args[0]); err != nil && !force {
+				return withExit(2, err)
+			}
+			w := wizard.Edit(doc)
+			w.Force = force
+			return runWizard(cmd, w, f)
 		},
 	}
 	f.add(cmd)
+	cmd.Flags().BoolVar(&force, "force", false, "edit and replace a file that is read-only, hard-linked or another user's")
 	return cmd
 }

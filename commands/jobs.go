@@ -46,8 +46,8 @@ func newJobsCmd() *cobra.Command {
 				entries = entries[len(entries)-limit:]
 			}
 			out := cmd.OutOrStdout()
-			if skipped > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %d damaged line(s) in %s skipped\n", skipped, hist.Path())
+			for _, s := range skipped {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning: "+safetext.Plain(s))
 			}
 			if len(entries) == 0 {
 				fmt.Fprintln(out, "No jobs submitted yet (srtctl-tui submit FILE).")

@@ -46,73 +46,115 @@ Exit status: 0 written (or nothing to do), 1 not written because of errors,
 				}
 				forced = d
 			}
-			doc, err := jobspec.Load(file)
-			if err != nil {
-				var se *jobspec.SyntaxError
-				if errors.As(err, &se) {
-					return withExit(1, fmt.Errorf("%v; nothing written", se))
-				}
-				return withExit(2, err)
+			// Under the writers' lock: the edit is applied to the file as
+			// it is now, and no other writer's change can be lost.
+			load := jobspec.LoadLocked
+			if dryRun {
+				load = jobspec.Load
 			}
-			before := append([]byte(nil), doc.Bytes()...)
-			for _, a := range assigns {
-				key, raw, ok := strings.Cut(a, "=")
-				if !ok || key == "" {
-					return withExit(2, fmt.Errorf("%q: expected KEY=VALUE (e.g. profiling.type=nsys)", a))
-				}
-				val, err := doc.ParseValue(key, raw)
-				if err != nil {
-					return withExit(2, err)
-				}
-				if err := doc.Set(key, val); err != nil {
-					return withExit(1, fmt.Errorf("%s: %v; nothing written", file, err))
-				}
-			}
-			for _, key := range unset {
-				if err := doc.Delete(key); err != nil {
-					return withExit(1, fmt.Errorf("%s: %v; nothing written", file, err))
-				}
-			}
-			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
-			diff := jobspec.UnifiedDiff(file, file, before, doc.Bytes())
-			if diff == "" {
-				fmt.Fprintf(errOut, "%s: no change\n", file)
-				return nil
-			}
-			fmt.Fprint(out, diff)
-			var findings []jobspec.Finding
-			if forced != "" {
-				findings = doc.ValidateAs(forced)
-			} else {
-				findings = doc.Validate()
-			}
-			for _, f := range findings {
-				fmt.Fprintln(errOut, formatFinding(file, f))
-			}
-			hasErrs := jobspec.HasErrors(findings)
-			switch {
-			case dryRun:
-				fmt.Fprintf(errOut, "%s: dry run, not written\n", file)
-				if hasErrs {
-					return withExit(1, nil)
-				}
-				return nil
-			case hasErrs && !force:
-				return withExit(1, fmt.Errorf("%s: not written: the result has errors (--force writes it anyway)", file))
-			}
-			if err := doc.Save(file); err != nil {
+			for attempt := 1; ; attempt++ {
+				err := setOnce(cmd, file, load, setEdit{assigns, unset, forced, dryRun, force})
+				// Only a writer that does not take the lock (an editor)
+				// changes the file between the read and the write: read it
+				// again and re-apply the edit, which says so if it no
+				// longer applies.
 				if errors.Is(err, jobspec.ErrChangedOnDisk) {
-					return withExit(1, err)
+					if attempt == 3 {
+						return withExit(1, err)
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: changed while being edited; applying the edit again\n", file)
+					continue
 				}
-				return withExit(2, err)
+				return err
 			}
-			fmt.Fprintf(errOut, "%s: written (previous version in %s.bak)\n", file, file)
-			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only print the diff and the findings; write nothing")
-	cmd.Flags().BoolVar(&force, "force", false, "write even when the result has validation errors")
+	cmd.Flags().BoolVar(&force, "force", false, "write even when the result has validation errors, or the file is read-only, hard-linked or another user's")
 	cmd.Flags().StringArrayVar(&unset, "unset", nil, "remove KEY (a dotted path); repeatable")
 	cmd.Flags().StringVar(&dialect, "dialect", "", "validate the result with this dialect's rules (p1, p3 or current)")
 	return cmd
+}
+
+// setEdit is what one set run asks.
+type setEdit struct {
+	assigns, unset []string
+	forced         jobspec.Dialect // --dialect, or "" for the detected one
+	dryRun, force  bool
+}
+
+// setOnce loads file, applies the assignments and removals, prints the
+// diff and the findings and writes the result (unless dryRun).
+func setOnce(cmd *cobra.Command, file string, load func(string) (*jobspec.Doc, error), e setEdit) error {
+	assigns, unset, forced, dryRun, force := e.assigns, e.unset, e.forced, e.dryRun, e.force
+	doc, err := load(file)
+	if err != nil {
+		var se *jobspec.SyntaxError
+		if errors.As(err, &se) {
+			return withExit(1, fmt.Errorf("%v; nothing written", se))
+		}
+		return withExit(2, err)
+	}
+	defer doc.Unlock()
+	before := append([]byte(nil), doc.Bytes()...)
+	for _, a := range assigns {
+		key, raw, ok := strings.Cut(a, "=")
+		if !ok || key == "" {
+			return withExit(2, fmt.Errorf("%q: expected KEY=VALUE (e.g. profiling.type=nsys)", a))
+		}
+		val, err := doc.ParseValue(key, raw)
+		if err != nil {
+			return withExit(2, err)
+		}
+		if err := doc.Set(key, val); err != nil {
+			return withExit(1, fmt.Errorf("%s: %v; nothing written", file, err))
+		}
+	}
+	for _, key := range unset {
+		if err := doc.Delete(key); err != nil {
+			return withExit(1, fmt.Errorf("%s: %v; nothing written", file, err))
+		}
+	}
+	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	diff := jobspec.UnifiedDiff(file, file, before, doc.Bytes())
+	if diff == "" {
+		fmt.Fprintf(errOut, "%s: no change\n", file)
+		return nil
+	}
+	var findings []jobspec.Finding
+	if forced != "" {
+		findings = doc.ValidateAs(forced)
+	} else {
+		findings = doc.Validate()
+	}
+	hasErrs := jobspec.HasErrors(findings)
+	var saveErr error
+	if !dryRun && (!hasErrs || force) {
+		saveErr = doc.SaveWith(file, jobspec.SaveOptions{Force: force})
+		if errors.Is(saveErr, jobspec.ErrChangedOnDisk) {
+			return saveErr // set applies the edit again, and says so
+		}
+	}
+	fmt.Fprint(out, diff)
+	for _, f := range findings {
+		fmt.Fprintln(errOut, formatFinding(file, f))
+	}
+	switch {
+	case dryRun:
+		fmt.Fprintf(errOut, "%s: dry run, not written\n", file)
+		if hasErrs {
+			return withExit(1, nil)
+		}
+		return nil
+	case hasErrs && !force:
+		return withExit(1, fmt.Errorf("%s: not written: the result has errors (--force writes it anyway)", file))
+	case saveErr != nil:
+		var unsafe *jobspec.UnsafeTargetError
+		if errors.As(saveErr, &unsafe) {
+			return withExit(1, saveErr)
+		}
+		return withExit(2, saveErr)
+	}
+	fmt.Fprintf(errOut, "%s: written (previous version in %s.bak)\n", file, file)
+	return nil
 }

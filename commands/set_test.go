@@ -4,7 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
 func TestSetCommand(t *testing.T) {
@@ -76,5 +80,142 @@ func TestSetCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(broken + ".bak"); err == nil {
 		t.Errorf("malformed file got a .bak")
+	}
+}
+
+// runCLIWithin runs the command in a goroutine and fails the test instead
+// of hanging when it does not return (a reader blocked on a pipe).
+func runCLIWithin(t *testing.T, d time.Duration, args ...string) (string, string, int) {
+	t.Helper()
+	type res struct {
+		out, errOut string
+		code        int
+	}
+	done := make(chan res, 1)
+	go func() {
+		o, e, c := runCLI(t, args...)
+		done <- res{o, e, c}
+	}()
+	select {
+	case r := <-done:
+		return r.out, r.errOut, r.code
+	case <-time.After(d):
+		t.Fatalf("%v did not return within %s", args, d)
+		return "", "", 0
+	}
+}
+
+// set never reads from or replaces what is not a regular file, --force
+// included: a named pipe, or a symbolic link to a device.
+func TestSetRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "null.yaml")
+	if err := os.Symlink("/dev/null", link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, kind string }{{fifo, "is a named pipe (FIFO), not a regular file"}, {link, "is a character device, not a regular file"}} {
+		for _, force := range []bool{false, true} {
+			args := []string{"set", c.path, "name=x"}
+			if force {
+				args = []string{"set", "--force", c.path, "name=x"}
+			}
+			_, errOut, code := runCLIWithin(t, 10*time.Second, args...)
+			if code != 2 || !strings.Contains(errOut, c.path+": "+c.kind) {
+				t.Errorf("%v: code %d stderr %q", args, code, errOut)
+			}
+		}
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced: %v %v", st.Mode(), err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	if st, err := os.Stat("/dev/null"); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		t.Errorf("/dev/null is no longer a device: %v", err)
+	}
+}
+
+// A read-only file, a hard link or another user's file is not silently
+// rewritten: set says why, and --force writes it.
+func TestSetRefusesToSilentlyReplace(t *testing.T) {
+	dir := t.TempDir()
+	ro := writeFile(t, dir, "ro.yaml", goodJob)
+	if err := os.Chmod(ro, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	linked := writeFile(t, dir, "linked.yaml", goodJob)
+	if err := os.Link(linked, filepath.Join(dir, "other-name.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{
+		ro:     "not written: it is read-only (mode 0444)",
+		linked: "not written: it has 2 hard links; the new version would replace this name only, and the other 1 would keep the old content (--force replaces it anyway)",
+	}
+	if os.Getuid() == 0 { // only root can give a file away; jobspec's tests check the rule otherwise
+		foreign := writeFile(t, dir, "foreign.yaml", goodJob)
+		if err := os.Chown(foreign, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		cases[foreign] = "not written: it belongs to another user (uid 65534)"
+	}
+	for p, why := range cases {
+		_, errOut, code := runCLI(t, "set", p, "profiling.decode.concurrency=128")
+		if code != 1 || !strings.Contains(errOut, p+": "+why) {
+			t.Errorf("%s: code %d stderr %q", filepath.Base(p), code, errOut)
+		}
+		if now, _ := os.ReadFile(p); string(now) != goodJob {
+			t.Errorf("%s was written", filepath.Base(p))
+		}
+		if _, errOut, code = runCLI(t, "set", "--force", p, "profiling.decode.concurrency=128"); code != 0 {
+			t.Errorf("%s --force: code %d stderr %q", filepath.Base(p), code, errOut)
+		}
+		if now, _ := os.ReadFile(p); !strings.Contains(string(now), "concurrency: 128") {
+			t.Errorf("%s --force did not write", filepath.Base(p))
+		}
+	}
+}
+
+// set reads the file under the writers' lock: while another writer holds
+// it, set waits; it then applies its edit to what that writer left, and
+// when the edit no longer applies it says so and writes nothing.
+func TestSetAppliesItsEditToTheFileAsTheLockFindsIt(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "job.yaml", goodJob)
+	lock, err := jobspec.LockFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type res struct {
+		errOut string
+		code   int
+	}
+	done := make(chan res, 1)
+	go func() {
+		_, e, c := runCLI(t, "set", p, "profiling.decode.concurrency=128")
+		done <- res{e, c}
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("set ran while another writer held the lock: %+v", r)
+	case <-time.After(300 * time.Millisecond):
+	}
+	// The other writer turns profiling into a scalar: decode.concurrency
+	// can no longer be set.
+	other := strings.Replace(goodJob, "profiling:\n", "profiling: off\nold_profiling:\n", 1)
+	if err := os.WriteFile(p, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lock.Unlock()
+	r := <-done
+	if r.code != 1 || !strings.Contains(r.errOut, "nothing written") {
+		t.Errorf("code %d stderr %q", r.code, r.errOut)
+	}
+	if now, _ := os.ReadFile(p); string(now) != other {
+		t.Errorf("the other writer's file was changed:\n%s", now)
 	}
 }

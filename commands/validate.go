@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -79,7 +80,7 @@ func validateFile(path string, force jobspec.Dialect) validateResult {
 			r.Findings = append(r.Findings, jobspec.Finding{Severity: jobspec.Error, Line: se.Line, Col: se.Col, Message: se.Reason})
 			return r
 		}
-		r.Error = err.Error()
+		r.Error = strings.TrimPrefix(err.Error(), path+": ") // printed after the file name
 		return r
 	}
 	r.Dialect, r.RulesOf = doc.Dialect(), doc.Dialect()

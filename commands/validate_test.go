@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
@@ -97,5 +99,34 @@ func TestValidateCommand(t *testing.T) {
 	out, _, code = runCLI(t, "validate", "--dialect", "p3", good)
 	if code != 1 || !strings.Contains(out, "profiling.isl/osl/concurrency must be set when profiling is enabled. Got isl=None, osl=None, concurrency=None") {
 		t.Errorf("--dialect p3: code %d out %q", code, out)
+	}
+}
+
+// validate reads regular files only: a named pipe used to block it
+// forever and /dev/zero to read gigabytes. Both are refused at once.
+func TestValidateRefusesPipesAndDevices(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "job.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLIWithin(t, 10*time.Second, "validate", fifo, "/dev/zero")
+	if code != 2 || !strings.Contains(errOut, fifo+": is a named pipe (FIFO), not a regular file") ||
+		!strings.Contains(errOut, "/dev/zero: is a character device, not a regular file") {
+		t.Errorf("code %d stderr %q", code, errOut)
+	}
+}
+
+// The file: 120 KB of nested brackets, 60,000 levels (5.5 GB and
+// killed before the gate) is an error at its line and column.
+func TestValidateDeepNestingSaysWhere(t *testing.T) {
+	deep := writeFile(t, t.TempDir(), "deep.yaml", "name: "+strings.Repeat("[", 60000)+strings.Repeat("]", 60000)+"\n")
+	out, _, code := runCLI(t, "validate", deep)
+	if code != 1 || !strings.HasPrefix(out, deep+":1:70: error: nesting deeper than 64 levels") {
+		t.Errorf("code %d out %q", code, out)
+	}
+	tab := writeFile(t, t.TempDir(), "tab.yaml", "name:\tx\n")
+	if out, _, code = runCLI(t, "validate", tab); code != 1 || !strings.HasPrefix(out, tab+":1:6: error: a tab here") {
+		t.Errorf("tab: code %d out %q", code, out)
 	}
 }

@@ -3,10 +3,8 @@ package jobspec
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,6 +23,7 @@ type Doc struct {
 	dnode *yaml.Node // document node (carries the head comment of the file)
 
 	disk *diskState // nil for a Doc not read from disk
+	lock *FileLock  // the writers' lock LoadLocked took, until Unlock
 }
 
 type diskState struct {
@@ -34,10 +33,6 @@ type diskState struct {
 	mode    fs.FileMode
 	content []byte
 }
-
-// maxFileSize bounds what Load reads: a job file is a few KB; anything
-// near this is not a job file.
-const maxFileSize = 8 << 20
 
 // Parse reads a job file from data; filename is only used in messages. A
 // file that is not YAML, or whose top level is not a mapping, gives a
@@ -50,26 +45,12 @@ func Parse(filename string, data []byte) (*Doc, error) {
 	return d, nil
 }
 
-// Load reads and parses the file at path and remembers its state on disk.
+// Load reads and parses the file at path (a regular file, see ReadFile)
+// and remembers its state on disk.
 func Load(path string) (*Doc, error) {
-	f, err := os.Open(path)
+	data, st, err := ReadFile(path)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a job file", path)
-	}
-	if st.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s: %d bytes is too large for a job file", path, st.Size())
-	}
-	data, err := readAll(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	d, err := Parse(path, data)
 	if err != nil {
@@ -77,18 +58,6 @@ func Load(path string) (*Doc, error) {
 	}
 	d.disk = &diskState{path: path, size: st.Size(), modTime: st.ModTime(), mode: st.Mode().Perm(), content: append([]byte(nil), data...)}
 	return d, nil
-}
-
-func readAll(f *os.File, size int64) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(int(size) + 512)
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, err
-	}
-	if buf.Len() > maxFileSize {
-		return nil, fmt.Errorf("file grew beyond %d bytes while reading", maxFileSize)
-	}
-	return buf.Bytes(), nil
 }
 
 // New returns an empty job file to build a new job into with Set and
@@ -133,13 +102,17 @@ func (d *Doc) reparse() error {
 }
 
 func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
+	sc, err := gate(name, src)
+	if err != nil {
+		return nil, nil, err
+	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, nil, nil // empty file, or only comments
 		}
-		return nil, nil, SyntaxErrorOf(name, src, err)
+		return nil, nil, firstOf(tabError(name, sc), SyntaxErrorOf(name, src, err))
 	}
 	// PyYAML's safe_load rejects a second document; say so rather than
 	// edit half a file.
@@ -147,7 +120,7 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 	if err := dec.Decode(&extra); err == nil {
 		return nil, nil, &SyntaxError{File: name, Line: extra.Line, Col: extra.Column, Reason: "a job file holds one YAML document; this is a second one (remove the '---' line)"}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, nil, SyntaxErrorOf(name, src, err)
+		return nil, nil, firstOf(tabError(name, sc), SyntaxErrorOf(name, src, err))
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, nil, nil
@@ -159,8 +132,11 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 	if top.Kind != yaml.MappingNode {
 		return nil, nil, &SyntaxError{File: name, Line: top.Line, Col: top.Column, Reason: "a job file must be a mapping of keys (name:, model:, resources:, ...) at the top level"}
 	}
-	if err := checkAliases(top, 0); err != nil {
-		return nil, nil, &SyntaxError{File: name, Line: top.Line, Col: top.Column, Reason: err.Error()}
+	if err := checkExpansion(name, top); err != nil {
+		return nil, nil, err
+	}
+	if err := tabError(name, sc); err != nil {
+		return nil, nil, err
 	}
 	return top, &doc, nil
 }
@@ -201,30 +177,4 @@ func firstNonBlankCol(src []byte, line int) int {
 		}
 	}
 	return 1
-}
-
-// checkAliases refuses alias bombs (billion laughs) and absurd nesting
-// before anything walks the tree.
-func checkAliases(n *yaml.Node, depth int) error {
-	count := 0
-	var walk func(n *yaml.Node, depth int) error
-	walk = func(n *yaml.Node, depth int) error {
-		if depth > 100 {
-			return fmt.Errorf("nesting deeper than 100 levels at line %d", n.Line)
-		}
-		if n.Kind == yaml.AliasNode {
-			count++
-			if count > 1000 {
-				return fmt.Errorf("more than 1000 aliases")
-			}
-			return nil // do not follow: the anchor is walked where defined
-		}
-		for _, c := range n.Content {
-			if err := walk(c, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return walk(n, depth)
 }

@@ -587,6 +587,9 @@ func (d *Doc) Delete(path string) error {
 		if len(parts) > 1 {
 			parent = d.node(strings.Join(parts[:len(parts)-1], "."))
 		}
+		if mk, ok := mergedFrom(parent, parts[len(parts)-1]); ok {
+			return fmt.Errorf("%s comes from a merge key (<<:) of the mapping at line %d; deleting it here would change every user of that anchor: set it here to override it, or edit the anchored mapping", path, mk.Line)
+		}
 		if parent == nil || parent.Kind != yaml.MappingNode || parent.Style&yaml.FlowStyle != 0 {
 			return fmt.Errorf("%s: the key is inside a {...} mapping; edit it by hand", path)
 		}

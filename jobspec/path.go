@@ -58,7 +58,7 @@ func lookup(root *yaml.Node, parts []string) (key, val, lastKey *yaml.Node, foun
 		}
 		switch cur.Kind {
 		case yaml.MappingNode:
-			k, v := mapGet(cur, p)
+			k, v := mapLookup(cur, p)
 			if k == nil {
 				return nil, nil, lastKey, false
 			}

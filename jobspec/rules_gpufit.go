@@ -47,7 +47,7 @@ func (v *validator) fitMode(mode, section, nodesKey, workersKey string, gpn int)
 	tpPath := ""
 	var tpNode *yaml.Node
 	for _, k := range tpKeys {
-		_, n := mapGet(cfg, k)
+		_, n := mapLookup(cfg, k)
 		if n = deref(n); n != nil && truthy(n) {
 			tpPath, tpNode = base+"."+k, n
 			break

@@ -16,41 +16,65 @@ var ErrChangedOnDisk = errors.New("the file changed on disk since it was loaded;
 // Save writes the current content to path atomically: a temporary file in
 // the same directory, fsync, then rename over the target (the file a
 // symbolic link points to, when path is one). The previous content is kept
-// as target + ".bak" and the file mode is preserved. When the
-// Doc was loaded from path, Save refuses (ErrChangedOnDisk) if the file on
-// disk differs from what was loaded. After a successful save the Doc
-// remembers the new state, so a second Save works.
-func (d *Doc) Save(path string) error {
+// as target + ".bak" and the file mode is preserved. It holds the
+// writers' lock (LockFile) while it re-reads the file and writes, and
+// refuses (ErrChangedOnDisk) when the Doc was loaded from path and the
+// file on disk is no longer what was loaded. It never replaces a named
+// pipe, a device or a directory, and without opts.Force it refuses what
+// replacing would silently damage (*UnsafeTargetError: read-only, hard
+// linked, another user's). After a successful save the Doc remembers the
+// new state, so a second Save works.
+func (d *Doc) Save(path string) error { return d.SaveWith(path, SaveOptions{}) }
+
+// SaveWith is Save with options.
+func (d *Doc) SaveWith(path string, opts SaveOptions) error {
 	// Never write what does not parse back: the edit functions check each
 	// change, this guards against a caller-built Doc.
 	if _, _, err := parseTree(path, d.src); err != nil {
 		return fmt.Errorf("refusing to save: %w", err)
 	}
-	mode := fs.FileMode(0o644)
-	old, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		if d.disk != nil && sameFile(d.disk.path, path) && !bytes.Equal(old, d.disk.content) {
-			return fmt.Errorf("%s: %w", path, ErrChangedOnDisk)
-		}
-		if st, err := os.Stat(path); err == nil {
-			mode = st.Mode().Perm()
-		}
-	case errors.Is(err, fs.ErrNotExist):
-		if d.disk != nil && sameFile(d.disk.path, path) {
-			return fmt.Errorf("%s: %w (it was deleted)", path, ErrChangedOnDisk)
-		}
-		old = nil
-	default:
-		return err
-	}
-	if d.disk != nil && sameFile(d.disk.path, path) {
-		mode = d.disk.mode
-	}
 	// Through a symbolic link, write the file it points to (and keep the
 	// .bak beside that file): replacing the link with a file would leave
 	// the real file unchanged and break the link.
 	target := resolveLink(path)
+	if !d.lock.holds(path) {
+		l, err := LockFile(path)
+		if err != nil {
+			return err
+		}
+		defer l.Unlock()
+	}
+	loadedHere := d.disk != nil && sameFile(d.disk.path, path)
+	mode := fs.FileMode(0o644)
+	var old []byte
+	st, err := os.Stat(target)
+	switch {
+	case err == nil:
+		if err := regularFile(path, st); err != nil {
+			return fmt.Errorf("%w; nothing written", err)
+		}
+		if !opts.Force {
+			if err := checkTarget(path, st, os.Getuid()); err != nil {
+				return err
+			}
+		}
+		if old, _, err = ReadFile(target); err != nil {
+			return err
+		}
+		if loadedHere && !bytes.Equal(old, d.disk.content) {
+			return fmt.Errorf("%s: %w", path, ErrChangedOnDisk)
+		}
+		mode = st.Mode().Perm()
+	case errors.Is(err, fs.ErrNotExist):
+		if loadedHere {
+			return fmt.Errorf("%s: %w (it was deleted)", path, ErrChangedOnDisk)
+		}
+	default:
+		return err
+	}
+	if loadedHere {
+		mode = d.disk.mode
+	}
 	if old != nil {
 		if err := writeAtomic(target+".bak", old, mode); err != nil {
 			return fmt.Errorf("keeping the previous version: %w", err)
@@ -59,7 +83,7 @@ func (d *Doc) Save(path string) error {
 	if err := writeAtomic(target, d.src, mode); err != nil {
 		return err
 	}
-	st, err := os.Stat(path)
+	st, err = os.Stat(path)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,8 @@ type configSource struct {
 	failures int // parse failures: a file caught half-written parses next time
 }
 
-const maxConfigSize = 4 << 20
+// maxConfigSize is jobspec's limit: the gate refuses anything larger.
+const maxConfigSize = jobspec.MaxYAMLSize + 1
 
 func (c *configSource) Poll(fsys tail.FS) (tail.Result, error) {
 	c.mu.Lock()

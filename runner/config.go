@@ -124,7 +124,7 @@ clusters: []
 // template first if it does not exist. The returned configuration always
 // has the cluster "local".
 func LoadConfig(p string) (*Config, error) {
-	data, err := os.ReadFile(p)
+	data, info, err := jobspec.ReadFile(p)
 	if errors.Is(err, os.ErrNotExist) {
 		if err := writeFileAtomic(p, []byte(configTemplate), 0o600); err != nil {
 			return nil, fmt.Errorf("creating the cluster configuration: %w", err)
@@ -132,6 +132,8 @@ func LoadConfig(p string) (*Config, error) {
 		data = []byte(configTemplate)
 	} else if err != nil {
 		return nil, fmt.Errorf("reading the cluster configuration: %w", err)
+	} else if err := checkPrivate("the cluster configuration", p, info, os.Getuid()); err != nil {
+		return nil, err
 	}
 	cfg, err := ParseConfig(p, data)
 	if err != nil {
@@ -157,10 +159,13 @@ func (e *ConfigError) Error() string {
 // ParseConfig parses a configuration file's content; name is used in errors.
 func ParseConfig(name string, data []byte) (*Config, error) {
 	cfg := &Config{Path: name}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		se := jobspec.SyntaxErrorOf(name, data, err)
-		return nil, &ConfigError{Path: name, Line: se.Line, Col: se.Col, Msg: se.Reason}
+	doc, err := jobspec.DecodeYAML(name, data)
+	if err != nil {
+		var se *jobspec.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &ConfigError{Path: name, Line: se.Line, Col: se.Col, Msg: se.Reason}
+		}
+		return nil, err
 	}
 	bad := func(n *yaml.Node, format string, args ...any) error {
 		return &ConfigError{Path: name, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}

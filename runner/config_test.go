@@ -164,8 +164,8 @@ func TestHistory(t *testing.T) {
 	must(h.Append(Entry{Cluster: "b", JobID: "1", Name: "second"}))
 	must(h.Append(Entry{Cluster: "a", JobID: "2"}))
 	entries, skipped, err := h.Entries()
-	if err != nil || len(entries) != 3 || skipped != 1 {
-		t.Fatalf("entries %+v skipped %d err %v", entries, skipped, err)
+	if err != nil || len(entries) != 3 || len(skipped) != 1 {
+		t.Fatalf("entries %+v skipped %q err %v", entries, skipped, err)
 	}
 	e, ok, _ := h.Find("", "1")
 	if !ok || e.Name != "second" {

@@ -2,13 +2,18 @@ package runner
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
 // Entry is one submitted job in the history.
@@ -64,6 +69,9 @@ func (h *History) Append(e Entry) error {
 	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
 		return fmt.Errorf("job history: %w", err)
 	}
+	if err := statPrivate("the job history", h.path); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("job history: %w", err)
@@ -75,36 +83,87 @@ func (h *History) Append(e Entry) error {
 	return f.Close()
 }
 
-// Entries returns the history oldest first. Lines that do not parse are
-// skipped and counted in skipped; a missing file is an empty history.
-func (h *History) Entries() (entries []Entry, skipped int, err error) {
+// maxHistoryLine bounds one line of the history; an entry is a few
+// hundred bytes.
+const maxHistoryLine = 64 << 10
+
+// Entries returns the history oldest first. A line that is not an entry
+// (not JSON, no cluster, a job id SLURM would refuse) is skipped and named
+// in skipped as "file:line: why", so one damaged line cannot break the
+// listing of every job of its cluster; a missing file is an empty history.
+// A history others can write is refused (see checkPrivate).
+func (h *History) Entries() (entries []Entry, skipped []string, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	f, err := os.Open(h.path)
+	// A regular file only: a pipe would block every command that reads it.
+	data, info, err := jobspec.OpenRegular(h.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, 0, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("job history: %w", err)
+		return nil, nil, fmt.Errorf("job history: %w", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		var e Entry
-		if len(sc.Bytes()) == 0 {
+	defer data.Close()
+	if err := checkPrivate("the job history", h.path, info, os.Getuid()); err != nil {
+		return nil, nil, err
+	}
+	r := bufio.NewReaderSize(data, 64<<10)
+	for n := 1; ; n++ {
+		line, long, err := readHistoryLine(r)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return entries, skipped, nil
+			}
+			return entries, skipped, fmt.Errorf("job history %s: %w", h.path, err)
+		}
+		if len(bytes.TrimSpace(line)) == 0 && !long {
 			continue
 		}
-		if json.Unmarshal(sc.Bytes(), &e) != nil || e.JobID == "" || e.Cluster == "" {
-			skipped++
+		e, why := parseHistoryLine(line, long)
+		if why != "" {
+			skipped = append(skipped, fmt.Sprintf("%s:%d: %s; line skipped", h.path, n, why))
 			continue
 		}
 		entries = append(entries, e)
 	}
-	if err := sc.Err(); err != nil {
-		return entries, skipped, fmt.Errorf("job history %s: %w", h.path, err)
+}
+
+// readHistoryLine reads one line; long reports a line above maxHistoryLine
+// (read to its end and dropped).
+func readHistoryLine(r *bufio.Reader) (line []byte, long bool, err error) {
+	for {
+		chunk, more, err := r.ReadLine()
+		if err != nil {
+			if errors.Is(err, io.EOF) && (len(line) > 0 || long) {
+				return line, long, nil
+			}
+			return nil, false, err
+		}
+		if !long && len(line)+len(chunk) <= maxHistoryLine {
+			line = append(line, chunk...)
+		} else {
+			long, line = true, nil
+		}
+		if !more {
+			return line, long, nil
+		}
 	}
-	return entries, skipped, nil
+}
+
+// parseHistoryLine reads one entry; why says what is wrong with it.
+func parseHistoryLine(line []byte, long bool) (Entry, string) {
+	var e Entry
+	switch {
+	case long:
+		return e, fmt.Sprintf("longer than %d bytes", maxHistoryLine)
+	case json.Unmarshal(line, &e) != nil:
+		return e, "not a JSON entry"
+	case e.Cluster == "" || strings.ContainsFunc(e.Cluster, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '/' }):
+		return e, fmt.Sprintf("cluster %q is not a cluster name", e.Cluster)
+	case !ValidJobID(e.JobID):
+		return e, fmt.Sprintf("job id %q is not a SLURM job id", e.JobID)
+	}
+	return e, ""
 }
 
 // Find returns the latest entry for job id (on cluster, unless cluster is "").

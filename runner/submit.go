@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -15,8 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
-	"go.yaml.in/yaml/v3"
 )
 
 // Submission is a job srtctl accepted.
@@ -49,9 +47,6 @@ type SubmitError struct {
 func (e *SubmitError) Error() string {
 	return fmt.Sprintf("cluster %s: srtctl did not submit the job (exit %d):\n%s", e.Cluster, e.ExitCode, e.Message)
 }
-
-// maxJobFile bounds what Submit uploads: a job file is a few kilobytes.
-const maxJobFile = 4 << 20
 
 // Submit uploads the job file to the cluster's workdir under a unique name
 // (written under a temporary name, then renamed), runs
@@ -107,20 +102,11 @@ func (c *Conn) Submit(ctx context.Context, localJobFile string) (*Submission, er
 	return sub, nil
 }
 
+// readJobFile reads a job file through jobspec's gate: a regular file (a
+// pipe would hang the upload) of at most jobspec.MaxYAMLSize bytes.
 func readJobFile(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxJobFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", p, err)
-	}
-	if len(data) > maxJobFile {
-		return nil, fmt.Errorf("%s is larger than %d MiB; that is not a job file", p, maxJobFile>>20)
-	}
-	return data, nil
+	data, _, err := jobspec.ReadFile(p)
+	return data, err
 }
 
 // upload writes data to dir/<stem>_<time>_<random>.yaml through a temporary
@@ -182,7 +168,8 @@ func jobName(data []byte) string {
 	var top struct {
 		Name any `yaml:"name"`
 	}
-	if yaml.Unmarshal(data, &top) != nil || top.Name == nil {
+	doc, err := jobspec.DecodeYAML("job", data)
+	if err != nil || doc.Decode(&top) != nil || top.Name == nil {
 		return ""
 	}
 	return safetext.Plain(fmt.Sprint(top.Name))

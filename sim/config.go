@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
 // PaceEnv overrides simulation.pace: how many times faster than a real job
@@ -65,7 +65,7 @@ type clusterConfigFile struct {
 func loadClusterConfig(dir string) (clusterConfig, error) {
 	cfg := clusterConfig{Root: dir, Pace: 1, Release: ReleaseP1}
 	path := filepath.Join(dir, clusterConfigName)
-	b, err := os.ReadFile(path)
+	b, _, err := jobspec.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return applyPaceEnv(cfg)
 	}
@@ -73,7 +73,11 @@ func loadClusterConfig(dir string) (clusterConfig, error) {
 		return cfg, err
 	}
 	var f clusterConfigFile
-	if err := yaml.Unmarshal(b, &f); err != nil {
+	doc, err := jobspec.DecodeYAML(path, b)
+	if err != nil {
+		return cfg, err
+	}
+	if err := doc.Decode(&f); err != nil {
 		return cfg, fmt.Errorf("%s: %v", path, err)
 	}
 	abs := func(p string) string {

@@ -37,7 +37,7 @@ func NewJobPicker(ctx *Context) *JobPicker {
 		return p
 	}
 	entries, skipped, err := ctx.Clusters.History().Entries()
-	p.skipped, p.err = skipped, err
+	p.skipped, p.err = len(skipped), err
 	for i := len(entries) - 1; i >= 0; i-- {
 		p.entries = append(p.entries, entries[i])
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -68,15 +67,7 @@ func JobFiles(dir string) []JobFile {
 	}
 	sort.Strings(names)
 	for _, p := range names {
-		st, err := os.Stat(p)
-		if err != nil || !st.Mode().IsRegular() || st.Size() > 1<<20 {
-			continue
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		doc, err := jobspec.Parse(p, data)
+		doc, err := jobspec.Load(p) // regular files only, through the YAML gate
 		if err != nil || !doc.Has("model") || !doc.Has("resources") {
 			continue
 		}

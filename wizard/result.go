@@ -24,6 +24,9 @@ type Result struct {
 	Diff string
 	// Path is where an edit is saved; "" for a new job until asked.
 	Path string
+	// Force is the wizard's: Save may replace a read-only, hard-linked
+	// or another user's file.
+	Force bool
 }
 
 // CanSave reports whether the result passes srtctl's rules.
@@ -39,7 +42,10 @@ func (r *Result) Save(path string) error {
 	if !r.CanSave() {
 		return fmt.Errorf("%s still breaks srtctl's rules; go back and fix it first", path)
 	}
-	if err := r.Doc.Save(path); err != nil {
+	// jobspec's save takes the writers' lock, so a parallel `set` and
+	// this save never lose each other's edits: whichever comes second sees
+	// the file changed and refuses (ErrChangedOnDisk).
+	if err := r.Doc.SaveWith(path, jobspec.SaveOptions{Force: r.Force}); err != nil {
 		return err
 	}
 	r.Path = path
@@ -56,7 +62,7 @@ func (w *Wizard) Result() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Doc: doc}
+	res := &Result{Doc: doc, Force: w.Force}
 	if err := w.apply(doc, res); err != nil {
 		return nil, err
 	}

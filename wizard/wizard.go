@@ -33,6 +33,9 @@ type Wizard struct {
 	// review shows it but does not let it be changed (the demo writes
 	// nothing outside its temporary directory).
 	KeepTarget bool
+	// Force lets Save replace a file that is read-only, hard-linked or
+	// another user's (edit --force); see jobspec.SaveOptions.
+	Force bool
 }
 
 // NewJob starts a wizard for a new job.
