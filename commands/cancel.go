@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 func init() { registerCommand(newCancelCmd) }
@@ -39,9 +40,9 @@ what SLURM said and exits 1.`,
 			}
 			what := fmt.Sprintf("job %s", id)
 			if entry.Name != "" {
-				what += fmt.Sprintf(" (%s)", entry.Name)
+				what += fmt.Sprintf(" (%s)", safetext.Field(entry.Name))
 			}
-			what += " on " + cl.Name
+			what += " on " + safetext.Field(cl.Name)
 			if !yes {
 				if !stdinIsTerminal() {
 					return withExit(2, fmt.Errorf("not cancelling %s without confirmation: pass --yes", what))

@@ -212,3 +212,91 @@ func (c *Cluster) SqueueIDsIn(t testing.TB, root string) []string {
 func (c *Cluster) ScancelLater(t testing.TB, id string) {
 	t.Cleanup(func() { _ = exec.Command("scancel", id).Run() })
 }
+
+// KeyLogin makes a key of the test's own, authorizes it for the test user
+// with the authorized_keys options given (e.g. environment="PATH=...", which
+// the test sshd honours with PermitUserEnvironment, or command="..."), and
+// returns an ssh config file whose Host logs in with it. The key's line is
+// removed when the test ends; the cluster's own key and config are left
+// alone, so tests beside this one are not affected. Connect through a
+// control directory of the test's own (ControlDir): a master connection
+// is found by host, port and user, and another test's master would log in
+// with the cluster's key instead.
+func (c *Cluster) KeyLogin(t testing.TB, keyOptions string) (sshConfig string) {
+	t.Helper()
+	dir := t.TempDir()
+	key := filepath.Join(dir, "id")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "keylogin-"+t.Name(), "-f", key).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v %s", err, out)
+	}
+	pub, err := os.ReadFile(key + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.TrimSpace(string(pub))
+	if keyOptions != "" {
+		line = keyOptions + " " + line
+	}
+	ak := filepath.Join(c.Home, ".ssh", "authorized_keys")
+	f, err := os.OpenFile(ak, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString(line + "\n")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { removeLine(ak, line) })
+	sshConfig = filepath.Join(dir, "ssh_config")
+	conf := fmt.Sprintf("Host %s\n\tHostName 127.0.0.1\n\tPort %s\n\tUser %s\n\tIdentityFile %s\n\tIdentitiesOnly yes\n"+
+		"\tUserKnownHostsFile %s\n\tGlobalKnownHostsFile /dev/null\n\tStrictHostKeyChecking yes\n\tBatchMode yes\n",
+		c.Host, c.Port, c.User, key, c.KnownHosts)
+	if err := os.WriteFile(sshConfig, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return sshConfig
+}
+
+// removeLine rewrites file without line, keeping its mode.
+func removeLine(file, line string) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return
+	}
+	var keep []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(l) != line {
+			keep = append(keep, l)
+		}
+	}
+	_ = os.WriteFile(file, []byte(strings.Join(keep, "\n")), 0o600)
+}
+
+// PathLogin is KeyLogin with dir first on the test user's PATH (before
+// the stand-in srtctl and the system's SLURM tools), for every command and
+// the sftp subsystem. sshd reads ~/.ssh/environment (which sets PATH for
+// every test) after a key's environment= options, and bash run by sshd
+// skips BASH_ENV, so the key has a forced command that sets PATH and runs
+// what the client asked for, as a site's login wrapper would.
+func (c *Cluster) PathLogin(t testing.TB, dir string) (sshConfig string) {
+	t.Helper()
+	return c.KeyLogin(t, fmt.Sprintf(`command="PATH=%s:$PATH; eval \"$SSH_ORIGINAL_COMMAND\""`, dir))
+}
+
+// Tools writes executable scripts (name -> shell script body) into a new
+// directory the test user can run them from, for putting first on its PATH
+// with KeyLogin(`environment="PATH=<dir>:..."`).
+func (c *Cluster) Tools(t testing.TB, root string, scripts map[string]string) (dir string) {
+	t.Helper()
+	dir = filepath.Join(root, "bin")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range scripts {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/bash\n"+body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
