@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
+	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
 )
 
 // hostile are values that a shell would act on if they were not quoted.
@@ -234,7 +235,7 @@ func TestOneMasterConnectionPerSession(t *testing.T) {
 	}
 	f.Write(pub)
 	f.Close()
-	t.Cleanup(func() { removeLine(ak, strings.TrimSpace(string(pub))) })
+	t.Cleanup(func() { clustertest.RemoveLine(ak, strings.TrimSpace(string(pub))) })
 
 	cl := tc.cluster(t, 40)
 	cl.SSHOptions = []string{"-F", writeSSHConfig(t, tc, tc.Port, tc.KnownHosts, key)}
@@ -286,18 +287,4 @@ func TestOneMasterConnectionPerSession(t *testing.T) {
 	if n := logins(); n != 1 {
 		t.Fatalf("the session made %d ssh logins, want 1 (one master connection)", n)
 	}
-}
-
-func removeLine(file, line string) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return
-	}
-	var keep []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.TrimSpace(l) != line {
-			keep = append(keep, l)
-		}
-	}
-	os.WriteFile(file, []byte(strings.Join(keep, "\n")), 0o600)
 }

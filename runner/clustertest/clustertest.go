@@ -247,7 +247,7 @@ func (c *Cluster) KeyLogin(t testing.TB, keyOptions string) (sshConfig string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { removeLine(ak, line) })
+	t.Cleanup(func() { RemoveLine(ak, line) })
 	sshConfig = filepath.Join(dir, "ssh_config")
 	conf := fmt.Sprintf("Host %s\n\tHostName 127.0.0.1\n\tPort %s\n\tUser %s\n\tIdentityFile %s\n\tIdentitiesOnly yes\n"+
 		"\tUserKnownHostsFile %s\n\tGlobalKnownHostsFile /dev/null\n\tStrictHostKeyChecking yes\n\tBatchMode yes\n",
@@ -258,8 +258,8 @@ func (c *Cluster) KeyLogin(t testing.TB, keyOptions string) (sshConfig string) {
 	return sshConfig
 }
 
-// removeLine rewrites file without line, keeping its mode.
-func removeLine(file, line string) {
+// RemoveLine rewrites file (an authorized_keys) without line.
+func RemoveLine(file, line string) {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return
