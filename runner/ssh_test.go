@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
-	"github.com/srtctl-tui/srtctl-tui/runner/clustertest"
 )
 
 // hostile are values that a shell would act on if they were not quoted.
@@ -228,14 +227,7 @@ func TestOneMasterConnectionPerSession(t *testing.T) {
 	}
 	fp := strings.Fields(string(fpOut))[1] // SHA256:...
 	pub, _ := os.ReadFile(key + ".pub")
-	ak := filepath.Join(tc.Home, ".ssh", "authorized_keys")
-	f, err := os.OpenFile(ak, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write(pub)
-	f.Close()
-	t.Cleanup(func() { clustertest.RemoveLine(ak, strings.TrimSpace(string(pub))) })
+	tc.AuthorizeKey(t, strings.TrimSpace(string(pub)))
 
 	cl := tc.cluster(t, 40)
 	cl.SSHOptions = []string{"-F", writeSSHConfig(t, tc, tc.Port, tc.KnownHosts, key)}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
@@ -237,17 +238,7 @@ func (c *Cluster) KeyLogin(t testing.TB, keyOptions string) (sshConfig string) {
 	if keyOptions != "" {
 		line = keyOptions + " " + line
 	}
-	ak := filepath.Join(c.Home, ".ssh", "authorized_keys")
-	f, err := os.OpenFile(ak, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.WriteString(line + "\n")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { RemoveLine(ak, line) })
+	c.AuthorizeKey(t, line)
 	sshConfig = filepath.Join(dir, "ssh_config")
 	conf := fmt.Sprintf("Host %s\n\tHostName 127.0.0.1\n\tPort %s\n\tUser %s\n\tIdentityFile %s\n\tIdentitiesOnly yes\n"+
 		"\tUserKnownHostsFile %s\n\tGlobalKnownHostsFile /dev/null\n\tStrictHostKeyChecking yes\n\tBatchMode yes\n",
@@ -258,11 +249,48 @@ func (c *Cluster) KeyLogin(t testing.TB, keyOptions string) (sshConfig string) {
 	return sshConfig
 }
 
-// RemoveLine rewrites file (an authorized_keys) without line.
-func RemoveLine(file, line string) {
+// AuthorizeKey adds line (options, then a public key) to the test user's
+// authorized_keys until the test ends. Tests beside this one add and remove
+// their own lines: every change is made under one lock, so that no test's
+// removal rewrites the file without a line another has just added.
+func (c *Cluster) AuthorizeKey(t testing.TB, line string) {
+	t.Helper()
+	ak := filepath.Join(c.Home, ".ssh", "authorized_keys")
+	err := withKeysLock(func() error {
+		f, err := os.OpenFile(ak, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.WriteString(line + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = withKeysLock(func() error { return removeLine(ak, line) }) })
+}
+
+func withKeysLock(f func() error) error {
+	lock, err := os.OpenFile(filepath.Join(filepath.Dir(EnvFile), "authorized_keys.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	return f()
+}
+
+// removeLine rewrites file without line, through a temporary file renamed
+// over it (sshd never reads half a file).
+func removeLine(file, line string) error {
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return
+		return err
 	}
 	var keep []string
 	for _, l := range strings.Split(string(b), "\n") {
@@ -270,7 +298,17 @@ func RemoveLine(file, line string) {
 			keep = append(keep, l)
 		}
 	}
-	_ = os.WriteFile(file, []byte(strings.Join(keep, "\n")), 0o600)
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(keep, "\n")), 0o600); err != nil {
+		return err
+	}
+	info, err := os.Stat(file)
+	if err == nil {
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			_ = os.Chown(tmp, int(st.Uid), int(st.Gid))
+		}
+	}
+	return os.Rename(tmp, file)
 }
 
 // PathLogin is KeyLogin with dir first on the test user's PATH (before
