@@ -63,9 +63,11 @@ func startDecoy(t *testing.T, dir string, uid, gid int, env []string, argv ...st
 	return cmd
 }
 
+// waitFor polls f for up to two minutes: the job may wait in the queue
+// behind other tests' jobs.
 func waitFor(t *testing.T, what string, f func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !f(); time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); !f(); time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
