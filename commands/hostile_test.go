@@ -82,19 +82,32 @@ for id in ${ids//,/ }; do
 done
 `
 
-func TestJobsShowsHostileSqueueSafely(t *testing.T) {
-	hostileCluster(t, map[string]string{"squeue": squeueScript}, "")
+// Job 4242 is in the queue (squeue answers), job 4343 has left it (squeue
+// says nothing, sacct answers): both answers are laced with escapes.
+func TestJobsShowsHostileSqueueAndSacctSafely(t *testing.T) {
+	sacct := `ids=""
+while [ $# -gt 0 ]; do case $1 in -j) ids=$2; shift ;; esac; shift; done
+for id in ${ids//,/ }; do
+	printf '%s|FAILED` + evilPrintf + `|1:0` + evilPrintf + `|00:02:00|1|node` + evilPrintf + `y\n' "$id"
+done
+`
+	squeue := strings.Replace(squeueScript, "do\n", "do\n\t[ \"$id\" = 4343 ] && continue\n", 1)
+	hostileCluster(t, map[string]string{"squeue": squeue, "sacct": sacct}, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := runner.OpenHistory(runner.DefaultHistoryPath()).Append(runner.Entry{Cluster: "evil", JobID: "4242",
-		Name: "na" + evilGo + "me", LogDir: "/logs/" + evilGo + "4242", SubmittedAt: time.Now()}); err != nil {
-		t.Fatal(err)
+	hist := runner.OpenHistory(runner.DefaultHistoryPath())
+	for _, id := range []string{"4242", "4343"} {
+		if err := hist.Append(runner.Entry{Cluster: "evil", JobID: id,
+			Name: "na" + evilGo + "me", LogDir: "/logs/" + evilGo + id, SubmittedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	out, errOut, code := runCLIIn(t, ctx, "", "jobs")
 	terminalSafe(t, "jobs' stdout", out, false)
 	terminalSafe(t, "jobs' stderr", errOut, false)
-	if code != 0 || !regexp.MustCompile(`(?m)^4242 +evil +name +\S+ \S+ +RUNNING 1:00 on nodex +/logs/4242$`).MatchString(out) {
-		t.Fatalf("jobs: exit %d\n%q\n%s", code, out, errOut)
+	if code != 0 || !regexp.MustCompile(`(?m)^4242 +evil +name +\S+ \S+ +RUNNING 1:00 on nodex +/logs/4242$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^4343 +evil +name +\S+ \S+ +FAILED 00:02:00 on nodey \(exit 1:0\) +/logs/4343$`).MatchString(out) {
+		t.Fatalf("jobs: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
 
