@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 func init() { registerCommand(newCancelCmd) }
@@ -21,9 +22,11 @@ func newCancelCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cancel ID",
 		Short: "Cancel a job (scancel) after confirmation",
-		Long: `Cancel SLURM job ID with scancel. The cluster is the one the history recorded
-for ID, else --cluster, else the default. On a terminal it asks first and
-only "y" or "yes" cancels; elsewhere --yes is required.`,
+		Long: `Cancel SLURM job ID with scancel. The cluster is --cluster, else the default
+of --config, else the one the history recorded for ID, else the default. On
+a terminal it asks first and only "y" or "yes" cancels; elsewhere --yes is
+required. When SLURM refuses (no such job, already ended, not yours) it says
+what SLURM said and exits 1.`,
 		Example: "  srtctl-tui cancel 1234\n  srtctl-tui cancel 1234 --cluster mycluster --yes   # scripts: no question",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -37,9 +40,9 @@ only "y" or "yes" cancels; elsewhere --yes is required.`,
 			}
 			what := fmt.Sprintf("job %s", id)
 			if entry.Name != "" {
-				what += fmt.Sprintf(" (%s)", entry.Name)
+				what += fmt.Sprintf(" (%s)", safetext.Field(entry.Name))
 			}
-			what += " on " + cl.Name
+			what += " on " + safetext.Field(cl.Name)
 			if !yes {
 				if !stdinIsTerminal() {
 					return withExit(2, fmt.Errorf("not cancelling %s without confirmation: pass --yes", what))
@@ -84,24 +87,35 @@ func confirm(in io.Reader, out io.Writer, question string) (bool, error) {
 	return a == "y" || a == "yes", nil
 }
 
-// jobCluster finds the cluster of job id: --cluster when given, else the
-// history's, else the default.
+// jobCluster finds the cluster of job id. What the user said wins: with
+// --cluster, that cluster; with --config alone, that configuration's
+// default. Only with neither does the history's cluster for id count, else
+// the default. The history entry (name, log directory) is the one of the
+// chosen cluster.
 func jobCluster(f *clusterFlags, id string) (runner.Entry, runner.Cluster, error) {
 	cfg, err := f.load()
 	if err != nil {
 		return runner.Entry{}, runner.Cluster{}, err
 	}
-	entry, found, err := openHistory().Find(f.cluster, id)
-	if err != nil {
-		return entry, runner.Cluster{}, withExit(1, err)
-	}
+	hist := openHistory()
+	explicit := f.cluster != "" || f.config != ""
 	name := f.cluster
-	if name == "" && found {
-		name = entry.Cluster
+	if !explicit {
+		entry, found, err := hist.Find("", id)
+		if err != nil {
+			return entry, runner.Cluster{}, withExit(1, err)
+		}
+		if found {
+			name = entry.Cluster
+		}
 	}
 	cl, err := cfg.Cluster(name)
 	if err != nil {
-		return entry, cl, withExit(2, err)
+		return runner.Entry{}, cl, withExit(2, err)
+	}
+	entry, _, err := hist.Find(cl.Name, id)
+	if err != nil {
+		return entry, cl, withExit(1, err)
 	}
 	return entry, cl, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 func init() { registerCommand(newClustersCmd) }
@@ -111,7 +112,7 @@ The cluster "local" is this machine.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "Configuration: %s\n\n", cfg.Path)
+			fmt.Fprintf(out, "Configuration: %s\n\n", safetext.Field(cfg.Path))
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tHOST\tSRTCTL_ROOT\tCHECK")
 			failed := 0
@@ -138,7 +139,10 @@ The cluster "local" is this machine.`,
 						check = "FAIL: " + strings.ReplaceAll(err.Error(), "\n", " ")
 					}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mark, cl.Where(), cl.SrtctlRoot, check)
+				// ssh's and the cluster's words are in check: one cell, one
+				// line, no escapes (a tab would shift the columns).
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", safetext.Field(mark), safetext.Field(cl.Where()),
+					safetext.Field(cl.SrtctlRoot), safetext.Field(check))
 			}
 			tw.Flush()
 			if failed > 0 {

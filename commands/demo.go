@@ -51,7 +51,8 @@ binary, so it needs no cluster, no SSH and nothing installed:
      prefill next to decode.
 
 Everything is marked SIMULATED. The demo writes only under a temporary
-directory ($TMPDIR) and removes it when it ends, also on Ctrl-C or SIGTERM.
+directory ($TMPDIR) and removes it when it ends, also on Ctrl-C, SIGTERM,
+SIGHUP, or when the reader of its output goes away (| head, quitting less).
 
 --pace sets how many times faster than a real job the simulation runs
 (1: the profile script's real timing, about 45 s from submit to traces;
@@ -90,7 +91,11 @@ func runDemo(ctx context.Context, f demoFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// SIGPIPE too: `demo --plain | head` (or quitting less) closes stdout
+	// under a running demo. Unhandled, the next write would kill the process
+	// and leave the simulated job and the directory behind; asked for here,
+	// the write fails with EPIPE instead and the demo cleans up as on Ctrl-C.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	defer stop()
 
 	d, err := newDemoSite(f.pace, f.traces)

@@ -26,8 +26,12 @@ func newFetchCmd() *cobra.Command {
 		Long: `Copy the profiles/ directory of job ID's log directory to ./profiles/ID/ (or
 --dest) over the cluster's SFTP session. Files already complete are skipped,
 partial ones are resumed, and every size is checked at the end; run it again
-after an interruption. The log directory comes from the history, else from
-<srtctl_root>/logs/ID_*.`,
+after an interruption. The cluster is --cluster, else the default of
+--config, else the one the history recorded for ID, else the default. The
+log directory comes from the history, else from <srtctl_root>/logs/ID_*.
+Remote names with control characters (a newline, a tab, an escape), bidi
+controls or invisible characters, and anything but regular files and
+directories, are not copied.`,
 		Example: "  srtctl-tui fetch 1234\n  srtctl-tui fetch 1234 --dest /scratch/traces/1234 && srtctl-tui summary /scratch/traces/1234",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -65,8 +65,11 @@ func newJobsCmd() *cobra.Command {
 				if noState {
 					st = "-"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.JobID, e.Cluster, orDash(e.Name),
-					e.SubmittedAt.Local().Format("2006-01-02 15:04"), st, orDash(e.LogDir))
+				// Names and paths came from srtctl, states from SLURM, and
+				// the history is a file anyone may have edited.
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", safetext.Field(e.JobID), safetext.Field(e.Cluster),
+					orDash(safetext.Field(e.Name)), e.SubmittedAt.Local().Format("2006-01-02 15:04"),
+					safetext.Field(st), orDash(safetext.Field(e.LogDir)))
 			}
 			if err := tw.Flush(); err != nil {
 				return err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 	"github.com/srtctl-tui/srtctl-tui/ui"
 )
 
@@ -147,7 +148,8 @@ func followJob(ctx context.Context, out io.Writer, conn *runner.Conn, info monit
 		return withExit(1, err)
 	}
 	if root.ExitMessage != "" {
-		fmt.Fprintln(out, root.ExitMessage)
+		// It quotes SLURM's reason and the logs: no escapes after the screen.
+		fmt.Fprintln(out, safetext.Plain(root.ExitMessage))
 	} else {
 		fmt.Fprintf(out, "Job %s keeps running. Re-attach with: %s\n", id, reattach)
 	}

@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // BuildInfo is what the release build stamps into main (-ldflags -X).
@@ -103,10 +105,15 @@ func Main(info BuildInfo) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "srtctl-tui:", ee.err)
+			fmt.Fprintln(os.Stderr, "srtctl-tui:", errorText(ee.err))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(os.Stderr, "srtctl-tui:", err)
+	fmt.Fprintln(os.Stderr, "srtctl-tui:", errorText(err))
 	return 2
 }
+
+// errorText is how a command's error is printed: errors carry remote paths,
+// names and messages, so the text goes through safetext.Plain whatever
+// wrapped it.
+func errorText(err error) string { return safetext.Plain(err.Error()) }

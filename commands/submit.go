@@ -10,6 +10,7 @@ import (
 
 	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 func init() { registerCommand(newSubmitCmd) }
@@ -62,19 +63,20 @@ func submitAndFollow(cmd *cobra.Command, path string, cl runner.Cluster, detach 
 	if err != nil {
 		var se *runner.SubmitError
 		if errors.As(err, &se) {
-			fmt.Fprintln(cmd.ErrOrStderr(), se.Message)
+			fmt.Fprintln(cmd.ErrOrStderr(), safetext.Plain(se.Message))
 			return withExit(1, fmt.Errorf("srtctl did not submit %s on cluster %s", path, cl.Name))
 		}
 		if sub == nil {
 			return withExit(1, err)
 		}
 		// Submitted, but not recorded: say so and go on.
-		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", errorText(err))
 	}
 	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "Job %s submitted on %s\n", sub.JobID, sub.Cluster)
+	fmt.Fprintf(out, "Job %s submitted on %s\n", sub.JobID, safetext.Field(sub.Cluster))
 	if sub.LogDir != "" {
-		fmt.Fprintf(out, "Logs: %s\n", sub.LogDir)
+		// From srtctl's output or a directory listing of the cluster.
+		fmt.Fprintf(out, "Logs: %s\n", safetext.Field(sub.LogDir))
 	} else {
 		fmt.Fprintln(out, "Logs: not found (srtctl printed no Logs: line and no logs/"+sub.JobID+"_* exists yet)")
 	}

@@ -36,11 +36,11 @@ func runCLIIn(t *testing.T, ctx context.Context, stdin string, args ...string) (
 		if errors.As(err, &ee) {
 			code = ee.code
 			if ee.err != nil {
-				errOut.WriteString(ee.err.Error() + "\n")
+				errOut.WriteString(errorText(ee.err) + "\n")
 			}
 		} else {
 			code = 2
-			errOut.WriteString(err.Error() + "\n")
+			errOut.WriteString(errorText(err) + "\n")
 		}
 	}
 	return out.String(), errOut.String(), code

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // Exit codes of plain mode (and of the screen when it ends on its own).
@@ -61,7 +63,9 @@ func (p *Plain) Handle(ev Event) bool {
 		io.WriteString(p.w, b.String())
 	}
 	for _, n := range notes {
-		fmt.Fprintf(p.w, "== %s\n", n.Text)
+		// Notes quote SLURM and the logs; made safe where they were built,
+		// and once more here, the one place plain mode prints them.
+		fmt.Fprintf(p.w, "== %s\n", safetext.Line(n.Text))
 	}
 	if c, ok := ev.(ConnEvent); ok && c.Lost && c.NeedsLogin && len(notes) > 0 {
 		// Plain mode cannot hand anyone the terminal; a master connection

@@ -43,7 +43,7 @@ func (c *configSource) Poll(fsys tail.FS) (tail.Result, error) {
 		return tail.Result{}, nil
 	}
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
+		if errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrInvalid) {
 			c.done = true
 			return tail.Result{Msg: configFound{Err: err}}, nil
 		}

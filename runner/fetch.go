@@ -35,7 +35,8 @@ type remoteFile struct {
 // (<name>.part) is resumed from where it stopped; finished files are renamed
 // into place, so a file with its final name is always whole. At the end
 // every size is checked again. Remote names that could escape localDir
-// (.., /, control characters) and symbolic links are not copied.
+// (.., /), names with control characters (newline and tab included),
+// bidi controls or invisible runes, and symbolic links are not copied.
 func (c *Conn) Fetch(ctx context.Context, remoteDir, localDir string, progress FetchProgress) (FetchResult, error) {
 	var res FetchResult
 	fsys := c.FS()
@@ -143,7 +144,10 @@ func safeName(name string) bool {
 	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\") || strings.HasSuffix(name, ".part") {
 		return false
 	}
-	return safetext.Plain(name) == name
+	// Label turns every control character (newline and tab included),
+	// bidi control and invisible rune into '?': a name it changes is not
+	// copied.
+	return safetext.Label(name) == name
 }
 
 // fetchFile copies remote to dst through dst.part, resuming a partial one.

@@ -75,6 +75,33 @@ func TestParseSqueue(t *testing.T) {
 	}
 }
 
+// squeue's, sacct's and scontrol's fields reach the terminal in jobs, the
+// monitor and the UI: none keeps an escape sequence or a control character.
+func TestParsedSlurmFieldsAreSafe(t *testing.T) {
+	evil := "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[8m\u202e\t"
+	for name, p := range map[string]func() (JobState, bool){
+		"squeue": func() (JobState, bool) {
+			return parseSqueue("3", "3|RUNNING"+evil+"|1:00"+evil+"|1|node"+evil+"1|None"+evil+"\n")
+		},
+		"sacct": func() (JobState, bool) {
+			return parseSacct("3", "3|FAILED"+evil+"|1:0"+evil+"|1:00|1|node"+evil+"1\n")
+		},
+		"scontrol": func() (JobState, bool) {
+			return parseScontrol("3", "JobId=3 JobState=PENDING"+evil+" Reason=Held"+evil+" NodeList=n"+evil+" ExitCode=0:0"+evil)
+		},
+	} {
+		st, ok := p()
+		if !ok {
+			t.Fatalf("%s: not parsed", name)
+		}
+		for _, f := range []string{st.State, st.Reason, st.Elapsed, st.NodeList, st.ExitCode, st.Describe()} {
+			if strings.IndexFunc(f, func(r rune) bool { return unicode.IsControl(r) || r == '\u202e' }) >= 0 {
+				t.Errorf("%s: %q keeps a control character", name, f)
+			}
+		}
+	}
+}
+
 func TestParseSacctAndScontrol(t *testing.T) {
 	st, ok := parseSacct("5", "5|CANCELLED by 1001|0:15|00:01:02|1|localhost\n")
 	if !ok || st.State != "CANCELLED" || !st.Ended || st.ExitCode != "0:15" || st.Elapsed != "00:01:02" {
@@ -100,6 +127,7 @@ func FuzzParseSlurm(f *testing.F) {
 	f.Add("12", "12|RUNNING|1:00|1|n1|None\n")
 	f.Add("5", "5|CANCELLED by 1001|0:15|00:01:02|1|localhost\n")
 	f.Add("7", "JobId=7 JobState=FAILED ExitCode=3:0")
+	f.Add("8", "8|RUNNING\x1b]52;c;eA==\x07|1:00|1|n\x1b[2J|None\n")
 	f.Fuzz(func(t *testing.T, id, out string) {
 		for _, p := range []func(string, string) (JobState, bool){parseSqueue, parseSacct, parseScontrol} {
 			st, ok := p(id, out)
@@ -112,7 +140,9 @@ func FuzzParseSlurm(f *testing.F) {
 			if strings.IndexFunc(st.State, unicode.IsSpace) >= 0 || strings.ContainsAny(st.State, "+") {
 				t.Fatalf("state %q not normalised", st.State)
 			}
-			_ = st.Describe()
+			if d := st.Describe(); strings.IndexFunc(d, unicode.IsControl) >= 0 {
+				t.Fatalf("control character left in %q (from %q)", d, out)
+			}
 		}
 	})
 }

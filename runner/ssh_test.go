@@ -227,14 +227,7 @@ func TestOneMasterConnectionPerSession(t *testing.T) {
 	}
 	fp := strings.Fields(string(fpOut))[1] // SHA256:...
 	pub, _ := os.ReadFile(key + ".pub")
-	ak := filepath.Join(tc.Home, ".ssh", "authorized_keys")
-	f, err := os.OpenFile(ak, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write(pub)
-	f.Close()
-	t.Cleanup(func() { removeLine(ak, strings.TrimSpace(string(pub))) })
+	tc.AuthorizeKey(t, strings.TrimSpace(string(pub)))
 
 	cl := tc.cluster(t, 40)
 	cl.SSHOptions = []string{"-F", writeSSHConfig(t, tc, tc.Port, tc.KnownHosts, key)}
@@ -286,18 +279,4 @@ func TestOneMasterConnectionPerSession(t *testing.T) {
 	if n := logins(); n != 1 {
 		t.Fatalf("the session made %d ssh logins, want 1 (one master connection)", n)
 	}
-}
-
-func removeLine(file, line string) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return
-	}
-	var keep []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.TrimSpace(l) != line {
-			keep = append(keep, l)
-		}
-	}
-	os.WriteFile(file, []byte(strings.Join(keep, "\n")), 0o600)
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // MinStateInterval is the shortest time between two SLURM queries for the
@@ -190,11 +192,15 @@ func noAccounting(err error) bool {
 }
 
 // jobFields returns the '|'-separated fields of out's line for job id
-// (squeue and sacct are both asked for six of them).
+// (squeue and sacct are both asked for six of them), each made safe to
+// print (safetext.Field): every JobState field is shown by some command.
 func jobFields(id, out string) ([]string, bool) {
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Split(strings.TrimSpace(line), "|")
 		if len(f) == 6 && f[0] == id {
+			for i := range f {
+				f[i] = safetext.Field(f[i])
+			}
 			return f, true
 		}
 	}
@@ -232,7 +238,7 @@ func parseScontrol(id, out string) (JobState, bool) {
 		for _, w := range strings.Fields(line) {
 			if k, v, ok := strings.Cut(w, "="); ok {
 				if _, seen := kv[k]; !seen {
-					kv[k] = v
+					kv[k] = safetext.Field(v)
 				}
 			}
 		}

@@ -6,10 +6,11 @@
 // window, write the clipboard or hide text. Each function here suits one way
 // of showing such text:
 //
-//   - Line (line.go): one line inside a pane. Keeps colours (SGR), removes
-//     every other escape, makes control characters and bidirectional
-//     controls visible (cat -v style), collapses "\r" progress output and
-//     bounds the length.
+//   - Line (line.go): one line inside a pane. Keeps colours (SGR) but not
+//     concealment (SGR 8), removes every other escape, makes control
+//     characters, bidirectional controls and invisible runes (zero-width,
+//     U+2028/U+2029, tags) visible (cat -v style, <U+200B>), collapses "\r"
+//     progress output and bounds the length.
 //   - Plain (plain.go): multi-line messages (ssh, srtctl, sacct output).
 //     Removes every escape sequence and control character but newline and
 //     tab; nothing is kept for colour.

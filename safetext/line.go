@@ -69,8 +69,10 @@ func lineN(line string, maxRunes int, reserved bool) string {
 			switch {
 			case isEscapeSequence(seq):
 				if isSGR(seq) {
-					out.WriteString(seq)
-					coloured = true
+					if sgr := unconcealed(seq); sgr != "" {
+						out.WriteString(sgr)
+						coloured = true
+					}
 				}
 				rest = rest[n:]
 				continue
@@ -147,6 +149,48 @@ func isSGR(seq string) bool {
 	return true
 }
 
+// unconcealed is an SGR sequence without its "conceal" attribute (8),
+// which would draw the text after it as blanks: a log line must not hide
+// part of itself. Colour arguments (38;5;8, 48;2;8;8;8) are not attributes
+// and stay. A sequence that was only concealment becomes "" (dropped, not
+// turned into ESC[m, which would reset the colours before it).
+func unconcealed(seq string) string {
+	params := strings.Split(seq[2:len(seq)-1], ";")
+	kept := params[:0:0]
+	for i := 0; i < len(params); i++ {
+		p := params[i]
+		attr, _, _ := strings.Cut(p, ":")
+		switch strings.TrimLeft(attr, "0") {
+		case "8":
+			continue
+		case "38", "48", "58":
+			// 5;n or 2;r;g;b follow as separate parameters (unless the
+			// colon form carried them inside this one).
+			n := 0
+			if i+1 < len(params) && !strings.Contains(p, ":") {
+				switch strings.TrimLeft(params[i+1], "0") {
+				case "5":
+					n = 2
+				case "2":
+					n = 4
+				}
+			}
+			end := min(i+1+n, len(params))
+			kept = append(kept, params[i:end]...)
+			i = end - 1
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == len(params) {
+		return seq
+	}
+	if len(kept) == 0 {
+		return ""
+	}
+	return "\x1b[" + strings.Join(kept, ";") + "m"
+}
+
 // caret writes a control byte the way cat -v does.
 func caret(c byte) string {
 	switch {
@@ -163,7 +207,7 @@ func caret(c byte) string {
 func visibleCluster(seq string, width int) (string, int) {
 	unsafe := false
 	for _, r := range seq {
-		if dangerousRune(r) {
+		if dangerousRune(r) && !(r == 0x200d && emojiJoin(seq)) {
 			unsafe = true
 			break
 		}
@@ -194,8 +238,10 @@ func visibleCluster(seq string, width int) (string, int) {
 	return b.String(), w
 }
 
-// dangerousRune: C0/C1 controls hidden inside a cluster, and the Unicode
-// controls that reorder or hide text on screen ("Trojan Source").
+// dangerousRune: C0/C1 controls hidden inside a cluster, the Unicode
+// controls that reorder text on screen ("Trojan Source"), and the runes a
+// terminal draws as nothing, so that text can hide between two letters or
+// after a line break the terminal does not make (invisibleRune).
 func dangerousRune(r rune) bool {
 	switch {
 	case r < 0x20 || r == 0x7f:
@@ -205,7 +251,42 @@ func dangerousRune(r rune) bool {
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
 		return true
 	}
+	return invisibleRune(r)
+}
+
+// invisibleRune: zero-width and blank-looking runes (U+200B..U+200D, word
+// joiner and invisible operators, BOM, soft hyphen, Mongolian vowel
+// separator, combining grapheme joiner, Hangul fillers), the line and
+// paragraph separators U+2028/U+2029 (one line to us, a line break to some
+// terminals) and the tag characters U+E0000..U+E007F (invisible text).
+func invisibleRune(r rune) bool {
+	switch {
+	case r >= 0x200b && r <= 0x200d, r >= 0x2060 && r <= 0x2064, r == 0xfeff, r == 0x00ad, r == 0x180e, r == 0x034f:
+		return true
+	case r == 0x115f, r == 0x1160, r == 0x3164, r == 0xffa0:
+		return true
+	case r == 0x2028, r == 0x2029:
+		return true
+	case r >= 0xe0000 && r <= 0xe007f:
+		return true
+	}
 	return false
+}
+
+// emojiJoin reports whether cluster is an emoji ZWJ sequence (a family, a
+// profession): there U+200D only joins pictographs into one visible glyph
+// and is left alone.
+func emojiJoin(cluster string) bool {
+	first, _ := utf8.DecodeRuneInString(cluster)
+	if first < 0x2600 {
+		return false
+	}
+	for _, r := range cluster {
+		if r != 0x200d && r != 0xfe0f && invisibleRune(r) || r < 0x2600 && r != 0x200d && r != 0xfe0f {
+			return false
+		}
+	}
+	return true
 }
 
 func cutMarker(bytesLeft int) string {

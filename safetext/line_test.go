@@ -1,6 +1,7 @@
 package safetext
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,6 +38,17 @@ func TestLine(t *testing.T) {
 		{"unterminated OSC shows its text", "a\x1b]0;title never ends", "a^[]0;title never ends"},
 		{"wide runes kept", "日本語 ✓", "日本語 ✓"},
 		{"combining mark kept", "e\u0301", "e\u0301"},
+		{"concealed text shown", "pass\x1b[8msecret\x1b[0m", "passsecret\x1b[0m\x1b[m"},
+		{"conceal dropped, colours kept", "\x1b[1;8;31mx", "\x1b[1;31mx\x1b[m"},
+		{"conceal with leading zeros and sub-parameters", "\x1b[08mx\x1b[8:1my", "xy"},
+		{"colour 8 is not concealment", "\x1b[38;5;8mx\x1b[48;2;8;8;8my\x1b[38:5:8mz", "\x1b[38;5;8mx\x1b[48;2;8;8;8my\x1b[38:5:8mz\x1b[m"},
+		{"reveal (28) kept", "\x1b[28mx", "\x1b[28mx\x1b[m"},
+		{"zero-width space visible", "rm\u200b -rf", "rm<U+200B> -rf"},
+		{"zero-width joiners and BOM visible", "a\u200cb\u200dc\u2060d\ufeffe", "a<U+200C>b<U+200D>c<U+2060>d<U+FEFF>e"},
+		{"soft hyphen and fillers visible", "a\u00adb\u3164c", "a<U+AD>b<U+3164>c"},
+		{"line and paragraph separators visible", "ok\u2028hidden\u2029x", "ok<U+2028>hidden<U+2029>x"},
+		{"tag characters visible", "a\U000E0041b", "a<U+E0041>b"},
+		{"emoji joined by ZWJ kept", "\U0001F469\u200d\U0001F52C ok", "\U0001F469\u200d\U0001F52C ok"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -87,6 +99,7 @@ func FuzzLine(f *testing.F) {
 		"plain", "\x1b[31mred\x1b[0m", "\x1b]0;t\x07", "\x1b]52;c;YQ==\x1b\\", "\x1bP1$r\x1b\\",
 		"a\rb\rc", "\xff\xfe", "\u009b2J", "\x1b[", "\x1b", "\x1b[38;5;1m", "\t\x00\x7f", "\u202e",
 		"\x1b_G\x1b\\", "\x1b[?2004h", "x\x1b]8;;u\x1b\\y\x1b]8;;\x1b\\",
+		"\x1b[8mhid", "\x1b[38;5;8;8m", "a\u200bb\u2028c", "\U0001F469\u200d\U0001F52C", "\U000E0041",
 	} {
 		f.Add(s)
 	}
@@ -119,9 +132,17 @@ func FuzzLine(f *testing.F) {
 			}
 			i = j
 		}
-		for _, r := range out {
-			if r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
-				t.Fatalf("dangerous rune %U left in %q", r, out)
+		for _, g := range graphemes(ansi.Strip(out)) {
+			for _, r := range g {
+				if r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 ||
+					invisibleRune(r) && !(r == 0x200d && emojiJoin(g)) {
+					t.Fatalf("dangerous or invisible rune %U left in %q (from %q)", r, out, in)
+				}
+			}
+		}
+		for _, sgr := range sgrPattern.FindAllString(out, -1) {
+			if conceals(sgr) {
+				t.Fatalf("concealment %q left in %q (from %q)", sgr, out, in)
 			}
 		}
 		if n := utf8.RuneCountInString(ansi.Strip(out)); n > 200+40 {
@@ -146,4 +167,45 @@ func TestLastCRSegment(t *testing.T) {
 			t.Errorf("LastCRSegment(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+var sgrPattern = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
+
+// conceals reports whether sgr turns concealment on: a parameter 8 that is
+// not the argument of a colour (38;5;8, 48;2;8;8;8). Walks the parameters as
+// a terminal does.
+func conceals(sgr string) bool {
+	params := strings.Split(sgr[2:len(sgr)-1], ";")
+	for i := 0; i < len(params); i++ {
+		attr, _, colon := strings.Cut(params[i], ":")
+		switch strings.TrimLeft(attr, "0") {
+		case "8":
+			return true
+		case "38", "48", "58":
+			if colon || i+1 >= len(params) {
+				continue
+			}
+			switch strings.TrimLeft(params[i+1], "0") {
+			case "5":
+				i += 2
+			case "2":
+				i += 4
+			}
+		}
+	}
+	return false
+}
+
+// graphemes splits s into grapheme clusters, as the screen draws them.
+func graphemes(s string) []string {
+	var out []string
+	for s != "" {
+		c, _, n, _ := ansi.DecodeSequence(s, ansi.NormalState, nil)
+		if n <= 0 {
+			n, c = 1, s[:1]
+		}
+		out = append(out, c)
+		s = s[n:]
+	}
+	return out
 }

@@ -10,7 +10,8 @@ import (
 // for messages (ssh's, srtctl's) rather than log panes: every escape
 // sequence and every control character but newline and tab is removed, and
 // so are the Unicode controls that reorder or hide text (bidi overrides,
-// isolates and marks; line and paragraph separators). Carriage returns go
+// isolates and marks; line and paragraph separators; zero-width and other
+// invisible runes). Carriage returns go
 // too (a progress line's \r would overwrite what came before), and invalid
 // UTF-8 is replaced. An escape sequence that never ends loses only its ESC:
 // the text after it stays, instead of vanishing as on a terminal.
@@ -29,7 +30,7 @@ func Plain(s string) string {
 		case isEscapeSequence(seq):
 		default:
 			for _, r := range seq {
-				if r == '\n' || r == '\t' || !(dangerousRune(r) || r == '\u2028' || r == '\u2029') {
+				if r == '\n' || r == '\t' || !dangerousRune(r) {
 					out.WriteRune(r)
 				}
 			}

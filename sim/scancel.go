@@ -15,9 +15,12 @@ import (
 // to SIGKILL if the job does not stop.
 func runScancel(args []string, stderr io.Writer) int {
 	var ids []string
+	verbose := false
 	for _, a := range args {
 		switch {
 		case a == "-Q" || a == "--quiet" || a == "-f" || a == "--full":
+		case a == "-v" || a == "--verbose":
+			verbose = true
 		case strings.HasPrefix(a, "-"):
 			fmt.Fprintf(stderr, "scancel: unrecognized option '%s'\nTry \"scancel --help\" for more information\n", a)
 			return 1
@@ -41,6 +44,9 @@ func runScancel(args []string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "scancel: error: Invalid job id %s\n", arg)
 			code = 1
 			continue
+		}
+		if verbose {
+			fmt.Fprintf(stderr, "scancel: Terminating job %d\n", id)
 		}
 		if err := cancelJob(s, id, time.Now()); err != nil {
 			fmt.Fprintf(stderr, "scancel: error: Kill job error on job id %d: %v\n", id, err)

@@ -141,6 +141,10 @@ func (f *Follower) Poll(fsys FS) (Batch, error) {
 	if info.IsDir() {
 		return b, &fs.PathError{Op: "follow", Path: f.path, Err: errIsDir}
 	}
+	if !info.Mode().IsRegular() {
+		// A FIFO would block the reader, a device never ends.
+		return b, &fs.PathError{Op: "follow", Path: f.path, Err: errNotRegular}
+	}
 	b.Size = info.Size()
 	b.StateChanged = !f.polled || !f.present
 	restart := NoRestart
@@ -317,3 +321,14 @@ func bytesAt(r io.ReadSeeker, off int64, want []byte) (bool, error) {
 }
 
 var errIsDir = errors.New("is a directory, not a file to follow")
+
+// errNotRegular matches fs.ErrInvalid: a problem of that file (fileLevel).
+var errNotRegular error = notRegular{}
+
+type notRegular struct{}
+
+func (notRegular) Error() string {
+	return "not a regular file (a FIFO, device or socket); not following it"
+}
+
+func (notRegular) Is(target error) bool { return target == fs.ErrInvalid }

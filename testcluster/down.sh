@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Stops the test cluster that start.sh brought up: cancels the test user's
-# jobs first (slurmstepd is double-forked and outlives slurmd), then stops
-# each daemon by the pid it recorded, then whatever the test user still runs.
-# Safe to run when nothing is up.
+# jobs first (slurmstepd is double-forked and outlives slurmd), lists what
+# the cluster started (tc_owned_pids: its sessions, its own slurmd's job
+# steps, the test user's processes that came through its sshd or its jobs),
+# stops each daemon by the pid it recorded, then what was listed. Nothing
+# else on the machine is touched: not another slurmd's steps, not the test
+# user's other processes. Safe to run when nothing is up.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=testcluster/common.sh
@@ -21,6 +24,10 @@ if tc_alive "$pids/slurmctld.pid" /usr/sbin/slurmctld; then
 	done
 fi
 
+# Listed while the daemons still run: once sshd and slurmd are gone, their
+# sessions and steps are no one's descendants any more.
+owned=$(tc_owned_pids "$TC_STATE" "$TC_USER")
+
 stop() { tc_stop "$pids/$1.pid" "$2"; } # stop NAME EXE
 stop slurmd /usr/sbin/slurmd
 stop slurmctld /usr/sbin/slurmctld
@@ -31,15 +38,8 @@ f=$TC_STATE/munge/munged.pid
 if tc_alive "$f" /usr/sbin/munged; then kill "$(tc_pid "$f")" 2>/dev/null; fi
 rm -f "$f"
 
-# Job steps and ssh sessions left behind: the test user exists only for the
-# test cluster, so everything it still runs belongs to it. slurmstepd runs
-# as root; only those whose job belonged to the test user are left, and
-# they exit once their job's processes are gone.
-if id "$TC_USER" >/dev/null 2>&1; then
-	for pid in $(pgrep -u "$TC_USER" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-	sleep 0.2
-	for pid in $(pgrep -u "$TC_USER" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-fi
-for pid in $(pgrep -x slurmstepd 2>/dev/null); do kill "$pid" 2>/dev/null; done
+# Job steps and ssh sessions left behind, as listed above (a pid reused
+# since is left alone).
+tc_kill_owned <<<"$owned"
 rm -f "$TC_ENV"
 exit 0

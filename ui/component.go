@@ -3,6 +3,8 @@ package ui
 import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // Component is a screen or a part of one. The root model owns the program
@@ -94,7 +96,10 @@ type InputCapturer interface {
 	CapturesInput() bool
 }
 
-// Status returns a command that shows text in the status line.
+// Status returns a command that shows text in the status line. The text
+// often quotes a cluster (an error with a remote path, ssh's reason), so it
+// is made one safe line here, whoever built it.
 func Status(text string, isError bool) tea.Cmd {
+	text = safetext.Field(text)
 	return func() tea.Msg { return StatusMsg{Text: text, Error: isError} }
 }

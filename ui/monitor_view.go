@@ -10,6 +10,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/srtctl-tui/srtctl-tui/monitor"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 // headerHeight is the two lines above the panes; footerHeight the line
@@ -192,7 +193,7 @@ func (m *Monitor) bannerLine() string {
 	case m.closed || s.Ended:
 		return st.Muted.Render("stopped following the job")
 	}
-	return st.Muted.Render("following " + s.Info.LogDir)
+	return st.Muted.Render("following " + safetext.Field(s.Info.LogDir))
 }
 
 func (m *Monitor) traceBox() []string {

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
 
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 	"github.com/srtctl-tui/srtctl-tui/trace"
 )
 
@@ -128,7 +129,7 @@ func (s *SummaryScreen) handleFile(msg summaryFileMsg) tea.Cmd {
 	}
 	s.next++
 	if msg.err != nil {
-		s.errs = append(s.errs, msg.err.Error())
+		s.errs = append(s.errs, safetext.Field(msg.err.Error()))
 	}
 	if msg.sum != nil {
 		s.sums = append(s.sums, msg.sum)

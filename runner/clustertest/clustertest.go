@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
@@ -211,4 +212,129 @@ func (c *Cluster) SqueueIDsIn(t testing.TB, root string) []string {
 // ScancelLater cancels job id when the test ends, whatever happened.
 func (c *Cluster) ScancelLater(t testing.TB, id string) {
 	t.Cleanup(func() { _ = exec.Command("scancel", id).Run() })
+}
+
+// KeyLogin makes a key of the test's own, authorizes it for the test user
+// with the authorized_keys options given (e.g. environment="PATH=...", which
+// the test sshd honours with PermitUserEnvironment, or command="..."), and
+// returns an ssh config file whose Host logs in with it. The key's line is
+// removed when the test ends; the cluster's own key and config are left
+// alone, so tests beside this one are not affected. Connect through a
+// control directory of the test's own (ControlDir): a master connection
+// is found by host, port and user, and another test's master would log in
+// with the cluster's key instead.
+func (c *Cluster) KeyLogin(t testing.TB, keyOptions string) (sshConfig string) {
+	t.Helper()
+	dir := t.TempDir()
+	key := filepath.Join(dir, "id")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "keylogin-"+t.Name(), "-f", key).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v %s", err, out)
+	}
+	pub, err := os.ReadFile(key + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.TrimSpace(string(pub))
+	if keyOptions != "" {
+		line = keyOptions + " " + line
+	}
+	c.AuthorizeKey(t, line)
+	sshConfig = filepath.Join(dir, "ssh_config")
+	conf := fmt.Sprintf("Host %s\n\tHostName 127.0.0.1\n\tPort %s\n\tUser %s\n\tIdentityFile %s\n\tIdentitiesOnly yes\n"+
+		"\tUserKnownHostsFile %s\n\tGlobalKnownHostsFile /dev/null\n\tStrictHostKeyChecking yes\n\tBatchMode yes\n",
+		c.Host, c.Port, c.User, key, c.KnownHosts)
+	if err := os.WriteFile(sshConfig, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return sshConfig
+}
+
+// AuthorizeKey adds line (options, then a public key) to the test user's
+// authorized_keys until the test ends. Tests beside this one add and remove
+// their own lines: every change is made under one lock, so that no test's
+// removal rewrites the file without a line another has just added.
+func (c *Cluster) AuthorizeKey(t testing.TB, line string) {
+	t.Helper()
+	ak := filepath.Join(c.Home, ".ssh", "authorized_keys")
+	err := withKeysLock(func() error {
+		f, err := os.OpenFile(ak, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.WriteString(line + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = withKeysLock(func() error { return removeLine(ak, line) }) })
+}
+
+func withKeysLock(f func() error) error {
+	lock, err := os.OpenFile(filepath.Join(filepath.Dir(EnvFile), "authorized_keys.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	return f()
+}
+
+// removeLine rewrites file without line, through a temporary file renamed
+// over it (sshd never reads half a file).
+func removeLine(file, line string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var keep []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(l) != line {
+			keep = append(keep, l)
+		}
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(keep, "\n")), 0o600); err != nil {
+		return err
+	}
+	info, err := os.Stat(file)
+	if err == nil {
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			_ = os.Chown(tmp, int(st.Uid), int(st.Gid))
+		}
+	}
+	return os.Rename(tmp, file)
+}
+
+// PathLogin is KeyLogin with dir first on the test user's PATH (before
+// the stand-in srtctl and the system's SLURM tools), for every command and
+// the sftp subsystem. sshd reads ~/.ssh/environment (which sets PATH for
+// every test) after a key's environment= options, and bash run by sshd
+// skips BASH_ENV, so the key has a forced command that sets PATH and runs
+// what the client asked for, as a site's login wrapper would.
+func (c *Cluster) PathLogin(t testing.TB, dir string) (sshConfig string) {
+	t.Helper()
+	return c.KeyLogin(t, fmt.Sprintf(`command="PATH=%s:$PATH; eval \"$SSH_ORIGINAL_COMMAND\""`, dir))
+}
+
+// Tools writes executable scripts (name -> shell script body) into a new
+// directory the test user can run them from, for putting first on its PATH
+// with KeyLogin(`environment="PATH=<dir>:..."`).
+func (c *Cluster) Tools(t testing.TB, root string, scripts map[string]string) (dir string) {
+	t.Helper()
+	dir = filepath.Join(root, "bin")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range scripts {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/bash\n"+body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
