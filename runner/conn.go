@@ -20,10 +20,11 @@ import (
 
 // ConnectOptions says how to reach a cluster.
 type ConnectOptions struct {
-	// Stdin, Stdout and Stderr are the terminal handed to ssh while the
-	// master connection is established, so its password, 2FA and host key
+	// Stdin, Stdout and Stderr are the terminal handed to ssh while Connect
+	// establishes the master connection, so its password, 2FA and host key
 	// prompts reach the user. With Stdin nil the master is opened in
-	// BatchMode: it fails instead of prompting.
+	// BatchMode: it fails instead of prompting. Reconnect never uses them:
+	// a reconnect happens under a screen, where a prompt would be hidden.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// ControlDir holds the master connection's socket (default
@@ -33,6 +34,8 @@ type ConnectOptions struct {
 	// last use (default 10 minutes).
 	Persist time.Duration
 	// KeepMaster leaves the master running on Close, for the next command.
+	// Without it, Close ends a master this Conn started only when no other
+	// Conn (of any srtctl-tui process) still uses it.
 	KeepMaster bool
 	// History, when set, records every job Submit submits.
 	History *History
@@ -54,6 +57,8 @@ type Conn struct {
 	sftpClient    *sftp.Client
 	fs            writeFS
 	startedMaster bool
+	// lease is this Conn's shared lock on <socket>.use while it is open.
+	lease *os.File
 
 	stateMu      sync.Mutex
 	states       map[string]cachedState
@@ -96,42 +101,18 @@ func Connect(ctx context.Context, cluster Cluster, opts ConnectOptions) (*Conn, 
 	}
 	// %C is a hash of the connection's parameters: short enough for the
 	// 104-byte limit on socket paths, and one master per destination.
-	c.controlPath = path.Join(dir, "%C")
-	if err := c.Reconnect(ctx); err != nil {
+	c.controlPath = c.resolveControlPath(ctx, path.Join(dir, "%C"))
+	if err := c.takeLease(ctx); err != nil {
+		return nil, fmt.Errorf("cluster %s: control socket directory: %w", cluster.Name, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.dialLocked(ctx, opts.Stdin != nil); err != nil {
+		c.closeMasterLocked()
+		c.dropLease()
 		return nil, err
 	}
 	return c, nil
-}
-
-// DefaultControlDir is $XDG_RUNTIME_DIR/srtctl-tui, else
-// /tmp/srtctl-tui-<uid>.
-func DefaultControlDir() string {
-	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && len(d) < 48 && path.IsAbs(d) {
-		return path.Join(d, "srtctl-tui")
-	}
-	return fmt.Sprintf("/tmp/srtctl-tui-%d", os.Getuid())
-}
-
-// ensurePrivateDir makes dir (mode 0700) and refuses one that others could
-// write: whoever can plant a socket there gets our commands.
-func ensurePrivateDir(dir string) error {
-	if len(dir)+1+40 > 100 {
-		return fmt.Errorf("%s is too long for a socket path; choose a shorter directory", dir)
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	info, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if info.Mode().Perm()&0o022 != 0 {
-		return fmt.Errorf("%s is writable by others; make it private (chmod 700)", dir)
-	}
-	if owner, ok := fileOwner(info); ok && owner != os.Getuid() {
-		return fmt.Errorf("%s belongs to another user", dir)
-	}
-	return nil
 }
 
 // sshBase is the start of every ssh command line: the control socket first,
@@ -142,9 +123,19 @@ func (c *Conn) sshBase(extra ...string) []string {
 	return append(args, c.cluster.SSHOptions...)
 }
 
-// batchArgs is a command through the master that never prompts.
+// batchArgs is a command through the master that never prompts and never
+// logs in by itself: when the socket does not answer, ssh would quietly
+// open a connection of its own (a new login each time, a 2FA prompt, a
+// strike for fail2ban). ProxyCommand=false, ignored while the master
+// answers, makes that fallback fail at once instead (muxRefused).
 func (c *Conn) batchArgs(extra ...string) []string {
-	return c.sshBase(append([]string{"-o", "ControlMaster=no", "-o", "BatchMode=yes"}, extra...)...)
+	return c.sshBase(append([]string{"-o", "ControlMaster=no", "-o", "BatchMode=yes", "-o", "ProxyCommand=false"}, extra...)...)
+}
+
+// muxRefused reports whether ssh's message is the fallback batchArgs
+// forbids: no master answered, so the command never left this machine.
+func muxRefused(stderr string) bool {
+	return strings.Contains(stderr, "UNKNOWN port 65535") || strings.Contains(stderr, "kex_exchange_identification: Connection closed")
 }
 
 // masterAlive asks ssh whether the master connection answers.
@@ -170,10 +161,9 @@ func (c *Conn) masterArgs(batch bool) []string {
 }
 
 // startMaster opens the master connection, with the terminal of the options
-// or in BatchMode.
-func (c *Conn) startMaster(ctx context.Context) error {
-	c.removeStaleSocket(ctx)
-	batch := c.opts.Stdin == nil
+// or in BatchMode. Call it through ensureMaster, under the start lock.
+func (c *Conn) startMaster(ctx context.Context, interactive bool) error {
+	batch := !interactive || c.opts.Stdin == nil
 	cmd := exec.CommandContext(ctx, c.opts.SSH, c.masterArgs(batch)...)
 	var errFile *os.File
 	if batch {
@@ -214,24 +204,11 @@ func (c *Conn) startMaster(ctx context.Context) error {
 // answers (killed, or the network dropped). Left in place, a new master
 // finds the path taken, says "disabling multiplexing", runs without a
 // socket and can never be stopped with -O exit; every later command then
-// opens its own connection. Only called when -O check has just failed.
-func (c *Conn) removeStaleSocket(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	// ssh -G expands %C exactly as the master would.
-	out, err := exec.CommandContext(ctx, c.opts.SSH, append(c.sshBase(), "-G", "--", c.cluster.Host)...).Output()
-	if err != nil {
-		return
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		p, ok := strings.CutPrefix(line, "controlpath ")
-		if !ok {
-			continue
-		}
-		if info, err := os.Lstat(p); err == nil && info.Mode()&os.ModeSocket != 0 && !socketAnswers(p) {
-			_ = os.Remove(p)
-		}
-		return
+// fails. Only called under the start lock, when -O check has just failed.
+func (c *Conn) removeStaleSocket() {
+	p := c.controlPath
+	if info, err := os.Lstat(p); err == nil && info.Mode()&os.ModeSocket != 0 && !socketAnswers(p) {
+		_ = os.Remove(p)
 	}
 }
 
@@ -257,9 +234,10 @@ func (e *ConnectError) Error() string {
 	return fmt.Sprintf("cluster %s: cannot connect to %s: %s", e.Cluster, e.Host, e.Reason)
 }
 
-// Reconnect re-establishes a dead master connection (with the terminal
-// handed over again when the options have one) and reopens the SFTP
-// session. Followers keep their own state, so they resume on the new FS.
+// Reconnect re-establishes a dead master connection, always in BatchMode
+// (a failure that needs the user is NeedsLogin; the screens then hand ssh
+// the terminal themselves), and reopens the SFTP session. Followers keep
+// their own state, so they resume on the new FS.
 func (c *Conn) Reconnect(ctx context.Context) error {
 	if c.cluster.Local {
 		return nil
@@ -267,10 +245,23 @@ func (c *Conn) Reconnect(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closeSFTPLocked()
-	if !c.masterAlive(ctx) {
-		if err := c.startMaster(ctx); err != nil {
-			return err
-		}
+	return c.dialLocked(ctx, false)
+}
+
+// dialLocked makes sure of the master, then opens the SFTP session on it.
+// A master that died in between is started once more (the SFTP session
+// cannot go around it: batchArgs).
+func (c *Conn) dialLocked(ctx context.Context, interactive bool) error {
+	if err := c.ensureMaster(ctx, interactive); err != nil {
+		return err
+	}
+	err := c.openSFTPLocked()
+	var ce *ConnectError
+	if err == nil || !errors.As(err, &ce) || !muxRefused(ce.Reason) {
+		return err
+	}
+	if err := c.ensureMaster(ctx, false); err != nil {
+		return err
 	}
 	return c.openSFTPLocked()
 }
@@ -366,7 +357,7 @@ func (c *Conn) writeFS() (writeFS, error) {
 }
 
 // Close ends the SFTP session and, unless KeepMaster is set, the master
-// connection this Conn started.
+// connection this Conn started, when no other Conn uses it any more.
 func (c *Conn) Close() error {
 	if c.cluster.Local {
 		return nil
@@ -375,15 +366,31 @@ func (c *Conn) Close() error {
 	defer c.mu.Unlock()
 	c.closeSFTPLocked()
 	c.fs = nil
+	var err error
 	if c.startedMaster && !c.opts.KeepMaster {
-		c.startedMaster = false
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		args := append(c.sshBase(), "-O", "exit", "--", c.cluster.Host)
-		cmd := exec.CommandContext(ctx, c.opts.SSH, args...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("cluster %s: closing the master connection: %s", c.cluster.Name, lastLines(safetext.Plain(string(out)), 2))
-		}
+		err = c.closeMasterLocked()
+	}
+	c.dropLease()
+	return err
+}
+
+// closeMasterLocked ends the master this Conn started, unless another
+// Conn uses it: that one's user would have to log in again (with 2FA, a
+// prompt). The master then lives on until ControlPersist after its last use.
+func (c *Conn) closeMasterLocked() error {
+	if !c.startedMaster {
+		return nil
+	}
+	c.startedMaster = false
+	if !c.lastUser() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	args := append(c.sshBase(), "-O", "exit", "--", c.cluster.Host)
+	cmd := exec.CommandContext(ctx, c.opts.SSH, args...)
+	if out, err := cmd.CombinedOutput(); err != nil && c.masterAlive(ctx) {
+		return fmt.Errorf("cluster %s: closing the master connection: %s", c.cluster.Name, lastLines(safetext.Plain(string(out)), 2))
 	}
 	return nil
 }
@@ -425,8 +432,28 @@ func (c *Conn) Run(ctx context.Context, argv ...string) (stdout, stderr []byte, 
 }
 
 // runIn runs argv in directory dir ("" for the login directory). combined
-// is stdout and stderr in the order they arrived.
+// is stdout and stderr in the order they arrived. When no master answered
+// (the command never left this machine), the master is started again,
+// once and in BatchMode, and the command runs through it.
 func (c *Conn) runIn(ctx context.Context, dir string, argv []string) (stdout, stderr, combined []byte, err error) {
+	stdout, stderr, combined, err = c.runOnce(ctx, dir, argv)
+	var ce *CommandError
+	if err == nil || !errors.As(err, &ce) || !ce.Transport || !muxRefused(ce.Stderr) || ctx.Err() != nil {
+		return stdout, stderr, combined, err
+	}
+	c.mu.Lock()
+	rerr := c.ensureMaster(ctx, false)
+	c.mu.Unlock()
+	if rerr != nil {
+		// The master's own failure says why (a login needed, the server
+		// down), not ssh's refusal to go around it.
+		ce.Stderr, ce.Err = sshText(rerr), rerr
+		return stdout, stderr, combined, ce
+	}
+	return c.runOnce(ctx, dir, argv)
+}
+
+func (c *Conn) runOnce(ctx context.Context, dir string, argv []string) (stdout, stderr, combined []byte, err error) {
 	if len(argv) == 0 {
 		return nil, nil, nil, errors.New("runner: empty command")
 	}
