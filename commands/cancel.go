@@ -58,7 +58,7 @@ what SLURM said and exits 1.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
 			defer cancel()
-			conn, err := connectCluster(ctx, cl, nil)
+			conn, err := connectCluster(ctx, cl, nil, false)
 			if err != nil {
 				return err
 			}

@@ -74,8 +74,11 @@ func isTerminal(stream any) bool {
 // connectCluster opens the cluster's connection. On a terminal, ssh gets
 // it for the master connection (password, 2FA and host key prompts are
 // its own); otherwise ssh runs in BatchMode and fails instead of prompting.
-func connectCluster(ctx context.Context, cl runner.Cluster, history *runner.History) (*runner.Conn, error) {
-	opts := runner.ConnectOptions{History: history}
+// Reconnects later never prompt (runner.Conn.Reconnect): under a screen,
+// a prompt would be hidden. keep leaves the master running on Close (for a
+// monitor's re-attach); without it the master ends with its last user.
+func connectCluster(ctx context.Context, cl runner.Cluster, history *runner.History, keep bool) (*runner.Conn, error) {
+	opts := runner.ConnectOptions{History: history, KeepMaster: keep}
 	if stdinIsTerminal() {
 		opts.Stdin, opts.Stdout, opts.Stderr = os.Stdin, os.Stderr, os.Stderr
 		if !cl.Local {
@@ -103,7 +106,9 @@ func newClustersCmd() *cobra.Command {
 		Short: "List the configured clusters and check each one",
 		Long: `List the clusters of the configuration file (created with comments on first
 use) and check each: reachable over ssh, srtctl found, squeue found.
-The cluster "local" is this machine.`,
+The cluster "local" is this machine: it is checked only when it is the
+default or asked for with --cluster local. Exit status 1 when a checked
+cluster fails.`,
 		Example: "  srtctl-tui clusters\n  srtctl-tui clusters --no-check",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -130,7 +135,13 @@ The cluster "local" is this machine.`,
 					mark += " (default)"
 				}
 				check := "not checked"
-				if !noCheck {
+				switch {
+				case noCheck:
+				case cl.Local && name != cfg.Default && f.cluster == "":
+					// Most machines running srtctl-tui are not login nodes:
+					// failing on "local" would make clusters && ... useless.
+					check = "not checked (this machine; check it with --cluster " + name + ")"
+				default:
 					ctx, cancel := context.WithTimeout(cmd.Context(), 60*time.Second)
 					check, err = checkCluster(ctx, cl)
 					cancel()
@@ -158,7 +169,7 @@ The cluster "local" is this machine.`,
 
 // checkCluster connects and looks for srtctl and squeue in one command.
 func checkCluster(ctx context.Context, cl runner.Cluster) (string, error) {
-	conn, err := connectCluster(ctx, cl, nil)
+	conn, err := connectCluster(ctx, cl, nil, false)
 	if err != nil {
 		return "", unwrapExit(err)
 	}

@@ -48,7 +48,7 @@ directories, are not copied.`,
 			}
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			conn, err := connectCluster(ctx, cl, nil)
+			conn, err := connectCluster(ctx, cl, nil, false)
 			if err != nil {
 				return err
 			}

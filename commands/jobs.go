@@ -118,7 +118,7 @@ func liveStates(ctx context.Context, f *clusterFlags, entries []runner.Entry) (s
 			continue
 		}
 		cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		conn, cerr := connectCluster(cctx, cl, nil)
+		conn, cerr := connectCluster(cctx, cl, nil, false)
 		if cerr != nil {
 			mark("? (unreachable)")
 			problems = append(problems, unwrapExit(cerr).Error())

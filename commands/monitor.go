@@ -160,21 +160,17 @@ func followJob(ctx context.Context, out io.Writer, conn *runner.Conn, info monit
 }
 
 // connectForMonitor opens the master connection with the terminal (so ssh
-// may prompt) before any screen is drawn, then reattaches to it in
-// BatchMode: a reconnect in the middle of the screen must fail and retry,
-// never prompt over it. When a retry fails because ssh needs the user, the
-// monitor offers r, which hands the terminal to ssh again (ui.Session).
+// may prompt) before any screen is drawn; the connection's reconnects are
+// in BatchMode: a reconnect in the middle of the screen must fail and
+// retry, never prompt over it. When a retry fails because ssh needs the
+// user, the monitor offers r, which hands the terminal to ssh again
+// (ui.Session).
 func connectForMonitor(ctx context.Context, cluster runner.Cluster) (*runner.Conn, error) {
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
+	opts := runner.ConnectOptions{KeepMaster: true}
 	if !cluster.Local && term.IsTerminal(os.Stdin.Fd()) {
-		first, err := runner.Connect(cctx, cluster, runner.ConnectOptions{
-			Stdin: os.Stdin, Stdout: os.Stderr, Stderr: os.Stderr, KeepMaster: true,
-		})
-		if err != nil {
-			return nil, err
-		}
-		first.Close()
+		opts.Stdin, opts.Stdout, opts.Stderr = os.Stdin, os.Stderr, os.Stderr
 	}
-	return runner.Connect(cctx, cluster, runner.ConnectOptions{KeepMaster: true})
+	return runner.Connect(cctx, cluster, opts)
 }

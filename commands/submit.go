@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
@@ -17,7 +18,7 @@ func init() { registerCommand(newSubmitCmd) }
 
 func newSubmitCmd() *cobra.Command {
 	var f clusterFlags
-	var detach bool
+	var detach, force bool
 	cmd := &cobra.Command{
 		Use:   "submit FILE",
 		Short: "Submit a job file with srtctl apply on a cluster",
@@ -27,7 +28,11 @@ job in the history (srtctl-tui jobs). Without --detach, the monitor follows
 the job (see srtctl-tui monitor --help): full screen on a terminal, plain
 lines otherwise; quitting it leaves the job running.
 
-If srtctl refuses the file, its own message is shown and the exit status is 1.
+Before anything leaves this machine, FILE gets the checks of srtctl-tui
+validate (for its dialect): with errors it is not uploaded, each error is
+shown as file:line:col and the exit status is 1; --force submits anyway.
+If srtctl refuses the file, its own message is shown (naming FILE) and the
+exit status is 1.
 Exit status 4 before anything was submitted: the cluster could not be
 reached. Once the monitor follows the job, its exit statuses apply.`,
 		Example: "  srtctl-tui submit prof-torch.yaml --cluster mycluster\n" +
@@ -41,12 +46,39 @@ reached. Once the monitor follows the job, its exit statuses apply.`,
 			if err != nil {
 				return err
 			}
+			if err := checkBeforeSubmit(cmd.ErrOrStderr(), args[0], force); err != nil {
+				return err
+			}
 			return submitAndFollow(cmd, args[0], cl, detach, monitorFlags{})
 		},
 	}
 	f.add(cmd)
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "submit and return; do not follow the job")
+	cmd.Flags().BoolVar(&force, "force", false, "submit even when validate finds errors in FILE")
 	return cmd
+}
+
+// checkBeforeSubmit runs validate's checks on path (validateFile, so the
+// rules are validate's for every dialect) and refuses a file with errors,
+// unless force: srtctl would refuse it on the cluster, or worse, queue a
+// job that burns its GPU allocation for nothing. Findings go to w.
+func checkBeforeSubmit(w io.Writer, path string, force bool) error {
+	r := validateFile(path, "")
+	if r.Error != "" {
+		return withExit(2, fmt.Errorf("%s: %s", path, r.Error))
+	}
+	errs, _, _, _ := countFindings([]validateResult{r})
+	for _, f := range r.Findings {
+		fmt.Fprintln(w, formatFinding(path, f))
+	}
+	switch {
+	case errs == 0:
+		return nil
+	case force:
+		fmt.Fprintf(w, "warning: submitting %s with %s (--force)\n", path, plural(errs, "error"))
+		return nil
+	}
+	return withExit(1, fmt.Errorf("not submitted: %s has %s (above); fix it, or submit anyway with --force", path, plural(errs, "error")))
 }
 
 // submitAndFollow submits path on cluster cl and, unless detach, follows
@@ -54,7 +86,9 @@ reached. Once the monitor follows the job, its exit statuses apply.`,
 func submitAndFollow(cmd *cobra.Command, path string, cl runner.Cluster, detach bool, mf monitorFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	conn, err := connectCluster(ctx, cl, openHistory())
+	// A followed job keeps the master for the monitor's re-attach; a
+	// detached submit ends it unless someone else (a monitor) uses it.
+	conn, err := connectCluster(ctx, cl, openHistory(), !detach)
 	if err != nil {
 		return err
 	}

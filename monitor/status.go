@@ -202,7 +202,12 @@ func (s *Status) Apply(ev Event) []Note {
 				add(LevelBad, "connection lost: ssh needs you to log in again (%s); still retrying without asking (attempt %d)", ev.Err, ev.Attempt)
 			}
 		case ev.Lost:
-			add(LevelWarn, "connection lost (%s): reconnecting (attempt %d)", ev.Err, ev.Attempt)
+			// SFTP's own error is just "connection lost": not worth saying twice.
+			if why := strings.TrimLeft(strings.TrimPrefix(ev.Err, "connection lost"), ": "); why != "" {
+				add(LevelWarn, "connection lost (%s): reconnecting (attempt %d)", why, ev.Attempt)
+			} else {
+				add(LevelWarn, "connection lost: reconnecting (attempt %d)", ev.Attempt)
+			}
 		case was:
 			add(LevelGood, "reconnected; following the files from where they were")
 		}
@@ -300,14 +305,24 @@ func (s *Status) tracesReady() bool {
 func (s *Status) outcomeNote() Note {
 	switch s.Outcome {
 	case OutcomeTracesReady:
-		var b strings.Builder
-		b.WriteString("traces ready:")
+		// The first line stands alone on a one-line status bar: it says
+		// what is ready; the lines after it list the files.
+		var list strings.Builder
+		var n int
+		var total int64
+		var phases []string
 		for _, st := range s.Info.Phases {
+			if len(s.Phases[st].Traces) > 0 {
+				phases = append(phases, st.String())
+			}
 			for _, t := range s.Phases[st].Traces {
-				fmt.Fprintf(&b, "\n  %s  %s", t.Path, humanize.IBytes(uint64(t.Size)))
+				n++
+				total += t.Size
+				fmt.Fprintf(&list, "\n  %s  %s", t.Path, humanize.IBytes(uint64(t.Size)))
 			}
 		}
-		return Note{b.String(), LevelGood}
+		head := fmt.Sprintf("traces ready: %d %s (%s), %s", n, pluralWord(n, "file"), strings.Join(phases, ", "), humanize.IBytes(uint64(total)))
+		return Note{head + list.String(), LevelGood}
 	case OutcomeFailed:
 		return Note{"FAILED: " + s.Reason, LevelBad}
 	case OutcomeCancelledByOther:
@@ -410,4 +425,11 @@ func slurmLevel(j JobState) Level {
 		return LevelBad
 	}
 	return LevelWarn
+}
+
+func pluralWord(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

@@ -38,6 +38,10 @@ func TestStatusTracesReadyNeedsEveryPhaseComplete(t *testing.T) {
 	if !strings.Contains(last, "traces ready") || !strings.Contains(last, "/l/profiles/decode/b.json.gz") {
 		t.Fatalf("ready note lacks paths: %q", last)
 	}
+	// The status bar shows the first line alone: it must say something.
+	if first, _, _ := strings.Cut(last, "\n"); first != "traces ready: 2 files (prefill, decode), 30 B" {
+		t.Fatalf("ready note's first line: %q", first)
+	}
 	// Ready stays ready when the job later ends, and our cancel is ours.
 	s.Apply(CancelEvent{Requested: true})
 	s.Apply(SlurmEvent{Job: JobState{State: "CANCELLED", Ended: true, ExitCode: "0:15"}})
@@ -180,4 +184,19 @@ func FuzzParseSlurmDuration(f *testing.F) {
 			t.Fatalf("%q gave negative %v", s, d)
 		}
 	})
+}
+
+// SFTP's error text is "connection lost": the note must not say it twice.
+func TestStatusConnectionLostSaysItOnce(t *testing.T) {
+	for _, c := range []struct{ err, want string }{
+		{"connection lost", "connection lost: reconnecting (attempt 1)"},
+		{"", "connection lost: reconnecting (attempt 1)"},
+		{"dial tcp: connection refused", "connection lost (dial tcp: connection refused): reconnecting (attempt 1)"},
+	} {
+		var s Status
+		notes := s.Apply(ConnEvent{Lost: true, Attempt: 1, Err: c.err})
+		if len(notes) != 1 || notes[0].Text != c.want {
+			t.Errorf("Err %q: notes %+v, want %q", c.err, notes, c.want)
+		}
+	}
 }

@@ -254,14 +254,19 @@ func TestSubmitRejectedShowsSrtctlMessage(t *testing.T) {
 	defer cancel()
 
 	bad := bytes.Replace(jobspectest.P1Example(t), []byte("prefill_workers: 1"), []byte("prefill_workers: 2"), 1)
-	_, err := conn.Submit(ctx, writeJob(t, "two-workers.yaml", bad))
+	local := writeJob(t, "two-workers.yaml", bad)
+	_, err := conn.Submit(ctx, local)
 	var se *SubmitError
 	if !errors.As(err, &se) {
 		t.Fatalf("want a *SubmitError, got %T %v", err, err)
 	}
-	want := regexp.MustCompile(`(?m)^Invalid config in ` + regexp.QuoteMeta(cl.SrtctlRoot) + `/jobs/two-workers_[0-9_a-f]+\.yaml: Profiling mode requires single worker only\. Got prefill_workers=2$`)
+	// srtctl's words, about the user's file (srtctl saw the upload).
+	want := regexp.MustCompile(`(?m)^Invalid config in ` + regexp.QuoteMeta(local) + `: Profiling mode requires single worker only\. Got prefill_workers=2$`)
 	if !want.MatchString(se.Message) || se.ExitCode != 1 {
 		t.Fatalf("srtctl's message not shown verbatim:\n%s\n(exit %d)", se.Message, se.ExitCode)
+	}
+	if !regexp.MustCompile(`Invalid config in ` + regexp.QuoteMeta(cl.SrtctlRoot) + `/jobs/two-workers_[0-9_a-f]+\.yaml`).MatchString(se.Output) {
+		t.Errorf("srtctl's output does not name the uploaded file:\n%s", se.Output)
 	}
 	if !strings.Contains(err.Error(), se.Message) {
 		t.Errorf("error text %q lacks srtctl's message", err)

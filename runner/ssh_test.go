@@ -111,14 +111,19 @@ func TestSubmitWithHostileWorkdir(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	bad := bytes.Replace(jobspectest.P1Example(t), []byte("decode_workers: 1"), []byte("decode_workers: 3"), 1)
-	_, err := conn.Submit(ctx, writeJob(t, "job.yaml", bad))
+	local := writeJob(t, "job.yaml", bad)
+	_, err := conn.Submit(ctx, local)
 	var se *SubmitError
 	if !errors.As(err, &se) {
 		t.Fatalf("want srtctl's rejection, got %v", err)
 	}
-	if !strings.Contains(se.Message, "Invalid config in "+cl.Workdir+"/job_") ||
+	if !strings.Contains(se.Output, "Invalid config in "+cl.Workdir+"/job_") ||
 		!strings.Contains(se.Message, "Got decode_workers=3") {
-		t.Fatalf("srtctl did not get the path as one argument:\n%s", se.Message)
+		t.Fatalf("srtctl did not get the path as one argument:\n%s", se.Output)
+	}
+	// The message the user reads names their own file, not the upload.
+	if !strings.Contains(se.Message, "Invalid config in "+local+":") || strings.Contains(se.Message, cl.Workdir) {
+		t.Fatalf("srtctl's refusal does not name the user's file:\n%s", se.Message)
 	}
 	if entries, _ := os.ReadDir(canary); len(entries) != 0 {
 		t.Fatalf("the workdir's name ran commands: %v", entries)

@@ -75,7 +75,7 @@ func (c *Conn) Submit(ctx context.Context, localJobFile string) (*Submission, er
 		if errors.As(err, &ce) && !ce.Transport && ce.ExitCode > 0 && ce.ExitCode != 127 {
 			_ = fsys.Remove(remote) // nothing was submitted; keep the workdir clean
 			return nil, &SubmitError{Cluster: cl.Name, Command: ce.Command, ExitCode: ce.ExitCode,
-				Message: srtctlMessage(output), Output: output}
+				Message: localNames(srtctlMessage(output), remote, localJobFile), Output: output}
 		}
 		return nil, err
 	}
@@ -199,6 +199,14 @@ func ParseApplyOutput(out string) (jobID, logDir string) {
 		logDir = strings.TrimSpace(safetext.Plain(m[1]))
 	}
 	return jobID, logDir
+}
+
+// localNames makes srtctl's message name the user's file where it names
+// the uploaded copy (by path, else by its unique file name): the user
+// edits their file, not the cluster's temporary one.
+func localNames(msg, remote, local string) string {
+	msg = strings.ReplaceAll(msg, remote, local)
+	return strings.ReplaceAll(msg, path.Base(remote), local)
 }
 
 // srtctlMessage is the part of srtctl's output that explains a failure:
