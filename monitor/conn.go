@@ -21,3 +21,12 @@ type Conn interface {
 	// Fetch copies remoteDir into localDir, reporting bytes copied.
 	Fetch(ctx context.Context, remoteDir, localDir string, progress func(done, total int64)) error
 }
+
+// answerWaiter is a Conn that can tell when a lost cluster answers again
+// (runner's: its master socket, or the server's port), so the engine
+// redials then instead of at its next backoff slot.
+type answerWaiter interface {
+	// WaitAnswering returns when the cluster answers again; server says
+	// the server itself was unreachable (not just the connection lost).
+	WaitAnswering(ctx context.Context, server bool) error
+}

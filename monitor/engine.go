@@ -81,6 +81,12 @@ type Engine struct {
 	fetchMu  sync.Mutex
 	fetching bool
 
+	runCtx     context.Context // Run's, for the goroutines it starts
+	waitMu     sync.Mutex
+	waitServer bool               // the running WaitAnswering knocks on the server
+	waitStop   context.CancelFunc // ends it; nil when none runs
+	waitGen    int                // which waiter is the current one
+
 	watchMu sync.Mutex
 	watcher *tail.Watcher // the one polling now (config.yaml's, then the job's)
 }
@@ -114,6 +120,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	defer close(e.out)
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	e.runCtx = ctx
 	if e.opt.SaveDir != "" {
 		e.save = newSaver(e.opt.SaveDir)
 		defer e.save.close()
@@ -364,6 +371,40 @@ func (e *Engine) Redial() {
 		w.Poke()
 	}
 	e.pokeState()
+}
+
+// redialWhenAnswering redials as soon as the cluster answers again, when
+// the connection can tell. One waiter runs at a time; it is replaced when
+// the server is now known to be down and it was not watching the server.
+func (e *Engine) redialWhenAnswering(server bool) {
+	w, ok := e.conn.(answerWaiter)
+	if !ok || e.runCtx == nil {
+		return
+	}
+	e.waitMu.Lock()
+	defer e.waitMu.Unlock()
+	if e.waitStop != nil {
+		if e.waitServer || !server {
+			return
+		}
+		e.waitStop()
+	}
+	ctx, stop := context.WithCancel(e.runCtx)
+	e.waitGen++
+	gen := e.waitGen
+	e.waitStop, e.waitServer = stop, server
+	go func() {
+		err := w.WaitAnswering(ctx, server)
+		e.waitMu.Lock()
+		if e.waitGen == gen {
+			e.waitStop = nil
+		}
+		e.waitMu.Unlock()
+		stop()
+		if err == nil {
+			e.Redial()
+		}
+	}()
 }
 
 // pokeState asks the state poller to ask SLURM now (a phase ended, a cancel

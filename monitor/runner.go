@@ -27,6 +27,10 @@ func (r RunnerConn) FS(context.Context) (tail.FS, error) {
 
 func (r RunnerConn) Reconnect(ctx context.Context) error { return r.C.Reconnect(ctx) }
 
+func (r RunnerConn) WaitAnswering(ctx context.Context, server bool) error {
+	return r.C.WaitAnswering(ctx, server)
+}
+
 func (r RunnerConn) Cancel(ctx context.Context, id string) error { return r.C.Cancel(ctx, id) }
 
 func (r RunnerConn) Fetch(ctx context.Context, remoteDir, localDir string, progress func(done, total int64)) error {

@@ -33,6 +33,7 @@ func (e *Engine) translate(m tail.Msg) []Event {
 			// ssh's conclusive line: the rest would push it off the banner.
 			ev.Err = safetext.Line(runner.LoginReason(m.Err))
 		}
+		e.redialWhenAnswering(runner.ServerDown(m.Err))
 		return []Event{ev}
 	case tail.ConnRestored:
 		return []Event{ConnEvent{Attempt: m.Attempts}}

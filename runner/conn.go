@@ -51,6 +51,7 @@ type Conn struct {
 	cluster     Cluster
 	opts        ConnectOptions
 	controlPath string
+	serverAddr  string // host:port of the server, "" behind a proxy
 
 	mu            sync.Mutex
 	sftpCmd       *exec.Cmd
@@ -101,7 +102,7 @@ func Connect(ctx context.Context, cluster Cluster, opts ConnectOptions) (*Conn, 
 	}
 	// %C is a hash of the connection's parameters: short enough for the
 	// 104-byte limit on socket paths, and one master per destination.
-	c.controlPath = c.resolveControlPath(ctx, path.Join(dir, "%C"))
+	c.resolveSSHConfig(ctx, path.Join(dir, "%C"))
 	if err := c.takeLease(ctx); err != nil {
 		return nil, fmt.Errorf("cluster %s: control socket directory: %w", cluster.Name, err)
 	}

@@ -56,6 +56,20 @@ func LoginReason(err error) string {
 	return strings.TrimSpace(text)
 }
 
+// ServerDown reports whether err is ssh failing to reach the server at all
+// (refused, timed out, unreachable, unknown name): it comes back by itself,
+// and nothing is gained by logging in before it answers again.
+func ServerDown(err error) bool {
+	text := sshText(err)
+	for _, s := range []string{"Connection refused", "Connection timed out", "Operation timed out",
+		"No route to host", "Network is unreachable", "Could not resolve hostname", "Connection reset by peer"} {
+		if strings.Contains(text, s) && !muxRefused(text) {
+			return true
+		}
+	}
+	return false
+}
+
 // sshText is what ssh said in err, or "" when err is not ssh's failure.
 func sshText(err error) string {
 	var ce *ConnectError

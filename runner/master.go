@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,23 +24,83 @@ import (
 //     Otherwise the master stays for its users, and ssh's ControlPersist
 //     ends it once the last one has gone.
 
-// resolveControlPath asks ssh how it expands the control path (%C) for
-// this host, so every command names the socket literally, whatever
-// options (a ProxyCommand) a command adds.
-func (c *Conn) resolveControlPath(ctx context.Context, pattern string) string {
+// resolveSSHConfig asks ssh how it expands the control path (%C) for this
+// host, so every command names the socket literally whatever options (a
+// ProxyCommand) a command adds, and where the server listens (none when a
+// proxy stands between), for WaitAnswering.
+func (c *Conn) resolveSSHConfig(ctx context.Context, pattern string) {
+	c.controlPath = pattern
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	args := append([]string{"-o", "ControlPath=" + pattern}, c.cluster.SSHOptions...)
 	out, err := exec.CommandContext(ctx, c.opts.SSH, append(args, "-G", "--", c.cluster.Host)...).Output()
 	if err != nil {
-		return pattern
+		return
 	}
+	var host, port string
+	proxied := false
 	for _, line := range strings.Split(string(out), "\n") {
-		if p, ok := strings.CutPrefix(line, "controlpath "); ok && filepath.IsAbs(p) {
-			return p
+		key, value, _ := strings.Cut(strings.TrimSpace(line), " ")
+		switch key {
+		case "controlpath":
+			if filepath.IsAbs(value) {
+				c.controlPath = value
+			}
+		case "hostname":
+			host = value
+		case "port":
+			port = value
+		case "proxycommand", "proxyjump":
+			proxied = proxied || value != "none"
 		}
 	}
-	return pattern
+	if host != "" && port != "" && !proxied {
+		c.serverAddr = net.JoinHostPort(host, port)
+	}
+}
+
+// WaitAnswering returns once the cluster answers again: the master's
+// socket accepts after it was seen not to (someone logged in again, from
+// this process or another), or, with server (the last failure said the
+// server did not answer: ServerDown), the server's port accepts a
+// connection. A monitor then retries at once, not at its next backoff
+// slot. The server is knocked on only while it refuses, so a login node is
+// not sent idle connections; behind a proxy only the socket is watched.
+// It ends with ctx.
+func (c *Conn) WaitAnswering(ctx context.Context, server bool) error {
+	if c.cluster.Local {
+		return nil
+	}
+	sawDown := false
+	for {
+		if socketAnswers(c.controlPath) {
+			if sawDown {
+				return nil
+			}
+		} else {
+			sawDown = true
+		}
+		if server && c.serverAddr != "" && tcpAnswers(ctx, c.serverAddr) {
+			return nil
+		}
+		t := time.NewTimer(250 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func tcpAnswers(ctx context.Context, addr string) bool {
+	d := net.Dialer{Timeout: time.Second}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	conn.Close()
+	return true
 }
 
 // takeLease marks this Conn as a user of the cluster's master.
