@@ -240,12 +240,7 @@ func (c *Cluster) KeyLogin(t testing.TB, keyOptions string) (sshConfig string) {
 	}
 	c.AuthorizeKey(t, line)
 	sshConfig = filepath.Join(dir, "ssh_config")
-	conf := fmt.Sprintf("Host %s\n\tHostName 127.0.0.1\n\tPort %s\n\tUser %s\n\tIdentityFile %s\n\tIdentitiesOnly yes\n"+
-		"\tUserKnownHostsFile %s\n\tGlobalKnownHostsFile /dev/null\n\tStrictHostKeyChecking yes\n\tBatchMode yes\n",
-		c.Host, c.Port, c.User, key, c.KnownHosts)
-	if err := os.WriteFile(sshConfig, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	c.writeKeyConfig(t, sshConfig, key, "\tBatchMode yes\n")
 	return sshConfig
 }
 
@@ -337,4 +332,75 @@ func (c *Cluster) Tools(t testing.TB, root string, scripts map[string]string) (d
 		}
 	}
 	return dir
+}
+
+// Key is a client key of a test's own, authorised for the test user (until
+// the test ends): the sshd log names it by fingerprint, so a test can count
+// its own logins while other tests use the cluster.
+type Key struct {
+	// Path is the private key; SSHConfig an ssh config whose Host logs in
+	// with it alone (no agent, no other identity, no BatchMode: ssh may ask
+	// for the passphrase).
+	Path, SSHConfig string
+	Fingerprint     string
+	// Passphrase protects the key ("" for none): ssh can only use it with
+	// the user there, never in BatchMode.
+	Passphrase string
+}
+
+// NewKey makes a key (with passphrase when not empty), authorizes it and
+// writes an ssh config using it. Connect through a control directory of
+// the test's own, as with KeyLogin.
+func (c *Cluster) NewKey(t testing.TB, passphrase string) *Key {
+	t.Helper()
+	// Not t.TempDir: ssh-keygen's comment and the paths stay short.
+	dir, err := os.MkdirTemp("", "key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	k := &Key{Path: filepath.Join(dir, "id"), SSHConfig: filepath.Join(dir, "config"), Passphrase: passphrase}
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", "newkey-"+filepath.Base(dir), "-f", k.Path).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	pub, err := os.ReadFile(k.Path + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("ssh-keygen", "-l", "-f", k.Path+".pub").Output()
+	if err != nil || len(strings.Fields(string(out))) < 2 {
+		t.Fatalf("ssh-keygen -l: %v %q", err, out)
+	}
+	k.Fingerprint = strings.Fields(string(out))[1]
+	c.AuthorizeKey(t, strings.TrimSpace(string(pub)))
+	c.writeKeyConfig(t, k.SSHConfig, k.Path, "\tIdentityAgent none\n\tPreferredAuthentications publickey\n")
+	return k
+}
+
+// writeKeyConfig writes an ssh config whose Host logs in with key only,
+// with more settings (tab-indented lines) after the common ones.
+func (c *Cluster) writeKeyConfig(t testing.TB, path, key, more string) {
+	t.Helper()
+	conf := fmt.Sprintf("Host %s\n\tHostName 127.0.0.1\n\tPort %s\n\tUser %s\n\tIdentityFile %s\n\tIdentitiesOnly yes\n"+
+		"\tUserKnownHostsFile %s\n\tGlobalKnownHostsFile /dev/null\n\tStrictHostKeyChecking yes\n%s",
+		c.Host, c.Port, c.User, key, c.KnownHosts, more)
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Logins counts the sshd log's successful logins with the key.
+func (c *Cluster) Logins(t testing.TB, k *Key) int {
+	t.Helper()
+	b, err := os.ReadFile(c.SSHDLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, "Accepted publickey for "+c.User+" ") && strings.HasSuffix(strings.TrimSpace(l), k.Fingerprint) {
+			n++
+		}
+	}
+	return n
 }
