@@ -107,8 +107,18 @@ func TestClusterCommands(t *testing.T) {
 
 	bad := writeFile(t, dir, "bad.yaml", strings.Replace(string(jobspectest.P1Example(t)), "prefill_workers: 1", "prefill_workers: 2", 1))
 	out, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", bad)
-	if code != 1 || !regexp.MustCompile(`(?m)^Invalid config in \S+/jobs/bad_\S+\.yaml: Profiling mode requires single worker only\. Got prefill_workers=2$`).MatchString(errOut) {
-		t.Fatalf("rejected submit: exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	if code != 1 || !regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(bad)+`:[0-9]+:[0-9]+: error: Profiling mode requires single worker only\. Got prefill_workers=2$`).MatchString(errOut) ||
+		!strings.Contains(errOut, "--force") {
+		t.Fatalf("submit of a file validate refuses: exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	if up, _ := filepath.Glob(filepath.Join(root, "jobs", "*")); len(up) != 0 {
+		t.Fatalf("uploaded although refused: %v", up)
+	}
+	// --force: srtctl refuses it on the cluster, in its own words, about
+	// the user's file.
+	out, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", "--force", bad)
+	if code != 1 || !regexp.MustCompile(`(?m)^Invalid config in `+regexp.QuoteMeta(bad)+`: Profiling mode requires single worker only\. Got prefill_workers=2$`).MatchString(errOut) {
+		t.Fatalf("forced submit srtctl rejects: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
 
 	_, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", "--cluster", "down", bad)
@@ -286,5 +296,145 @@ func TestAccessibleNewSubmitsAndFollows(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b[") {
 		t.Error("the accessible mode printed terminal escapes")
+	}
+}
+
+// keyClusterConfig makes "tc" (the test cluster, logging in with k only)
+// the configuration's default, with XDG_RUNTIME_DIR a private directory of
+// the test's; it returns the control directory the commands use.
+func keyClusterConfig(t *testing.T, tc *clustertest.Cluster, k *clustertest.Key, root string) string {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	run := clustertest.ControlDir(t)
+	t.Setenv("XDG_RUNTIME_DIR", run)
+	cfg := fmt.Sprintf("default: tc\nclusters:\n  - name: tc\n    host: %s\n    srtctl_root: %s\n    ssh_options: [\"-F\", %q]\n", tc.Host, root, k.SSHConfig)
+	p := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "srtctl-tui", "config.yaml")
+	os.MkdirAll(filepath.Dir(p), 0o700)
+	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := stdinIsTerminal
+	stdinIsTerminal = func() bool { return false }
+	t.Cleanup(func() { stdinIsTerminal = old })
+	return filepath.Join(run, "srtctl-tui")
+}
+
+// A file validate finds errors in is refused before anything leaves the
+// machine (no login at all), with validate's file:line:col; nothing is
+// uploaded or queued.
+func TestSubmitRefusesInvalidFilesBeforeUpload(t *testing.T) {
+	tc := clustertest.Need(t)
+	root := tc.NewRoot(t, 40)
+	k := tc.NewKey(t, "")
+	keyClusterConfig(t, tc, k, root)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	example := string(jobspectest.P1Example(t))
+	for _, c := range []struct{ name, from, to, want string }{
+		{"no-decode-osl", "  decode:\n    isl: 1024\n    osl: 128\n", "  decode:\n    isl: 1024\n", "profiling.decode.osl is not set"},
+		{"steps", "  decode:\n    isl: 1024\n    osl: 128\n", "  decode:\n    isl: 1024\n    osl: 128\n    start_step: 20\n    stop_step: 10\n",
+			"profiling.decode.stop_step 10 must be greater than start_step 20"},
+	} {
+		if !strings.Contains(example, c.from) {
+			t.Fatalf("%s: the example job changed; %q not found", c.name, c.from)
+		}
+		f := writeFile(t, dir, c.name+".yaml", strings.Replace(example, c.from, c.to, 1))
+		out, errOut, code := runCLIIn(t, ctx, "", "submit", "--detach", f)
+		if code != 1 || !regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(f)+`:[0-9]+:[0-9]+: error: `+regexp.QuoteMeta(c.want)).MatchString(errOut) ||
+			!strings.Contains(errOut, "not submitted: "+f+" has 1 error") || strings.Contains(out, "submitted on") {
+			t.Fatalf("%s: exit %d\nstdout %s\nstderr %s", c.name, code, out, errOut)
+		}
+	}
+	if n := tc.Logins(t, k); n != 0 {
+		t.Fatalf("%d logins for files refused before upload", n)
+	}
+	if up, _ := filepath.Glob(filepath.Join(root, "jobs", "*")); len(up) != 0 {
+		t.Fatalf("uploaded although refused: %v", up)
+	}
+	if q := tc.SqueueIDsIn(t, root); len(q) != 0 {
+		t.Fatalf("queued although refused: %v", q)
+	}
+}
+
+// submit --detach that had to start the master (the monitor's died) does
+// not end it on the way out while a monitor uses it: the monitor goes on
+// through it without logging in again.
+func TestDetachedSubmitLeavesTheMonitorsMaster(t *testing.T) {
+	tc := clustertest.Need(t)
+	root := tc.NewRoot(t, 40)
+	k := tc.NewKey(t, "")
+	control := keyClusterConfig(t, tc, k, root)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cl := runner.Cluster{Name: "tc", Host: tc.Host, SrtctlRoot: root, SSHOptions: []string{"-F", k.SSHConfig}}
+	mon, err := runner.Connect(ctx, cl, runner.ConnectOptions{ControlDir: control, KeepMaster: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mon.Close()
+	check := func() int {
+		out, _ := exec.Command("ssh", "-F", k.SSHConfig, "-o", "ControlPath="+control+"/%C", "-O", "check", tc.Host).CombinedOutput()
+		m := regexp.MustCompile(`pid=([0-9]+)`).FindSubmatch(out)
+		if m == nil {
+			return 0
+		}
+		var pid int
+		fmt.Sscan(string(m[1]), &pid)
+		return pid
+	}
+	t.Cleanup(func() {
+		exec.Command("ssh", "-F", k.SSHConfig, "-o", "ControlPath="+control+"/%C", "-O", "exit", tc.Host).Run()
+	})
+	first := check()
+	if first == 0 {
+		t.Fatal("no master after the monitor connected")
+	}
+	exec.Command("kill", "-9", fmt.Sprint(first)).Run()
+	for i := 0; check() == first && i < 100; i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	job := writeFile(t, t.TempDir(), "job.yaml", string(jobspectest.P1Example(t)))
+	out, errOut, code := runCLIIn(t, ctx, "", "submit", "--detach", job)
+	m := regexp.MustCompile(`(?m)^Job ([0-9]+) submitted on tc$`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("submit --detach: exit %d\n%s\n%s", code, out, errOut)
+	}
+	tc.ScancelLater(t, m[1])
+	if check() == 0 {
+		t.Fatal("submit --detach ended the master the monitor uses")
+	}
+	if err := mon.Reconnect(ctx); err != nil {
+		t.Fatalf("the monitor's reconnect: %v", err)
+	}
+	if out, _, err := mon.Run(ctx, "echo", "ok"); err != nil || string(out) != "ok\n" {
+		t.Fatalf("the monitor's command: %q %v", out, err)
+	}
+	// The monitor's first login and the one master submit started.
+	time.Sleep(300 * time.Millisecond)
+	if n := tc.Logins(t, k); n != 2 {
+		t.Fatalf("%d logins, want 2 (the monitor's, then one master for both)", n)
+	}
+}
+
+// clusters checks the built-in local cluster only when it is the default
+// or asked for: on a machine that is not a login node, clusters && ...
+// works.
+func TestClustersChecksLocalOnlyWhenAsked(t *testing.T) {
+	tc := clustertest.Need(t)
+	root := tc.NewRoot(t, 40)
+	keyClusterConfig(t, tc, tc.NewKey(t, ""), root)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, errOut, code := runCLIIn(t, ctx, "", "clusters")
+	if code != 0 || !regexp.MustCompile(`(?m)^local +this machine +\S+ +not checked \(this machine; check it with --cluster local\)$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^tc \(default\) .* ok \(reachable`).MatchString(out) {
+		t.Fatalf("clusters: exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, _, _ = runCLIIn(t, ctx, "", "clusters", "--cluster", "local")
+	if strings.Contains(out, "not checked") || !regexp.MustCompile(`(?m)^local .*(ok|FAIL)`).MatchString(out) {
+		t.Fatalf("clusters --cluster local did not check it:\n%s", out)
 	}
 }

@@ -67,8 +67,9 @@ func TestLocalSubmit(t *testing.T) {
 	os.WriteFile(job, []byte("name: refuse-me\n"), 0o644)
 	_, err = conn.Submit(context.Background(), job)
 	var se *SubmitError
-	if !errors.As(err, &se) || !strings.HasPrefix(se.Message, "Invalid config in "+cl.SrtctlRoot+"/jobs/my_job_") ||
-		!strings.HasSuffix(se.Message, ".yaml: Profiling mode requires single worker only. Got prefill_workers=2") {
+	// srtctl read the upload; the message names the user's file.
+	if !errors.As(err, &se) || se.Message != "Invalid config in "+job+": Profiling mode requires single worker only. Got prefill_workers=2" ||
+		!strings.Contains(se.Output, "Invalid config in "+cl.SrtctlRoot+"/jobs/my_job_") {
 		t.Fatalf("rejection: %v", err)
 	}
 	if entries, _ := os.ReadDir(filepath.Join(cl.SrtctlRoot, "jobs")); len(entries) != 1 {
