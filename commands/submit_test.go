@@ -121,7 +121,7 @@ func TestClusterCommands(t *testing.T) {
 		t.Fatalf("forced submit srtctl rejects: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
 
-	_, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", "--cluster", "down", bad)
+	_, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", "--force", "--cluster", "down", bad)
 	if code != exitUnreachable || !strings.Contains(errOut, "cluster down: cannot connect to srtctl-test") {
 		t.Fatalf("unreachable submit: exit %d %s", code, errOut)
 	}
