@@ -68,6 +68,14 @@ clusters:
     srtctl_root: %s
     ssh_options: ["-o", "Port=1", "-F", %q]
 `, tc.Host, root, tc.SSHConfig, tc.Host, root, tc.SSHConfig)
+	writeCLIConfig(t, cfg)
+	return tc, root
+}
+
+// writeCLIConfig writes the configuration the commands read (under
+// XDG_CONFIG_HOME) and makes stdin no terminal for the test.
+func writeCLIConfig(t *testing.T, cfg string) {
+	t.Helper()
 	p := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "srtctl-tui", "config.yaml")
 	os.MkdirAll(filepath.Dir(p), 0o700)
 	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
@@ -76,7 +84,6 @@ clusters:
 	old := stdinIsTerminal
 	stdinIsTerminal = func() bool { return false }
 	t.Cleanup(func() { stdinIsTerminal = old })
-	return tc, root
 }
 
 func cliCluster(t *testing.T) (tc *clustertest.Cluster, root string) { return cliClusterPaced(t, 40) }
@@ -308,15 +315,7 @@ func keyClusterConfig(t *testing.T, tc *clustertest.Cluster, k *clustertest.Key,
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	run := clustertest.ControlDir(t)
 	t.Setenv("XDG_RUNTIME_DIR", run)
-	cfg := fmt.Sprintf("default: tc\nclusters:\n  - name: tc\n    host: %s\n    srtctl_root: %s\n    ssh_options: [\"-F\", %q]\n", tc.Host, root, k.SSHConfig)
-	p := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "srtctl-tui", "config.yaml")
-	os.MkdirAll(filepath.Dir(p), 0o700)
-	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	old := stdinIsTerminal
-	stdinIsTerminal = func() bool { return false }
-	t.Cleanup(func() { stdinIsTerminal = old })
+	writeCLIConfig(t, fmt.Sprintf("default: tc\nclusters:\n  - name: tc\n    host: %s\n    srtctl_root: %s\n    ssh_options: [\"-F\", %q]\n", tc.Host, root, k.SSHConfig))
 	return filepath.Join(run, "srtctl-tui")
 }
 

@@ -83,12 +83,10 @@ func (c *Conn) WaitAnswering(ctx context.Context, server bool) error {
 		if server && c.serverAddr != "" && tcpAnswers(ctx, c.serverAddr) {
 			return nil
 		}
-		t := time.NewTimer(250 * time.Millisecond)
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return ctx.Err()
-		case <-t.C:
+		case <-time.After(250 * time.Millisecond):
 		}
 	}
 }
@@ -144,12 +142,10 @@ func lockWait(ctx context.Context, f *os.File, exclusive bool) error {
 		if err != nil || ok {
 			return err
 		}
-		t := time.NewTimer(50 * time.Millisecond)
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return ctx.Err()
-		case <-t.C:
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
