@@ -141,12 +141,9 @@ func muxRefused(stderr string) bool {
 }
 
 // masterAlive asks ssh whether the master connection answers.
-func (c *Conn) masterAlive(ctx context.Context) bool {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	args := append(c.sshBase(), "-O", "check", "--", c.cluster.Host)
-	return exec.CommandContext(ctx, c.opts.SSH, args...).Run() == nil
-}
+// Its exit status is not enough: a socket that accepts but is no master
+// (left by another program) fails the hello exchange with status 0.
+func (c *Conn) masterAlive(ctx context.Context) bool { return c.masterPID(ctx) > 0 }
 
 // masterArgs are the arguments that start the master connection.
 func (c *Conn) masterArgs(batch bool) []string {

@@ -170,22 +170,29 @@ func (c *Conn) ensureMaster(ctx context.Context, interactive bool) error {
 	}
 	c.removeStaleSocket()
 	before := masterProcesses(c.controlPath)
-	err = c.startMaster(ctx, interactive)
-	c.reapStrayMasters(ctx, before)
-	return err
+	if err := c.startMaster(ctx, interactive); err != nil {
+		return err
+	}
+	if c.reapStrayMasters(ctx, before) == 0 {
+		return &ConnectError{Cluster: c.cluster.Name, Host: c.cluster.Host,
+			Reason: "the new master connection could not bind its socket " + c.controlPath + ": another program holds it; stop that program or remove the socket"}
+	}
+	return nil
 }
 
 // reapStrayMasters stops masters started since before that do not own the
-// socket: an ssh that found the socket taken runs on without it, invisible
-// to -O exit and ControlPersist. Under the start lock this only happens
-// when something outside srtctl-tui bound the socket meanwhile.
-func (c *Conn) reapStrayMasters(ctx context.Context, before map[int]bool) {
+// socket, and returns the pid of the one that does (0: none). An ssh that
+// found the socket taken runs on without it ("disabling multiplexing"),
+// invisible to -O exit and ControlPersist, forever. Under the start lock
+// this only happens when something outside srtctl-tui holds the socket.
+func (c *Conn) reapStrayMasters(ctx context.Context, before map[int]bool) int {
 	owner := c.masterPID(ctx)
 	for pid := range masterProcesses(c.controlPath) {
 		if !before[pid] && pid != owner {
 			_ = syscall.Kill(pid, syscall.SIGTERM)
 		}
 	}
+	return owner
 }
 
 // masterPID is the pid of the master answering on the socket (0: none).

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,5 +222,45 @@ func TestShortCommandLeavesAMasterInUse(t *testing.T) {
 	}
 	if syscall.Kill(pid, 0) == nil {
 		t.Fatalf("the last user's Close left master %d running", pid)
+	}
+}
+
+// A socket held by something that is not a master: the master srtctl-tui
+// starts cannot bind it and would run on without it for ever; it is
+// stopped, and Connect says why.
+func TestMasterThatCannotOwnTheSocketIsStopped(t *testing.T) {
+	_, _, cl := keyCluster(t)
+	dir := controlDir(t)
+	probe := &Conn{cluster: cl, opts: ConnectOptions{SSH: "ssh"}}
+	probe.resolveSSHConfig(context.Background(), filepath.Join(dir, "%C"))
+	l, err := net.Listen("unix", probe.controlPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, err = Connect(ctx, cl, ConnectOptions{ControlDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "another program holds it") {
+		t.Fatalf("Connect with the socket taken: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(masterProcesses(probe.controlPath)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if m := masterProcesses(probe.controlPath); len(m) != 0 {
+		for pid := range m {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+		t.Fatalf("ssh left running without the socket: %v", m)
 	}
 }
