@@ -32,7 +32,8 @@ type ConnectOptions struct {
 	// DefaultControlDir()). It must be private to the user.
 	ControlDir string
 	// Persist is ssh's ControlPersist: how long an idle master outlives its
-	// last use (default 10 minutes).
+	// last use (default 10 minutes; a ControlPersist in the cluster's
+	// ssh_options wins).
 	Persist time.Duration
 	// KeepMaster leaves the master running on Close, for the next command.
 	// Without it, Close ends a master this Conn started only when no other
@@ -147,16 +148,26 @@ func (c *Conn) masterAlive(ctx context.Context) bool { return c.masterPID(ctx) >
 
 // masterArgs are the arguments that start the master connection.
 func (c *Conn) masterArgs(batch bool) []string {
-	extra := []string{
-		"-o", "ControlMaster=yes",
-		"-o", fmt.Sprintf("ControlPersist=%d", int(c.opts.Persist.Seconds())),
-		"-o", "ServerAliveInterval=30",
-		"-o", "ConnectTimeout=20",
+	extra := []string{"-o", "ControlMaster=yes"}
+	if !c.userPersist() {
+		extra = append(extra, "-o", fmt.Sprintf("ControlPersist=%d", int(c.opts.Persist.Seconds())))
 	}
+	extra = append(extra, "-o", "ServerAliveInterval=30", "-o", "ConnectTimeout=20")
 	if batch {
 		extra = append(extra, "-o", "BatchMode=yes")
 	}
 	return append(c.sshBase(extra...), "-f", "-N", "--", c.cluster.Host)
+}
+
+// userPersist reports whether the cluster's ssh_options set ControlPersist
+// (how long an idle master outlives its last user): theirs is kept.
+func (c *Conn) userPersist() bool {
+	for _, o := range c.cluster.SSHOptions {
+		if strings.Contains(strings.ToLower(o), "controlpersist") {
+			return true
+		}
+	}
+	return false
 }
 
 // startMaster opens the master connection, with the terminal of the options

@@ -264,3 +264,24 @@ func TestMasterThatCannotOwnTheSocketIsStopped(t *testing.T) {
 		t.Fatalf("ssh left running without the socket: %v", m)
 	}
 }
+
+// ControlPersist (how long an idle master stays for its next user) is 10
+// minutes unless the cluster's ssh_options say otherwise.
+func TestControlPersistFromSSHOptions(t *testing.T) {
+	count := func(args []string) (n int, last string) {
+		for _, a := range args {
+			if strings.HasPrefix(a, "ControlPersist") {
+				n, last = n+1, a
+			}
+		}
+		return n, last
+	}
+	c := &Conn{cluster: Cluster{Host: "h"}, opts: ConnectOptions{Persist: 10 * time.Minute}, controlPath: "/d/s"}
+	if n, v := count(c.masterArgs(true)); n != 1 || v != "ControlPersist=600" {
+		t.Fatalf("default: %d %q", n, v)
+	}
+	c.cluster.SSHOptions = []string{"-o", "ControlPersist=30s"}
+	if n, v := count(c.masterArgs(true)); n != 1 || v != "ControlPersist=30s" {
+		t.Fatalf("from ssh_options: %d %q", n, v)
+	}
+}
