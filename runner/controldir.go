@@ -29,7 +29,7 @@ func DefaultControlDir() string {
 
 func controlDirCandidates() []string {
 	var out []string
-	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" && filepath.IsAbs(rt) && checkPrivate(rt, false) == nil {
+	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" && filepath.IsAbs(rt) && checkPrivateDir(rt, false) == nil {
 		out = append(out, filepath.Join(rt, "srtctl-tui"))
 	}
 	if cache, err := os.UserCacheDir(); err == nil && filepath.IsAbs(cache) {
@@ -56,12 +56,12 @@ func ensurePrivateDir(dir string) error {
 	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
-	return checkPrivate(dir, true)
+	return checkPrivateDir(dir, true)
 }
 
-// checkPrivate refuses a directory that is a link, someone else's, or that
+// checkPrivateDir refuses a directory that is a link, someone else's, or that
 // others may write (strict: or read, or enter).
-func checkPrivate(dir string, strict bool) error {
+func checkPrivateDir(dir string, strict bool) error {
 	info, err := os.Lstat(dir)
 	if err != nil {
 		return err
