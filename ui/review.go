@@ -150,6 +150,16 @@ func (r *ReviewScreen) body() string {
 		}
 		b.WriteString(r.wrap("  "+sty.Render(f.Severity.String())+" "+fmt.Sprintf("%d:%d %s: %s", f.Line, f.Col, f.Path, f.Message)) + "\n")
 	}
+	if len(r.res.Fit) > 0 {
+		b.WriteString("\n" + st.Bold.Render("Workers and GPUs:") + "\n")
+		for _, f := range r.res.Fit {
+			if f.Problem == "" {
+				b.WriteString(r.wrap("  "+st.OK.Render("✓")+" "+f.Text) + "\n")
+				continue
+			}
+			b.WriteString(r.wrap("  "+st.Warn.Render("⚠")+" "+f.Text+": "+st.Warn.Render(f.Problem)) + "\n")
+		}
+	}
 	if len(r.res.Changes)+len(r.res.Notes) > 0 {
 		b.WriteString("\n" + st.Bold.Render("Changed for you:") + "\n")
 		for _, c := range r.res.Changes {

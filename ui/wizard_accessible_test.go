@@ -34,7 +34,7 @@ func TestAccessibleNewJobMatchesGolden(t *testing.T) {
 	}
 	for _, s := range []string{"Step 3/5 · Profiling", "profiling needs a single worker", "srtctl apply -f " + target,
 		// A screen reader hears the answer an empty line keeps.
-		"GPUs per node (now 4; Enter keeps it)", "Profiler (now torch; Enter keeps it)", "Concurrency (now 256; Enter keeps it)"} {
+		"GPUs per node (Enter: the GPU type's usual count: 4 for gb200, 4 for gb300, 8 for h100)", "Profiler (now torch; Enter keeps it)", "Concurrency (now 256; Enter keeps it)"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("transcript lacks %q", s)
 		}

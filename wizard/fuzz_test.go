@@ -44,18 +44,18 @@ func FuzzEditResult(f *testing.F) {
 }
 
 func TestValidators(t *testing.T) {
-	pos := positiveInt("{nodes}")
-	for s, ok := range map[string]bool{"1": true, "12": true, "0": false, "-1": false, "1.5": false, " 2": false, "": false, "{nodes}": true, "{x}": false} {
+	pos := positiveInt("{nodes}", MaxNodes)
+	for s, ok := range map[string]bool{"1": true, "12": true, "0": false, "-1": false, "1.5": false, " 2": false, "": false, "{nodes}": true, "{x}": false, "10000": true, "10001": false, "99999999999999999999999": false} {
 		if (pos(s) == nil) != ok {
 			t.Errorf("positiveInt(%q) ok=%v", s, !ok)
 		}
 	}
 	// A number the file had is no exception: only a placeholder is.
-	if positiveInt("0")("0") == nil || positiveInt("-3")("-3") == nil || nonNegativeInt("-1")("-1") == nil {
+	if positiveInt("0", 9)("0") == nil || positiveInt("-3", 9)("-3") == nil || nonNegativeInt("-1", 9)("-1") == nil {
 		t.Error("a file's own out-of-range number was accepted")
 	}
-	nn := nonNegativeInt("")
-	if nn("0") != nil || nn("-1") == nil {
+	nn := nonNegativeInt("", MaxSteps)
+	if nn("0") != nil || nn("-1") == nil || nn("1000001") == nil {
 		t.Error("nonNegativeInt")
 	}
 	p := &PhaseFields{StartStep: "10"}
@@ -63,7 +63,10 @@ func TestValidators(t *testing.T) {
 	if stop("10") == nil || stop("9") == nil || stop("11") != nil {
 		t.Error("stopAfterStart")
 	}
-	for s, ok := range map[string]bool{"": true, "02:00:00": true, "120:30:00": true, "2:00": false, "02:60:00": false, "2h": false} {
+	for s, ok := range map[string]bool{
+		"": true, "02:00:00": true, "120:30:00": true, "30": true, "30:15": true, "2-12": true, "2-12:30": true,
+		"1-00:00:00": true, "UNLIMITED": true, "infinite": true,
+		"2h": false, "1-": false, "-1": false, ":30": false, "1:2:3:4": false, "1-2-3": false, "99999999999999999999": false, "1.5": false} {
 		if (timeLimit(s) == nil) != ok {
 			t.Errorf("timeLimit(%q) ok=%v", s, !ok)
 		}

@@ -139,14 +139,14 @@ func (w *Wizard) steps(accessible bool) []Step {
 			huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
 			huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
 		).Validate(oneOf("mode", func() []string { return []string{ModeDisaggregated, ModeAggregated} })),
-		row("GPUs per node", &v.GPUsPerNode, positiveInt(o.GPUsPerNode)),
+		w.gpusPerNodeRow(row, accessible),
 	)
 	add(Step{Key: "nodes-disagg", Number: 2, Title: "Resources: nodes", Hidden: agg},
-		row("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes)),
-		row("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes)),
+		row("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes, MaxNodes)),
+		row("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes, MaxNodes)),
 	)
 	add(Step{Key: "nodes-agg", Number: 2, Title: "Resources: nodes", Hidden: disagg},
-		row("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes)),
+		row("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes, MaxNodes)),
 	)
 
 	add(Step{Key: "profiling", Number: 3, Title: "Profiling", Info: w.profilingInfo},
@@ -184,9 +184,26 @@ func (w *Wizard) steps(accessible bool) []Step {
 	add(Step{Key: "slurm", Number: 4, Title: "SLURM"},
 		row("Account", &v.Account, nil).Placeholder("(cluster default)"),
 		row("Partition", &v.Partition, nil).Placeholder("(cluster default)"),
-		row("Time limit", &v.TimeLimit, timeLimit).Placeholder("HH:MM:SS"),
+		row("Time limit", &v.TimeLimit, timeLimit).Placeholder("HH:MM:SS, D-HH, minutes"),
 	)
 	return steps
+}
+
+// gpusPerNodeRow asks the GPUs per node. A new job leaves it empty to mean
+// the GPU type's usual count, which the placeholder shows as the type
+// changes (a huh input's value is fixed when built, its placeholder is not).
+func (w *Wizard) gpusPerNodeRow(row inputFunc, accessible bool) *huh.Input {
+	v := w.V
+	if !w.IsNew() {
+		return row("GPUs per node", &v.GPUsPerNode, positiveInt(w.orig.GPUsPerNode, MaxGPUsPerNode))
+	}
+	if accessible {
+		// The prompt's title is fixed before the GPU type is answered.
+		return row(fmt.Sprintf("GPUs per node (Enter: the GPU type's usual count: %s)", usualCounts()), &v.GPUsPerNode,
+			orDefault(positiveInt("", MaxGPUsPerNode)))
+	}
+	return row("GPUs per node", &v.GPUsPerNode, orDefault(positiveInt("", MaxGPUsPerNode))).
+		PlaceholderFunc(func() string { return fmt.Sprintf("%d (usual for %s)", GPUsPerNodeFor(v.GPUType), v.GPUType) }, &v.GPUType)
 }
 
 // inline lays an input out on one line, "Title: value". Trailing spaces in
@@ -250,10 +267,10 @@ func (w *Wizard) benchmarkSelect(accessible bool) *huh.Select[string] {
 
 func phaseFieldsOf(row inputFunc, p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
 	fields := []huh.Field{
-		row("Input length (isl) ", &p.ISL, positiveInt(o.ISL)),
-		row("Output length (osl)", &p.OSL, positiveInt(o.OSL)),
-		row("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency)),
-		row("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep)),
+		row("Input length (isl) ", &p.ISL, positiveInt(o.ISL, MaxTokens)),
+		row("Output length (osl)", &p.OSL, positiveInt(o.OSL, MaxTokens)),
+		row("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency, MaxConcurrency)),
+		row("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep, MaxSteps)),
 		row("Stop step          ", &p.StopStep, stopAfterStart(p, o.StopStep)),
 	}
 	if !accessible {
@@ -283,6 +300,9 @@ func (w *Wizard) profilingInfo() string {
 	} else {
 		fmt.Fprintf(&b, "Workers: 1 aggregated (%s)%s\n", ReasonSingleWorker,
 			wasNote(w.orig.AggWorkers, "1", "agg_workers", ""))
+	}
+	for _, p := range w.nodesFollowing() {
+		b.WriteString(p + "\n")
 	}
 	b.WriteString("Benchmark: manual (" + ReasonManual + ")")
 	if w.orig.BenchmarkType != "manual" && w.base != nil {
