@@ -30,6 +30,9 @@ type WizardScreen struct {
 	// what a yes does.
 	confirm bool
 	then    tea.Cmd
+	// jumped is set once Continue on the problems page went to the
+	// first proposed fix's field.
+	jumped bool
 }
 
 // reviewBackMsg returns from the review to the form's last step.
@@ -195,8 +198,34 @@ func (s *WizardScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 			return s, nil
 		}
 	}
+	before := s.CurrentStep().Key
 	_, cmd := s.host.Update(msg)
+	if before == "problems" && s.CurrentStep().Key != before && !s.jumped {
+		// Continue on the problems page goes to the field of the first
+		// proposed fix rather than to step 1.
+		s.jumped = true
+		if props := s.wz.Proposals(); len(props) > 0 {
+			cmd = tea.Batch(cmd, s.goTo(props[0].Step, props[0].Field))
+		}
+	}
 	return s, cmd
+}
+
+// goTo moves the form to the field with key field in the step with key
+// step (huh moves groups and fields synchronously; the commands returned
+// are the fields' focus and refresh).
+func (s *WizardScreen) goTo(step, field string) tea.Cmd {
+	f := s.host.Form()
+	var cmds []tea.Cmd
+	for i := 0; i < len(s.steps) && s.CurrentStep().Key != step; i++ {
+		cmds = append(cmds, f.NextGroup())
+	}
+	if s.CurrentStep().Key == step {
+		for i := 0; i < len(s.CurrentStep().Fields) && f.GetFocusedField().GetKey() != field; i++ {
+			cmds = append(cmds, f.NextField())
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 func (s *WizardScreen) View() string {

@@ -376,3 +376,23 @@ func TestResizeMidFormRelays(t *testing.T) {
 		t.Fatalf("answers lost on resize: %+v", ws.Wizard().V)
 	}
 }
+
+// A problem the form cannot fix by itself (stop <= start) is proposed as a
+// value to type, and Continue takes the user straight to that field.
+func TestProblemsPageGoesToTheProposedField(t *testing.T) {
+	src := strings.Replace(jobspectest.ValidP1Agg, "    concurrency: 64\n", "    concurrency: 64\n    start_step: 60\n    stop_step: 40\n", 1)
+	_, doc := writeJob(t, src)
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.Edit(doc))
+	p := newPump(t, ws, 100, 30)
+	p.mustSee("This file cannot be saved as it is", "type 110 in Stop step", "Go to the field")
+	p.key("enter")
+	p.mustSee("Step 3/5 Profiling: aggregated job")
+	if f := ws.host.Form().GetFocusedField(); f.GetKey() != "profiling.decode.stop_step" {
+		t.Fatalf("focus on %q, want the stop step", f.GetKey())
+	}
+	p.key("ctrl+a")
+	p.key("ctrl+k")
+	p.typeText("110")
+	p.key("enter")
+	p.mustSee("Step 4/5 SLURM")
+}

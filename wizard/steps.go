@@ -110,8 +110,12 @@ func (w *Wizard) steps(accessible bool) []Step {
 
 	if len(w.Problems) > 0 {
 		probs := w.problemsText()
+		next := "Continue"
+		if props := w.Proposals(); len(props) > 0 {
+			next = "Go to the field"
+		}
 		note := huh.NewNote().Title("This file cannot be saved as it is").Description(noteText(probs)).
-			Next(true).NextLabel("Continue")
+			Next(true).NextLabel(next)
 		if accessible {
 			// The accessible runner prints Info itself.
 			note = huh.NewNote().Title("This file cannot be saved as it is")
@@ -142,11 +146,11 @@ func (w *Wizard) steps(accessible bool) []Step {
 		w.gpusPerNodeRow(row, accessible),
 	)
 	add(Step{Key: "nodes-disagg", Number: 2, Title: "Resources: nodes", Hidden: agg},
-		row("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes, MaxNodes)),
-		row("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes, MaxNodes)),
+		row("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes, MaxNodes)).Key("resources.prefill_nodes"),
+		row("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes, MaxNodes)).Key("resources.decode_nodes"),
 	)
 	add(Step{Key: "nodes-agg", Number: 2, Title: "Resources: nodes", Hidden: disagg},
-		row("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes, MaxNodes)),
+		row("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes, MaxNodes)).Key("resources.agg_nodes"),
 	)
 
 	add(Step{Key: "profiling", Number: 3, Title: "Profiling", Info: w.profilingInfo},
@@ -165,11 +169,11 @@ func (w *Wizard) steps(accessible bool) []Step {
 	)
 	add(Step{Key: "phase-prefill", Number: 3, Title: "Profiling: prefill phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
-		phaseFieldsOf(row, &v.Prefill, o.Prefill, accessible)...,
+		phaseFieldsOf(row, jobspec.PhasePrefill, &v.Prefill, o.Prefill, accessible)...,
 	)
 	add(Step{Key: "phase-decode", Number: 3, Title: "Profiling: decode phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
-		phaseFieldsOf(row, &v.Decode, o.Decode, accessible)...,
+		phaseFieldsOf(row, jobspec.PhaseDecode, &v.Decode, o.Decode, accessible)...,
 	)
 	// The same answers as the decode phase: a step of its own so that its
 	// note is not an empty box in a disaggregated job.
@@ -178,7 +182,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 		Info: func() string {
 			return "An aggregated job is profiled once; srtctl reads its values from profiling.decode, so they are stored there."
 		}},
-		phaseFieldsOf(row, &v.Decode, o.Decode, accessible)...,
+		phaseFieldsOf(row, jobspec.PhaseDecode, &v.Decode, o.Decode, accessible)...,
 	)
 
 	add(Step{Key: "slurm", Number: 4, Title: "SLURM"},
@@ -265,13 +269,16 @@ func (w *Wizard) benchmarkSelect(accessible bool) *huh.Select[string] {
 		Validate(oneOf("benchmark type", v.AllowedBenchmarkTypes))
 }
 
-func phaseFieldsOf(row inputFunc, p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
+func phaseFieldsOf(row inputFunc, phase string, p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
+	// Keys are the paths the fields write, so a problem's proposal can
+	// take the user to its field.
+	base := "profiling." + phase + "."
 	fields := []huh.Field{
-		row("Input length (isl) ", &p.ISL, positiveInt(o.ISL, MaxTokens)),
-		row("Output length (osl)", &p.OSL, positiveInt(o.OSL, MaxTokens)),
-		row("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency, MaxConcurrency)),
-		row("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep, MaxSteps)),
-		row("Stop step          ", &p.StopStep, stopAfterStart(p, o.StopStep)),
+		row("Input length (isl) ", &p.ISL, positiveInt(o.ISL, MaxTokens)).Key(base + "isl"),
+		row("Output length (osl)", &p.OSL, positiveInt(o.OSL, MaxTokens)).Key(base + "osl"),
+		row("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency, MaxConcurrency)).Key(base + "concurrency"),
+		row("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep, MaxSteps)).Key(base + "start_step"),
+		row("Stop step          ", &p.StopStep, stopAfterStart(p, o.StopStep)).Key(base + "stop_step"),
 	}
 	if !accessible {
 		// The warning sits under the stop step and follows what is typed.

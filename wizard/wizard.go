@@ -174,7 +174,14 @@ func (w *Wizard) problemsText() string {
 			b.WriteString("  " + ChangeText(c) + "\n")
 		}
 		b.WriteString("Or set the profiler to none in step 3 to keep the file's workers and benchmark.")
-	} else {
+	}
+	if props := w.Proposals(); len(props) > 0 {
+		b.WriteString("\nTo fix it:\n")
+		for _, p := range props {
+			b.WriteString("  " + p.Text + "\n")
+		}
+		b.WriteString("Continue goes to the first of these fields.")
+	} else if len(w.Fixes) == 0 {
 		b.WriteString("\nChange the answers in the next steps to fix it; the review shows what is still wrong.")
 	}
 	return strings.TrimRight(b.String(), "\n")
