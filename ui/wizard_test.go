@@ -390,9 +390,11 @@ func TestProblemsPageGoesToTheProposedField(t *testing.T) {
 	if f := ws.host.Form().GetFocusedField(); f.GetKey() != "profiling.decode.stop_step" {
 		t.Fatalf("focus on %q, want the stop step", f.GetKey())
 	}
-	p.key("ctrl+a")
-	p.key("ctrl+k")
+	p.key("ctrl+u")
 	p.typeText("110")
 	p.key("enter")
 	p.mustSee("Step 4/5 SLURM")
+	if got := ws.Wizard().V.Decode.StopStep; got != "110" {
+		t.Fatalf("stop step %q", got)
+	}
 }
