@@ -182,7 +182,11 @@ func (r *ReviewScreen) body() string {
 		b.WriteString(st.Muted.Render("No changes: the file on disk already says this.") + "\n")
 	default:
 		rm, add := jobspec.ChangedLines(r.res.Diff)
-		b.WriteString(st.Bold.Render(fmt.Sprintf("Changes to %s (-%d +%d lines):", r.res.Path, rm, add)) + "\n")
+		what := "Changes to " + r.res.Path
+		if r.wz.SavingAs() {
+			what = "Your version: changes to " + r.wz.FileName() + " as you opened it"
+		}
+		b.WriteString(st.Bold.Render(fmt.Sprintf("%s (-%d +%d lines):", what, rm, add)) + "\n")
 		for _, l := range strings.Split(strings.TrimRight(r.res.Diff, "\n"), "\n") {
 			render := func(s ...string) string { return strings.Join(s, " ") }
 			switch {
@@ -355,7 +359,7 @@ func (r *ReviewScreen) save() tea.Cmd {
 	if !r.res.CanSave() {
 		return Status("cannot save: the job breaks srtctl's rules (listed above); press b to go back and fix it", true)
 	}
-	if r.wz.IsNew() {
+	if r.wz.IsNew() || r.wz.SavingAs() {
 		r.state = askingPath
 		r.path.CursorEnd()
 		return r.path.Focus()

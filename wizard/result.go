@@ -73,6 +73,14 @@ func (w *Wizard) Result() (*Result, error) {
 	if w.base != nil {
 		res.Path = w.base.Name()
 		res.Diff = jobspec.UnifiedDiff(res.Path, res.Path, w.base.Bytes(), doc.Bytes())
+		if w.saveAs {
+			// Where is asked at Save; the diff is against the version
+			// loaded, not the one now on disk.
+			res.Path = ""
+		}
+	}
+	if w.Reloaded {
+		res.Notes = append(res.Notes, w.base.Name()+" changed on disk: your answers are re-applied to its new version, and the diff is against that version")
 	}
 	return res, nil
 }
@@ -85,6 +93,10 @@ func (w *Wizard) freshDoc() (*jobspec.Doc, error) {
 	}
 	if w.base.Original() == nil {
 		return jobspec.Parse(w.base.Name(), w.base.Bytes())
+	}
+	if w.saveAs {
+		// Not tied to the file on disk: saved under another name.
+		return jobspec.Parse(w.base.Name(), w.base.Original())
 	}
 	doc, err := jobspec.Load(w.base.Name())
 	if err != nil {
