@@ -244,16 +244,24 @@ var (
 	keySubmit      = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit now"))
 	keySubmitAgain = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit again"))
 	keyBackToForm  = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to the form"))
-	keyConfirm     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save here"))
+	keyConfirm     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save to this path"))
 	keyCancel      = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	// The questions' answers say what they do, in the footer as in the
+	// question.
+	keyOverwrite     = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "overwrite"))
+	keyOtherName     = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "choose another name"))
+	keyDiscardQuit   = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard and quit"))
+	keyKeepReviewing = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep reviewing"))
 )
 
 func (r *ReviewScreen) KeyMap() help.KeyMap {
 	switch r.state {
 	case askingPath:
 		return bindings{keyConfirm, keyCancel, keyQuit}
-	case confirmOverwrite, confirmDiscard:
-		return bindings{keyYes, keyNo, keyQuit}
+	case confirmOverwrite:
+		return bindings{keyOverwrite, keyOtherName, keyQuit}
+	case confirmDiscard:
+		return bindings{keyDiscardQuit, keyKeepReviewing, keyQuit}
 	case savedJob:
 		switch {
 		case r.sub.running:
@@ -417,9 +425,11 @@ func (r *ReviewScreen) View() string {
 			foot = r.path.View() + "\n" + st.Muted.Render("enter: save · esc: cancel")
 		}
 	case confirmOverwrite:
-		foot = st.Warn.Render(r.path.Value()+" exists.") + " Overwrite it (the old one is kept as .bak)? y / n"
+		foot = st.Warn.Render(r.pathAnswer()+" exists.") + " Overwrite it (the old one is kept as .bak)? " +
+			st.Bold.Render("y") + " overwrite · " + st.Bold.Render("n") + " choose another name"
 	case confirmDiscard:
-		foot = st.Warn.Render("Not saved.") + " Quit and discard the answers? y / n"
+		foot = st.Warn.Render("Not saved.") + " Quit and discard the answers? " +
+			st.Bold.Render("y") + " discard and quit · " + st.Bold.Render("n") + " keep reviewing"
 	default:
 		foot = r.buttons()
 	}

@@ -96,11 +96,13 @@ var (
 	keyDown = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
 	keyOpen = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
 	keyQ    = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+	// keyOpenPath is Enter on the "Edit another file" path prompt.
+	keyOpenPath = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open this file"))
 )
 
 func (s *StartScreen) KeyMap() help.KeyMap {
 	if s.asking {
-		return bindings{keyConfirm, keyCancel}
+		return bindings{keyOpenPath, keyCancel}
 	}
 	return bindings{keyUp, keyDown, keyOpen, keyQ}
 }

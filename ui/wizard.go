@@ -264,7 +264,8 @@ func (s *WizardScreen) View() string {
 	}
 	st := s.ctx.Styles
 	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Render(
-		st.Warn.Render("Unsaved changes") + "  Discard them and leave? " + st.Bold.Render("y") + " / " + st.Bold.Render("n"))
+		st.Warn.Render("Unsaved changes") + "  Discard them and leave? " + st.Bold.Render("y") + " discard and leave · " +
+			st.Bold.Render("n") + " keep editing")
 	return lipgloss.JoinVertical(lipgloss.Left, box, v)
 }
 
@@ -284,7 +285,15 @@ func (s *WizardScreen) KeyMap() help.KeyMap {
 	if s.confirm {
 		return bindings{keyYes, keyNo, keyQuit}
 	}
-	b := append([]key.Binding{keyBackStep}, s.host.Form().KeyBinds()...)
+	b := []key.Binding{keyBackStep}
+	for _, k := range s.host.Form().KeyBinds() {
+		// huh calls Enter on the last field "submit"; here it opens the
+		// review, and nothing is submitted until the review's y.
+		if k.Help().Desc == "submit" {
+			k = key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "review"))
+		}
+		b = append(b, k)
+	}
 	return bindings(append(b, keyQuit))
 }
 

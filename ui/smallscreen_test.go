@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/srtctl-tui/srtctl-tui/monitor"
+)
+
+// At 80x24 every key the monitor offers stays on screen: the footer wraps
+// into more rows instead of cutting q, c, d; the "?" overlay lists each key
+// once; the header keeps the elapsed time however long the job's name.
+func TestMonitorAt80x24ShowsEveryKey(t *testing.T) {
+	m, _ := monNewTestMonitor(t, 80, 24)
+	info := monTestInfo
+	info.Name = "a-very-long-job-name-for-a-deepseek-r1-profiling-run-on-gb200"
+	monFeed(m, monitor.JobInfoEvent{Info: info})
+	r := NewRoot(&Context{Styles: NewStyles(true), NoColor: true, Width: 80, Height: 24}, m)
+	r.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	view := func() string { return ansi.Strip(r.View().Content) }
+	v := view()
+	for _, want := range []string{"tab switch pane", "G end, follow", "/ search", "l log.out", "d fetch traces", "c cancel job",
+		"q quit (job keeps running)", "? more keys", "RUNNING 00:00:15"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("80x24 lacks %q:\n%s", want, v)
+		}
+	}
+	for i, l := range strings.Split(v, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("row %d is %d wide: %q", i, w, l)
+		}
+	}
+	if n := len(strings.Split(v, "\n")); n > 24 {
+		t.Errorf("%d rows on a 24-row screen", n)
+	}
+	r.Update(keyMsg("?"))
+	v = view()
+	keys := DefaultMonitorKeys()
+	for _, g := range keys.FullHelp() {
+		for _, b := range g {
+			if b.Enabled() && b.Help().Key != "r" && !strings.Contains(v, b.Help().Key+" "+b.Help().Desc) {
+				t.Errorf("? overlay lacks %q:\n%s", b.Help().Key+" "+b.Help().Desc, v)
+			}
+		}
+	}
+	if strings.Count(v, "N ") > 1 || strings.Contains(v, "n/N") {
+		t.Errorf("N listed twice:\n%s", v)
+	}
+}
