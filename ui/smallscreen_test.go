@@ -50,3 +50,36 @@ func TestMonitorAt80x24ShowsEveryKey(t *testing.T) {
 		t.Errorf("N listed twice:\n%s", v)
 	}
 }
+
+// A trace path too long for the row loses its middle, not its file name;
+// after the fetch the banner no longer offers d.
+func TestMonitorTracePathsAndFetchedBanner(t *testing.T) {
+	m, _ := monNewTestMonitor(t, 80, 24)
+	long := "/lustre/fsw/coreai_devtech_all/users/someone/srtctl/outputs/1234_1P_1D/profiles/decode/17-TP-0.trace.json.gz"
+	for _, ph := range []monitor.Stream{monitor.StreamPrefill, monitor.StreamDecode} {
+		monFeed(m, monitor.PhaseEvent{Stream: ph, State: monitor.PhaseState{Status: monitor.PhaseCompleted}},
+			monitor.TracesEvent{Stream: ph, Traces: []monitor.Trace{{Path: strings.Replace(long, "decode", ph.String(), 1), Size: 3 << 20, Complete: true}}})
+	}
+	v := monScreen(m)
+	if !strings.Contains(v, "17-TP-0.trace.json.gz") || !strings.Contains(v, "/lustre/fsw/") || !strings.Contains(v, "…") {
+		t.Fatalf("trace path not shortened in the middle:\n%s", v)
+	}
+	monFeed(m, monitor.FetchEvent{LocalDir: "/tmp/fetch", Done: 3 << 20, Total: 3 << 20, Finished: true})
+	if v := monScreen(m); !strings.Contains(v, "traces fetched") || strings.Contains(v, "d fetch") {
+		t.Fatalf("banner after the fetch:\n%s", v)
+	}
+}
+
+// squeue says PENDING while the job's logs already arrive: the header
+// does not claim it is still waiting.
+func TestMonitorHeaderNotPendingWithOutput(t *testing.T) {
+	m, _ := monNewTestMonitor(t, 120, 30)
+	monFeed(m, monitor.SlurmEvent{Job: monitor.JobState{State: "PENDING", Reason: "Resources"}})
+	if v := monScreen(m); !strings.Contains(v, "PENDING") {
+		t.Fatalf("no output yet, header:\n%s", v)
+	}
+	monFeed(m, monitor.LinesEvent{Stream: monitor.StreamPrefill, Lines: []string{"loading model"}})
+	if h := strings.SplitN(monScreen(m), "\n", 2)[0]; !strings.Contains(h, "STARTING") {
+		t.Fatalf("header with output arriving: %q", h)
+	}
+}
