@@ -86,10 +86,17 @@ func runWizardAccessible(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) 
 		return err
 	}
 	var opts ui.AccessibleOptions
-	if unusable != nil {
+	switch {
+	case unusable != nil:
 		opts.NoSubmit = noSubmitText(unusable)
-	} else {
-		opts.SubmitTo = cl.Name
+	default:
+		// The full-screen review's rule: local without srtctl on PATH
+		// is not offered (it would fail and leave a copy behind).
+		if ok, why := ui.NewSession(cl, ui.SessionOptions{}).CanSubmit(); !ok {
+			opts.NoSubmit = why
+		} else {
+			opts.SubmitTo = cl.Name
+		}
 	}
 	res, err := ui.RunAccessible(wz, cmd.InOrStdin(), cmd.OutOrStdout(), opts)
 	if errors.Is(err, ui.ErrNotSaved) {
