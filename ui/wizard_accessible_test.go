@@ -95,3 +95,19 @@ func TestAccessibleEOFSavesNothing(t *testing.T) {
 		t.Fatal("a file was written")
 	}
 }
+
+// The accessible prompts keep the fields' descriptions (huh prints only
+// the title).
+func TestAccessiblePromptsKeepDescriptions(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "prof-torch.yaml")
+	var out strings.Builder
+	if _, err := RunAccessible(wizard.NewJob(), strings.NewReader(strings.Join(goldenAnswers(target), "\n")+"\n"), &out, AccessibleOptions{}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Job name · Used for the SLURM job and the log directory.", "Model path · A path, or an alias from the cluster's srtslurm.yaml.",
+		"Container · A .sqsh path, or an alias from srtslurm.yaml."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+}

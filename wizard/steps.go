@@ -126,10 +126,18 @@ func (w *Wizard) steps(accessible bool) []Step {
 			Group:  huh.NewGroup(note).Title("Problems in " + w.FileName()).WithHideFunc(never)})
 	}
 
+	// described gives an input its description; huh's accessible prompts
+	// print only the title, so there the description joins it.
+	described := func(in *huh.Input, title string, value *string, desc string) *huh.Input {
+		if accessible {
+			return in.Title(label(title, value) + " · " + desc)
+		}
+		return in.Description(desc)
+	}
 	add(Step{Key: "job", Number: 1, Title: "Job"},
-		input("Job name", &v.Name, required("a job name")).Description("Used for the SLURM job and the log directory."),
-		input("Model path", &v.ModelPath, required("the model path")).Description("A path, or an alias from the cluster's srtslurm.yaml."),
-		input("Container", &v.Container, required("the container")).Description("A .sqsh path, or an alias from srtslurm.yaml."),
+		described(input("Job name", &v.Name, required("a job name")), "Job name", &v.Name, "Used for the SLURM job and the log directory."),
+		described(input("Model path", &v.ModelPath, required("the model path")), "Model path", &v.ModelPath, "A path, or an alias from the cluster's srtslurm.yaml."),
+		described(input("Container", &v.Container, required("the container")), "Container", &v.Container, "A .sqsh path, or an alias from srtslurm.yaml."),
 		choose(selectOf("Precision", &v.Precision, jobspec.Precisions), "Precision", &v.Precision, o.Precision, jobspec.Precisions),
 	)
 
@@ -139,7 +147,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 	}
 	add(Step{Key: "resources", Number: 2, Title: "Resources"},
 		choose(selectOf("GPU type", &v.GPUType, jobspec.GPUTypes), "GPU type", &v.GPUType, o.GPUType, jobspec.GPUTypes),
-		huh.NewSelect[string]().Title(label("Serving mode", &v.Mode)).Description(modeHelp).Value(&v.Mode).Options(
+		huh.NewSelect[string]().Title(label("Serving mode", &v.Mode)+accessibleNote(accessible, modeHelp)).Description(modeHelp).Value(&v.Mode).Options(
 			huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
 			huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
 		).Validate(oneOf("mode", func() []string { return []string{ModeDisaggregated, ModeAggregated} })),
@@ -331,6 +339,15 @@ func wasNote(a, b, aName, bName string) string {
 		return ""
 	}
 	return "; the file has " + strings.Join(parts, ", ")
+}
+
+// accessibleNote is a description joined to a title for huh's accessible
+// prompts, which print no description.
+func accessibleNote(accessible bool, desc string) string {
+	if !accessible || desc == "" {
+		return ""
+	}
+	return " · " + desc
 }
 
 // noteText escapes the characters huh's notes read as markup (_ * `), so
