@@ -101,11 +101,11 @@ var ruleCases = []ruleCase{
 	{name: "extra_mount not a list", src: base + "extra_mount: \"/a:/b\"\n", sev: Error, line: 35, col: 14,
 		msg: "extra_mount must be a list of 'host:container' strings"},
 	{name: "missing isl", src: base, old: "    isl: 1024\n    osl: 128\n    concurrency: 256\n", new: "    osl: 128\n    concurrency: 256\n", sev: Error, line: 23, col: 3,
-		msg: `profiling.decode.isl is not set: profiling the decode phase needs it, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
+		msg: `profiling.decode.isl is not set: every profiled phase needs isl and osl, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
 	{name: "missing concurrency", src: base, old: "    concurrency: 24\n", new: "", sev: Error, line: 17, col: 3,
-		msg: "profiling.prefill.concurrency is not set: profiling the prefill phase needs it, else the load generator gets an empty --max-concurrency (srtctl does not check this; the job would fail on the cluster)"},
+		msg: "profiling.prefill.concurrency is not set: every profiled phase needs concurrency, else the load generator gets an empty --max-concurrency (srtctl does not check this; the job would fail on the cluster)"},
 	{name: "missing phase", src: base, old: "  decode:\n    isl: 1024\n    osl: 128\n    concurrency: 256\n    start_step: 0\n    stop_step: 50\n", new: "", sev: Error, line: 15, col: 1,
-		msg: `profiling.decode.osl is not set: profiling the decode phase needs it, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
+		msg: `profiling.decode.osl is not set: every profiled phase needs isl and osl, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
 	{name: "zero concurrency", src: base, old: "    concurrency: 24\n", new: "    concurrency: 0\n", sev: Error, line: 20, col: 18,
 		msg: "profiling.prefill.concurrency is 0: it must be 1 or more (srtctl does not check this; the load generator would fail on the cluster)"},
 	{name: "negative isl", src: base, old: "    isl: 1024\n    osl: 128\n    concurrency: 256\n", new: "    isl: -4\n    osl: 128\n    concurrency: 256\n", sev: Error, line: 24, col: 10,
@@ -147,7 +147,7 @@ var ruleCases = []ruleCase{
 	{name: "p3 benchmark", src: p3Base + "benchmark:\n  type: \"gpqa\"\n", sev: Error, line: 24, col: 9,
 		msg: "Cannot enable profiling with benchmark type 'gpqa'. Profiling mode is mutually exclusive with benchmarking."},
 	{name: "p1 forced on a p3 file", src: p3Base, dialect: DialectP1, sev: Error, line: 17, col: 3,
-		msg: `profiling.prefill.isl is not set: profiling the prefill phase needs it, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
+		msg: `profiling.prefill.isl is not set: every profiled phase needs isl and osl, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
 }
 
 func TestRules(t *testing.T) {
