@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -81,5 +82,16 @@ func TestMonitorHeaderNotPendingWithOutput(t *testing.T) {
 	monFeed(m, monitor.LinesEvent{Stream: monitor.StreamPrefill, Lines: []string{"loading model"}})
 	if h := strings.SplitN(monScreen(m), "\n", 2)[0]; !strings.Contains(h, "STARTING") {
 		t.Fatalf("header with output arriving: %q", h)
+	}
+}
+
+// One match is "1 match".
+func TestMonitorSearchSaysOneMatch(t *testing.T) {
+	m, _ := monNewTestMonitor(t, 120, 30)
+	monFeed(m, monitor.LinesEvent{Stream: monitor.StreamPrefill, Lines: []string{"alpha", "needle", "beta"}})
+	monPress(m, "/")
+	msgs := monPress(m, "n", "e", "e", "d", "l", "e", "enter")
+	if got := fmt.Sprint(msgs); !strings.Contains(got, `1 match for "needle"`) {
+		t.Fatalf("status: %s", got)
 	}
 }

@@ -398,3 +398,24 @@ func TestProblemsPageGoesToTheProposedField(t *testing.T) {
 		t.Fatalf("stop step %q", got)
 	}
 }
+
+// A stop step not after the start step is said once (the field's error),
+// not also by the note under it.
+func TestStopBeforeStartSaidOnce(t *testing.T) {
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.NewJob())
+	p := newPump(t, ws, 100, 40)
+	toProfiling(t, p)
+	p.key("enter") // torch
+	for i := 0; i < 3; i++ {
+		p.key("enter") // isl, osl, concurrency
+	}
+	p.key("ctrl+u")
+	p.typeText("60")
+	p.key("enter")
+	p.key("ctrl+u")
+	p.typeText("40")
+	p.key("enter")
+	if n := strings.Count(p.view(), "must be greater than the start step"); n != 1 {
+		t.Fatalf("said %d times:\n%s", n, p.view())
+	}
+}

@@ -294,6 +294,9 @@ func phaseFieldsOf(row inputFunc, phase string, p *PhaseFields, o PhaseFields, a
 			if w := WindowWarning(*p); w != "" {
 				return noteText(w)
 			}
+			if start, stop, ok := p.window(); ok && stop <= start {
+				return ""
+			}
 			return noteText(fmt.Sprintf("%s to %s: profiled steps (typical windows are %d-%d steps)",
 				p.StartStep, p.StopStep, jobspec.TypicalMinSteps, jobspec.TypicalMaxSteps))
 		}, p))

@@ -167,3 +167,11 @@ func (p PhaseFields) phaseValues() (jobspec.PhaseValues, bool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// window is the phase's start and stop steps; ok is false until both are
+// numbers.
+func (p PhaseFields) window() (start, stop int, ok bool) {
+	start, err1 := strconv.Atoi(p.StartStep)
+	stop, err2 := strconv.Atoi(p.StopStep)
+	return start, stop, err1 == nil && err2 == nil
+}
