@@ -178,8 +178,8 @@ func startAccessible(cmd *cobra.Command, dir string, f clusterFlags) error {
 	files := ui.JobFiles(dir)
 	fmt.Fprintln(out, "What would you like to do?")
 	fmt.Fprintln(out, "1. New job")
-	for i, f := range files {
-		fmt.Fprintf(out, "%d. Edit %s\n", i+2, f.Label())
+	for i, l := range ui.AlignedLabels(files, "Edit ", 0) {
+		fmt.Fprintf(out, "%d. %s\n", i+2, l)
 	}
 	other, follow := len(files)+2, len(files)+3
 	fmt.Fprintf(out, "%d. Edit another file\n", other)

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/monitor"
 )
 
@@ -93,5 +96,33 @@ func TestMonitorSearchSaysOneMatch(t *testing.T) {
 	msgs := monPress(m, "n", "e", "e", "d", "l", "e", "enter")
 	if got := fmt.Sprint(msgs); !strings.Contains(got, `1 match for "needle"`) {
 		t.Fatalf("status: %s", got)
+	}
+}
+
+// The start screen lines the job names up in a column and ends a name too
+// long for the row in "…".
+func TestStartScreenAlignsJobNames(t *testing.T) {
+	dir := t.TempDir()
+	for name, job := range map[string]string{"a.yaml": "short", "much-longer-file-name.yaml": strings.Repeat("very-long-job-name-", 6)} {
+		src := strings.Replace(jobspectest.ValidP1Disagg, `name: "t"`, `name: "`+job+`"`, 1)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := newPump(t, NewStartScreen(&Context{Styles: NewStyles(true), NoColor: true}, dir), 80, 24)
+	var rows []string
+	for _, l := range strings.Split(p.view(), "\n") {
+		if strings.Contains(l, "Edit ") && strings.Contains(l, ".yaml") {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != 2 {
+		t.Fatalf("rows: %q", rows)
+	}
+	if strings.Index(rows[0], "short") != strings.Index(rows[1], "very-long") {
+		t.Errorf("names not aligned:\n%s\n%s", rows[0], rows[1])
+	}
+	if !strings.Contains(rows[1], "…") || ansi.StringWidth(strings.TrimRight(rows[1], " ")) > 80 {
+		t.Errorf("long name not ellipsised: %q", rows[1])
 	}
 }
