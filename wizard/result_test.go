@@ -185,10 +185,15 @@ func TestEditModeSwitchConvertsTheBackendSections(t *testing.T) {
 	if !res.CanSave() {
 		t.Fatalf("switch to aggregated cannot be saved: %v", res.Findings)
 	}
-	for _, want := range []string{"-    decode:\n+    aggregated:\n", "-  decode_environment:\n+  aggregated_environment:\n"} {
-		if !strings.Contains(res.Diff, want) {
-			t.Errorf("diff lacks the rename %q:\n%s", want, res.Diff)
-		}
+	if want := "-    decode:\n+    aggregated:\n"; !strings.Contains(res.Diff, want) {
+		t.Errorf("diff lacks the rename %q:\n%s", want, res.Diff)
+	}
+	// decode_environment became aggregated_environment, and the comment
+	// above it says so.
+	out := string(res.Doc.Bytes())
+	if strings.Contains(out, "decode_environment:") || strings.Contains(out, "# Decode-specific") ||
+		!strings.Contains(out, "# Aggregated-specific environment variables\n  aggregated_environment:\n") {
+		t.Errorf("environment not converted:\n%s", out)
 	}
 	var said []string
 	for _, c := range res.Changes {
