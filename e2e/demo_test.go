@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,13 +26,19 @@ const demoPace = "20"
 // TMPDIR set to tmpdir, so the test can check that nothing is left there.
 func startDemoPane(t *testing.T, tmpdir string, args ...string) *pane {
 	t.Helper()
+	return startDemoPaneSized(t, tmpdir, 100, 30, args...)
+}
+
+// startDemoPaneSized is startDemoPane on a w x h terminal.
+func startDemoPaneSized(t *testing.T, tmpdir string, w, h int, args ...string) *pane {
+	t.Helper()
 	p := &pane{t: t, socket: fmt.Sprintf("srtctl-e2e-demo-%d-%d", os.Getpid(), sessionSeq.Add(1))}
 	quoted := []string{shellescape.Quote(binary), "demo"}
 	for _, a := range args {
 		quoted = append(quoted, shellescape.Quote(a))
 	}
 	script := strings.Join(quoted, " ") + `; echo "EXIT=$?"; sleep 600`
-	cmd := exec.Command("tmux", "-L", p.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", "-c", tmpdir,
+	cmd := exec.Command("tmux", "-L", p.socket, "-f", "/dev/null", "new-session", "-d", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "-c", tmpdir,
 		"env", "TERM=xterm-256color", "NO_COLOR=1", "TMPDIR="+tmpdir, "sh", "-c", script)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)

@@ -290,7 +290,7 @@ func (s *WizardScreen) KeyMap() help.KeyMap {
 		// huh calls Enter on the last field "submit"; here it opens the
 		// review, and nothing is submitted until the review's y.
 		if k.Help().Desc == "submit" {
-			k = key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "review"))
+			k.SetHelp(k.Help().Key, "review") // k is a copy: huh's keymap keeps its word
 		}
 		b = append(b, k)
 	}

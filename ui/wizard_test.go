@@ -419,3 +419,23 @@ func TestStopBeforeStartSaidOnce(t *testing.T) {
 		t.Fatalf("said %d times:\n%s", n, p.view())
 	}
 }
+
+// Enter on the form's last field opens the review, and the footer says so;
+// elsewhere it says next (huh calls it "submit", which it is not).
+func TestFooterSaysEnterReviewOnTheLastFieldOnly(t *testing.T) {
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.NewJob())
+	p := newPump(t, ws, 100, 30)
+	footer := func() string { v := p.view(); return v[strings.LastIndex(v, "esc back a step"):] }
+	if f := footer(); !strings.Contains(f, "enter next") || strings.Contains(f, "review") || strings.Contains(f, "submit") {
+		t.Fatalf("first field's footer: %q", f)
+	}
+	ws.rebuildAtLast()
+	p.send(nil)
+	for i := 0; i < 2; i++ { // account, partition
+		p.key("enter")
+	}
+	p.mustSee("Time limit")
+	if f := footer(); !strings.Contains(f, "enter review") || strings.Contains(f, "submit") {
+		t.Fatalf("last field's footer: %q", f)
+	}
+}
