@@ -264,7 +264,11 @@ func (m *Monitor) traceBox() []string {
 	}
 	if len(out) > maxTraceLines {
 		more := len(out) - maxTraceLines
-		out = append(out[:maxTraceLines], st.Muted.Render(fmt.Sprintf("  … and %d more (d fetches them all)", more)))
+		hint := "d fetches them all"
+		if m.fetched() {
+			hint = "all fetched"
+		}
+		out = append(out[:maxTraceLines], st.Muted.Render(fmt.Sprintf("  … and %d more (%s)", more, hint)))
 	}
 	return out
 }
@@ -285,7 +289,13 @@ func (m *Monitor) footerLine() string {
 		}
 		return "fetching traces → " + m.opt.FetchDir + "  " + size
 	case m.status.Fetch.Finished && m.status.Fetch.Err == "":
-		return st.OK.Render("traces fetched to "+m.status.Fetch.LocalDir+" ("+humanize.IBytes(uint64(m.status.Fetch.Done))+")") + m.fetchedHint
+		// The directory loses its middle, not its end or the hint.
+		size := " (" + humanize.IBytes(uint64(m.status.Fetch.Done)) + ")"
+		room := m.width - ansi.StringWidth("traces fetched to "+size+m.fetchedHint)
+		return st.OK.Render("traces fetched to "+fitMiddle(m.status.Fetch.LocalDir, room)+size) + m.fetchedHint
 	}
 	return ""
 }
+
+// fetched reports whether the traces were fetched without error.
+func (m *Monitor) fetched() bool { return m.status.Fetch.Finished && m.status.Fetch.Err == "" }
