@@ -147,8 +147,16 @@ func TestDemoFullScreen(t *testing.T) {
 	// The monitor: header, both panes with the job's own lines.
 	p.waitLong(20*time.Second, "prof-torch-demo #", "cluster simulated", "SIMULATED",
 		"profile_prefill.out", "profile_decode.out", "Profiling mode: prefill", "Profiling mode: decode")
-	p.waitLong(60*time.Second, "traces ready")
-	s := p.waitLong(30*time.Second, "Summary ·", "PREFILL", "DECODE", "nvjet_sm90", "trace summary")
+	// Traces ready, fetched by the demo itself, then their summary (the
+	// banner says "traces ready" only while the fetch runs).
+	// The form wrote tp-size 4 for each 4-GPU worker: 4 ranks per phase.
+	s := p.waitLong(90*time.Second, "Summary · 8 trace files", "PREFILL · 4 ranks", "nvjet_sm90", "trace summary", "read 8 of 8 files")
+	for i := 0; i < 40 && !strings.Contains(p.screen(), "DECODE · 4 ranks"); i++ {
+		p.keys("NPage")
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.waitFor("DECODE · 4 ranks")
+	p.keys("g")
 	if !strings.Contains(s, "SIMULATED") {
 		t.Errorf("the summary is not marked SIMULATED:\n%s", s)
 	}
@@ -249,7 +257,7 @@ func TestDemoPlain(t *testing.T) {
 
 	// The order of the whole run: submitted, traces ready, fetched, summary.
 	order := []string{"== SIMULATED cluster in " + tmp, "== srtctl apply -f ", "== job ", "RUNNING",
-		"== traces ready:", "== cancelling job", "== fetched 2 trace files", "PREFILL · 1 rank", "DECODE · 1 rank",
+		"== traces ready:", "== cancelling job", "== fetched 8 trace files", "PREFILL · 4 ranks", "DECODE · 4 ranks",
 		"== demo over: removed " + tmp}
 	rest := out
 	for _, want := range order {
