@@ -12,11 +12,7 @@ import (
 // srtctl is not on the PATH (the full-screen review does not either): it
 // says why, and no ./jobs/ copy is left behind.
 func TestAccessibleNewDoesNotOfferLocalWithoutSrtctl(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	t.Setenv("PATH", t.TempDir())
-	dir := t.TempDir()
-	t.Chdir(dir)
+	dir := noClusterHere(t)
 	target := filepath.Join(dir, "prof.yaml")
 	answers := []string{"prof", "/m", "/c", "2", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "y", "", "y"}
 	out, errOut, code := runCLIIn(t, context.Background(), strings.Join(answers, "\n")+"\n", "--accessible", "new", target)
@@ -29,4 +25,15 @@ func TestAccessibleNewDoesNotOfferLocalWithoutSrtctl(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "jobs")); err == nil {
 		t.Fatal("a ./jobs/ copy was left behind")
 	}
+}
+
+// noClusterHere is a machine with no cluster configured, no srtctl on the
+// PATH and an empty working directory, which it returns.
+func noClusterHere(t *testing.T) string {
+	t.Helper()
+	freshConfig(t)
+	t.Setenv("PATH", t.TempDir())
+	dir := t.TempDir()
+	t.Chdir(dir)
+	return dir
 }

@@ -74,8 +74,7 @@ func exitCode(err error) int {
 // The accessible start menu has the full-screen one's choices: another
 // file is asked by path, a job to monitor by id.
 func TestAccessibleStartMenu(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	freshConfig(t)
 	t.Chdir(t.TempDir())
 	missing := filepath.Join(t.TempDir(), "elsewhere.yaml")
 	out, errOut, code := runCLIIn(t, context.Background(), "2\n"+missing+"\n", "--accessible")

@@ -441,11 +441,7 @@ func TestClustersChecksLocalOnlyWhenAsked(t *testing.T) {
 // submit with no cluster configured (the built-in local one, and no srtctl
 // here) says how to configure one and copies nothing.
 func TestSubmitWithoutClusterSaysHowToConfigure(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	t.Setenv("PATH", t.TempDir())
-	dir := t.TempDir()
-	t.Chdir(dir)
+	dir := noClusterHere(t)
 	if err := os.WriteFile("job.yaml", []byte("name: x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
