@@ -20,6 +20,8 @@ func FuzzEditResult(f *testing.F) {
 	}
 	f.Add([]byte(jobspectest.BrokenP1))
 	f.Add([]byte("resources: {agg_nodes: 1, agg_workers: 3}\nprofiling: {type: nsys, decode: {isl: 1, osl: 1, concurrency: 1}}\n"))
+	f.Add([]byte("resources: {gpu_type: h100, prefill_nodes: 9223372036854775807, decode_nodes: 10, prefill_workers: 5, decode_workers: 0}\n" +
+		"backend: {sglang_config: {prefill: {tp-size: 8, dp-size: 3}, decode: {tp-size: -4}}}\nprofiling: {type: torch, decode: {start_step: 60, stop_step: 40}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := jobspec.Parse("fuzz.yaml", data)
 		if err != nil {
@@ -29,6 +31,8 @@ func FuzzEditResult(f *testing.F) {
 		if w.ReadOnly {
 			return
 		}
+		// The problems page and its proposals read the same file.
+		_ = w.problemsText()
 		res, err := w.Result()
 		if err != nil || !res.CanSave() {
 			return

@@ -100,12 +100,12 @@ func (w *Wizard) nodesProposal(section string) (Proposal, bool) {
 	}
 	par := w.base.ParallelismOf(ro.section)
 	gpn, err := strconv.Atoi(v.EffectiveGPUsPerNode())
-	if par.TP < 1 || err != nil || gpn < 1 {
+	if par.TP < 1 || par.TP > MaxNodes*MaxGPUsPerNode || err != nil || gpn < 1 || gpn > MaxGPUsPerNode {
 		return Proposal{}, false
 	}
 	workers := map[role]string{rolePrefill: v.PrefillWorkers, roleDecode: v.DecodeWorkers, roleAgg: v.AggWorkers}[ro]
 	n, err := strconv.Atoi(workers)
-	if err != nil || v.Profiling() {
+	if err != nil || v.Profiling() || n < 1 || n > MaxNodes {
 		n = 1
 	}
 	step, title := "nodes-disagg", strings.ToUpper(ro.name[:1])+ro.name[1:]+" nodes"

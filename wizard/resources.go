@@ -112,7 +112,9 @@ func FitChecks(doc *jobspec.Doc) []FitCheck {
 	for _, ro := range roles(r.Disaggregated()) {
 		nodes, okN := intAt(doc, "resources."+ro.nodesKey, 0)
 		workers, okW := intAt(doc, "resources."+ro.workersKey, 1)
-		if !okN || !okW || nodes < 1 || workers < 1 || gpn < 1 || nodes > MaxNodes || gpn > MaxGPUsPerNode {
+		// Numbers beyond the form's bounds are not a real cluster: no
+		// arithmetic on them (and none can overflow below).
+		if !okN || !okW || nodes < 1 || workers < 1 || gpn < 1 || nodes > MaxNodes || workers > MaxNodes || gpn > MaxGPUsPerNode {
 			continue
 		}
 		per := nodesPerWorker(nodes, workers)
@@ -123,6 +125,11 @@ func FitChecks(doc *jobspec.Doc) []FitCheck {
 		tp := p.TP
 		if p.TPPath == "" {
 			tp = 1
+		}
+		if tp > MaxNodes*MaxGPUsPerNode || p.DP > MaxNodes*MaxGPUsPerNode || tp < 0 {
+			c.Text += fmt.Sprintf("; tp-size %d is not a real size", tp)
+			out = append(out, c)
+			continue
 		}
 		var problems []string
 		switch {
@@ -156,7 +163,14 @@ func FitChecks(doc *jobspec.Doc) []FitCheck {
 	return out
 }
 
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
+// ceilDiv is a/b rounded up, for a >= 0, b > 0 (no a+b-1 to overflow).
+func ceilDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 {
+		q++
+	}
+	return q
+}
 
 // intAt is the integer at path, or def when the key is absent; ok is false
 // for a value that is not a whole number.

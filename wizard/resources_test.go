@@ -230,3 +230,29 @@ func deref(p *int) any {
 	}
 	return *p
 }
+
+// Numbers no cluster has are named, never multiplied into a wrapped
+// result.
+func TestFitChecksRefuseUnrealNumbers(t *testing.T) {
+	src := readRecipe(t, "gb200-fp8-mid-curve-3p1d.yaml")
+	doc, err := jobspec.Parse("x.yaml", []byte(strings.Replace(src, "      tp-size: 8\n", "      tp-size: 9223372036854775807\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := FitChecks(doc)
+	if len(checks) == 0 || !strings.Contains(checks[0].Text, "not a real size") || strings.Contains(checks[0].Problem, "-") {
+		t.Fatalf("%+v", checks)
+	}
+	huge, err := jobspec.Parse("y.yaml", []byte(strings.Replace(src, "  prefill_workers: 3\n", "  prefill_workers: 9223372036854775807\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range FitChecks(huge) {
+		if c.Role == "prefill" {
+			t.Errorf("arithmetic on an unreal worker count: %+v", c)
+		}
+	}
+	if ceilDiv(9223372036854775807, 4) != 2305843009213693952 {
+		t.Error("ceilDiv overflows")
+	}
+}
