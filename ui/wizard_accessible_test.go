@@ -33,6 +33,7 @@ func TestAccessibleNewJobMatchesGolden(t *testing.T) {
 		t.Fatalf("accessible mode wrote:\n%s\nwant:\n%s\ntranscript:\n%s", got, want, out.String())
 	}
 	for _, s := range []string{"Step 3/5 · Profiling", "profiling needs a single worker", "srtctl apply -f " + target,
+		"ok: prefill: 1 worker(s) × 1 node(s) × 4 GPUs = 4 GPUs per worker, all used by tp-size 4",
 		// A screen reader hears the answer an empty line keeps.
 		"GPUs per node (Enter: the GPU type's usual count: 4 for gb200, 4 for gb300, 8 for h100)", "Profiler (now torch; Enter keeps it)", "Concurrency (now 256; Enter keeps it)"} {
 		if !strings.Contains(out.String(), s) {
