@@ -92,7 +92,7 @@ func TestValidators(t *testing.T) {
 	if oneOf("benchmark type", v.AllowedBenchmarkTypes)("sa-bench") == nil {
 		t.Error("sa-bench injected while profiling passes")
 	}
-	for in, want := range map[[2]string]string{{"0", "50"}: "", {"0", "10"}: "⚠ 10 steps", {"0", "150"}: "⚠ 150 steps", {"5", "5"}: "", {"9", "5"}: ""} {
+	for in, want := range map[[2]string]string{{"0", "50"}: "", {"0", "10"}: "⚠ 10 steps", {"0", "150"}: "⚠ 150 steps", {"5", "5"}: "⚠ the stop step"} {
 		got := WindowWarning(PhaseFields{StartStep: in[0], StopStep: in[1]})
 		if (want == "") != (got == "") || (want != "" && len(got) < len(want)) || (want != "" && got[:len(want)] != want) {
 			t.Errorf("WindowWarning(%v) = %q, want prefix %q", in, got, want)

@@ -281,27 +281,51 @@ func phaseFieldsOf(row inputFunc, phase string, p *PhaseFields, o PhaseFields, a
 	// Keys are the paths the fields write, so a problem's proposal can
 	// take the user to its field.
 	base := "profiling." + phase + "."
+	note := &windowNote{Phase: p}
 	fields := []huh.Field{
 		row("Input length (isl) ", &p.ISL, positiveInt(o.ISL, MaxTokens)).Key(base + "isl"),
 		row("Output length (osl)", &p.OSL, positiveInt(o.OSL, MaxTokens)).Key(base + "osl"),
 		row("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency, MaxConcurrency)).Key(base + "concurrency"),
 		row("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep, MaxSteps)).Key(base + "start_step"),
-		row("Stop step          ", &p.StopStep, stopAfterStart(p, o.StopStep)).Key(base + "stop_step"),
+		row("Stop step          ", &p.StopStep, refusedAt(stopAfterStart(p, o.StopStep), p, note)).Key(base + "stop_step"),
 	}
 	if !accessible {
-		// The warning sits under the stop step and follows what is typed.
+		// The warning sits under the stop step and follows what is typed;
+		// once Enter was refused for these very steps, the field's own
+		// error says it, and the note does not say it a second time.
 		fields = append(fields, huh.NewNote().DescriptionFunc(func() string {
+			if note.Refused == *p {
+				return ""
+			}
 			if w := WindowWarning(*p); w != "" {
 				return noteText(w)
 			}
-			if start, stop, ok := p.window(); ok && stop <= start {
-				return ""
-			}
 			return noteText(fmt.Sprintf("%s to %s: profiled steps (typical windows are %d-%d steps)",
 				p.StartStep, p.StopStep, jobspec.TypicalMinSteps, jobspec.TypicalMaxSteps))
-		}, p))
+		}, note))
 	}
 	return fields
+}
+
+// windowNote is what the step window's note depends on (exported fields:
+// huh re-evaluates the note when their hash changes): the phase's answers
+// and the answers the stop step's Enter was last refused for.
+type windowNote struct {
+	Phase   *PhaseFields
+	Refused PhaseFields
+}
+
+// refusedAt records in note the answers validate refused.
+func refusedAt(validate func(string) error, p *PhaseFields, note *windowNote) func(string) error {
+	return func(s string) error {
+		err := validate(s)
+		note.Refused = PhaseFields{}
+		if err != nil {
+			note.Refused = *p
+			note.Refused.StopStep = s
+		}
+		return err
+	}
 }
 
 // profilingInfo says what the form will not ask because of the profiler

@@ -83,14 +83,14 @@ func stopAfterStart(p *PhaseFields, orig string) func(string) error {
 
 // WindowWarning is the warning shown under a phase's stop step when the
 // profiled window is outside what srtctl's documentation calls typical; ""
-// when it is inside or not yet numbers, and for stop <= start, which is the
-// stop step's own error.
+// when it is inside or not yet numbers.
 func WindowWarning(p PhaseFields) string {
 	start, stop, ok := p.window()
-	if !ok || stop <= start {
-		// stop <= start: the stop step's own error says it; said twice
-		// it read as two problems.
+	if !ok {
 		return ""
+	}
+	if stop <= start {
+		return "⚠ the stop step must be greater than the start step"
 	}
 	n := stop - start
 	switch {
