@@ -23,12 +23,13 @@ import (
 func init() { registerCommand(newMonitorCmd) }
 
 type monitorFlags struct {
-	cluster, logDir, saveLogs, fetchDir string
-	plain                               bool
+	cluster, config, logDir, saveLogs, fetchDir string
+	plain                                       bool
 }
 
 func newMonitorCmd() *cobra.Command {
 	var f monitorFlags
+	var cf clusterFlags
 	cmd := &cobra.Command{
 		Use:   "monitor JOBID",
 		Short: "Follow a submitted profiling job until its traces are ready",
@@ -53,14 +54,18 @@ with its phase and each state change as a line starting "== ", and exits
 0 when the traces are ready, 1 when the job failed, 3 when someone else
 cancelled it, 4 when the cluster could not be reached.`,
 		Example: "  srtctl-tui monitor 1234 --cluster mycluster\n" +
+			"  srtctl-tui monitor 1234 -c mycluster --config ./clusters.yaml\n" +
 			"  srtctl-tui monitor 1234 --plain | tee job.log",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.cluster, f.config = cf.cluster, cf.config
 			return runMonitor(cmd.Context(), cmd.OutOrStdout(), args[0], f)
 		},
 	}
+	// -c/--cluster and --config as every cluster command takes them.
+	cf.add(cmd)
+	cmd.Flags().Lookup("cluster").Usage = "cluster the job runs on (default: the history's, else the configured default)"
 	fl := cmd.Flags()
-	fl.StringVar(&f.cluster, "cluster", "", "cluster the job runs on (default: the history's, else the configured default)")
 	fl.BoolVar(&f.plain, "plain", false, "plain line output (the default when stdout is not a terminal)")
 	fl.StringVar(&f.logDir, "log-dir", "", "the job's log directory on the cluster, when it is not in the history")
 	fl.StringVar(&f.saveLogs, "save-logs", "", "also keep a local copy of the followed files, as received, in this directory")
@@ -78,9 +83,9 @@ func runMonitor(ctx context.Context, out io.Writer, id string, f monitorFlags) e
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	cfg, err := runner.LoadConfig(runner.DefaultConfigPath())
+	cfg, err := (&clusterFlags{config: f.config}).load()
 	if err != nil {
-		return withExit(2, err)
+		return err
 	}
 	info := monitor.JobInfo{ID: id, LogDir: f.logDir}
 	if e, ok, err := runner.OpenHistory(runner.DefaultHistoryPath()).Find(f.cluster, id); err == nil && ok {

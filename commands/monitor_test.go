@@ -67,3 +67,25 @@ func TestMonitorLocalRefusesFIFOs(t *testing.T) {
 		}
 	}
 }
+
+// monitor takes -c and --config like every cluster command: the
+// configuration named is the one read, and -c picks a cluster in it.
+func TestMonitorTakesClusterAndConfig(t *testing.T) {
+	freshConfig(t)
+	cfg := filepath.Join(t.TempDir(), "clusters.yaml")
+	if err := os.WriteFile(cfg, []byte("default: a\nclusters:\n  - name: a\n    host: a.example\n    srtctl_root: /srv/srtctl\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLIIn(t, context.Background(), "", "monitor", "1234", "--plain", "--config", cfg, "-c", "nosuch")
+	if code != 2 || !strings.Contains(stderr, "nosuch") || !strings.Contains(stderr, "known: a") || !strings.Contains(stderr, "clusters.yaml") {
+		t.Fatalf("-c nosuch with --config: code %d, %q", code, stderr)
+	}
+}
+
+// freshConfig points the configuration and the history at empty
+// directories.
+func freshConfig(t *testing.T) {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+}

@@ -1,10 +1,10 @@
 package commands
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -86,10 +86,17 @@ func runWizardAccessible(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) 
 		return err
 	}
 	var opts ui.AccessibleOptions
-	if unusable != nil {
+	switch {
+	case unusable != nil:
 		opts.NoSubmit = noSubmitText(unusable)
-	} else {
-		opts.SubmitTo = cl.Name
+	default:
+		// The full-screen review's rule: local without srtctl on PATH
+		// is not offered (it would fail and leave a copy behind).
+		if ok, why := ui.NewSession(cl, ui.SessionOptions{}).CanSubmit(); !ok {
+			opts.NoSubmit = why
+		} else {
+			opts.SubmitTo = cl.Name
+		}
 	}
 	res, err := ui.RunAccessible(wz, cmd.InOrStdin(), cmd.OutOrStdout(), opts)
 	if errors.Is(err, ui.ErrNotSaved) {
@@ -164,27 +171,58 @@ func loadUIConfig(f clusterFlags) (*runner.Config, error) {
 	return f.load()
 }
 
-// startAccessible is the start screen as a numbered prompt.
+// startAccessible is the start screen as a numbered prompt, with the same
+// choices: new job, the job files here, another file, monitor a job.
 func startAccessible(cmd *cobra.Command, dir string, f clusterFlags) error {
-	out := cmd.OutOrStdout()
+	out, in := cmd.OutOrStdout(), cmd.InOrStdin()
 	files := ui.JobFiles(dir)
 	fmt.Fprintln(out, "What would you like to do?")
 	fmt.Fprintln(out, "1. New job")
-	for i, f := range files {
-		fmt.Fprintf(out, "%d. Edit %s\n", i+2, f.Label())
+	for i, l := range ui.AlignedLabels(files, "Edit ", 0) {
+		fmt.Fprintf(out, "%d. %s\n", i+2, l)
 	}
-	fmt.Fprintf(out, "Enter a number between 1 and %d: ", len(files)+1)
-	line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-	n, err := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil || n < 1 || n > len(files)+1 {
-		return withExit(2, fmt.Errorf("no such choice: %q", strings.TrimSpace(line)))
+	other, follow := len(files)+2, len(files)+3
+	fmt.Fprintf(out, "%d. Edit another file\n", other)
+	fmt.Fprintf(out, "%d. Monitor a job\n", follow)
+	fmt.Fprintf(out, "Enter a number between 1 and %d: ", follow)
+	line := readLine(in)
+	n, err := strconv.Atoi(line)
+	if err != nil || n < 1 || n > follow {
+		return withExit(2, fmt.Errorf("no such choice: %q", line))
 	}
-	if n == 1 {
+	path := ""
+	switch {
+	case n == 1:
 		return runWizard(cmd, wizard.NewJob(), f)
+	case n == other:
+		fmt.Fprint(out, "File: ")
+		if path = readLine(in); path == "" {
+			return withExit(2, errors.New("no file given"))
+		}
+	case n == follow:
+		fmt.Fprint(out, "Job id: ")
+		id := readLine(in)
+		return runMonitor(cmd.Context(), out, id, monitorFlags{cluster: f.cluster, config: f.config, plain: true})
+	default:
+		path = files[n-2].Path()
 	}
-	doc, err := jobspec.Load(files[n-2].Path())
+	doc, err := jobspec.Load(path)
 	if err != nil {
 		return withExit(2, err)
 	}
 	return runWizard(cmd, wizard.Edit(doc), f)
+}
+
+// readLine reads one line, a byte at a time: the form reads the same
+// input next, and a buffered reader would swallow its answers.
+func readLine(r io.Reader) string {
+	var b strings.Builder
+	one := make([]byte, 1)
+	for b.Len() < 4096 {
+		if n, err := r.Read(one); n == 0 || err != nil || one[0] == '\n' {
+			break
+		}
+		b.WriteByte(one[0])
+	}
+	return strings.TrimSpace(b.String())
 }

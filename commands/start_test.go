@@ -70,3 +70,24 @@ func exitCode(err error) int {
 	}
 	return -1
 }
+
+// The accessible start menu has the full-screen one's choices: another
+// file is asked by path, a job to monitor by id.
+func TestAccessibleStartMenu(t *testing.T) {
+	freshConfig(t)
+	t.Chdir(t.TempDir())
+	missing := filepath.Join(t.TempDir(), "elsewhere.yaml")
+	out, errOut, code := runCLIIn(t, context.Background(), "2\n"+missing+"\n", "--accessible")
+	for _, want := range []string{"1. New job", "2. Edit another file", "3. Monitor a job", "File: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("menu lacks %q:\n%s", want, out)
+		}
+	}
+	if code != 2 || !strings.Contains(errOut, "elsewhere.yaml") {
+		t.Errorf("another file: code %d, %q", code, errOut)
+	}
+	out, errOut, code = runCLIIn(t, context.Background(), "3\nnot-an-id\n", "--accessible")
+	if !strings.Contains(out, "Job id: ") || code != 2 || !strings.Contains(errOut, `"not-an-id" is not a SLURM job id`) {
+		t.Errorf("monitor a job: code %d, %q\n%s", code, errOut, out)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
+	"github.com/srtctl-tui/srtctl-tui/ui"
 )
 
 func init() { registerCommand(newSubmitCmd) }
@@ -42,8 +43,11 @@ reached. Once the monitor follows the job, its exit statuses apply.`,
 			if _, err := os.Stat(args[0]); err != nil {
 				return withExit(2, err)
 			}
-			_, cl, err := f.resolve()
+			cfg, cl, err := f.resolve()
 			if err != nil {
+				return err
+			}
+			if err := refuseLocalWithoutSrtctl(cfg, cl); err != nil {
 				return err
 			}
 			if err := checkBeforeSubmit(cmd.ErrOrStderr(), args[0], force); err != nil {
@@ -119,4 +123,19 @@ func submitAndFollow(cmd *cobra.Command, path string, cl runner.Cluster, detach 
 	}
 	info := monitor.JobInfo{ID: sub.JobID, Name: sub.Name, LogDir: sub.LogDir}
 	return followJob(ctx, out, conn, info, mf)
+}
+
+// refuseLocalWithoutSrtctl stops a submit to the local cluster on a
+// machine without srtctl before anything is copied (the upload would leave
+// a ./jobs/ copy and then fail), and says how to configure a cluster.
+func refuseLocalWithoutSrtctl(cfg *runner.Config, cl runner.Cluster) error {
+	ok, _ := ui.NewSession(cl, ui.SessionOptions{}).CanSubmit()
+	if ok {
+		return nil
+	}
+	return withExit(2, fmt.Errorf("cannot submit: %s is not on this machine's PATH, and the cluster is %q (this machine). "+
+		"Configure your login node in %s, for example:\n"+
+		"  default: mycluster\n  clusters:\n    - name: mycluster\n      host: login01.example.org   # ssh destination or alias\n"+
+		"      srtctl_root: ~/srt-slurm     # srtctl's checkout on the login node\n"+
+		"then run srtctl-tui submit again (or -c mycluster); srtctl-tui clusters checks it", cl.SrtctlCommand()[0], cl.Name, cfg.Path))
 }

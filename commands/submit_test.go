@@ -437,3 +437,19 @@ func TestClustersChecksLocalOnlyWhenAsked(t *testing.T) {
 		t.Fatalf("clusters --cluster local did not check it:\n%s", out)
 	}
 }
+
+// submit with no cluster configured (the built-in local one, and no srtctl
+// here) says how to configure one and copies nothing.
+func TestSubmitWithoutClusterSaysHowToConfigure(t *testing.T) {
+	dir := noClusterHere(t)
+	if err := os.WriteFile("job.yaml", []byte("name: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLIIn(t, context.Background(), "", "submit", "job.yaml")
+	if code != 2 || !strings.Contains(stderr, "srtctl_root:") || !strings.Contains(stderr, "Configure your login node in") {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "jobs")); err == nil {
+		t.Fatal("a ./jobs/ copy was left behind")
+	}
+}

@@ -1,10 +1,12 @@
 package commands
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -36,7 +38,10 @@ written for (detected, or forced with --dialect): srtctl's own load-time rules
 with its exact messages, plus what srtctl leaves to the cluster (a profiled
 phase without isl/osl/concurrency, a bad step window).
 
-Prints file:line:col: error|warning: message per finding and a summary line.
+Prints file:line:col: error|warning|notice: message per finding and a summary
+line; an explanation several findings of a file share is printed with the
+first of them only. On a terminal the severities are coloured (not with
+NO_COLOR set).
 Exit status: 0 when no file has errors, 1 when any has, 2 for usage errors or
 unreadable files.`,
 		Example: "  srtctl-tui validate job.yaml\n  srtctl-tui validate --json --dialect p1 recipes/*.yaml",
@@ -60,7 +65,7 @@ unreadable files.`,
 					return withExit(2, err)
 				}
 			} else {
-				printValidateText(out, cmd.ErrOrStderr(), results)
+				printValidateText(out, cmd.ErrOrStderr(), results, isTerminal(out) && os.Getenv("NO_COLOR") == "")
 			}
 			return validateExit(results)
 		},
@@ -116,14 +121,28 @@ func countFindings(results []validateResult) (errs, warns, badFiles, unreadable 
 	return
 }
 
-func printValidateText(out, errOut io.Writer, results []validateResult) {
+func printValidateText(out, errOut io.Writer, results []validateResult, color bool) {
 	for _, r := range results {
 		if r.Error != "" {
 			fmt.Fprintf(errOut, "%s: %s\n", r.File, r.Error)
 			continue
 		}
+		told := map[string]string{} // explanation -> the finding that gave it
 		for _, f := range r.Findings {
-			fmt.Fprintln(out, formatFinding(r.File, f))
+			// "profiling.decode.isl is not set: <why>" six times reads
+			// as a wall: the why is said once per file.
+			if head, why, ok := strings.Cut(f.Message, ": "); ok && len(why) > 60 && !strings.Contains(f.Message, "\n") {
+				if first, ok := told[why]; ok {
+					f.Message = head + " (why: as for " + first + " above)"
+				} else {
+					told[why] = cmp.Or(f.Path, head)
+				}
+			}
+			line := formatFinding(r.File, f)
+			if color {
+				line = colorSeverity(line, f.Severity)
+			}
+			fmt.Fprintln(out, line)
 		}
 	}
 	errs, warns, badFiles, unreadable := countFindings(results)
@@ -141,6 +160,17 @@ func printValidateText(out, errOut io.Writer, results []validateResult) {
 // lines of a multi-line message (srtctl's resource mismatch) follow as is.
 func formatFinding(file string, f jobspec.Finding) string {
 	return fmt.Sprintf("%s:%d:%d: %s: %s", file, f.Line, f.Col, f.Severity, f.Message)
+}
+
+// colorSeverity colours the severity word of a finding's line: red
+// errors, yellow warnings, dim notices (plain ANSI: validate has no UI).
+func colorSeverity(line string, sev jobspec.Severity) string {
+	code := map[jobspec.Severity]string{jobspec.Error: "1;31", jobspec.Warning: "33", jobspec.Notice: "2"}[sev]
+	word := ": " + sev.String() + ":"
+	if code == "" {
+		return line
+	}
+	return strings.Replace(line, word, ": \x1b["+code+"m"+sev.String()+"\x1b[0m:", 1)
 }
 
 func plural(n int, word string) string {

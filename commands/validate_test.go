@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
@@ -128,5 +129,31 @@ func TestValidateDeepNestingSaysWhere(t *testing.T) {
 	tab := writeFile(t, t.TempDir(), "tab.yaml", "name:\tx\n")
 	if out, _, code = runCLI(t, "validate", tab); code != 1 || !strings.HasPrefix(out, tab+":1:6: error: a tab here") {
 		t.Errorf("tab: code %d out %q", code, out)
+	}
+}
+
+// A file missing isl, osl and concurrency in both phases gets one line per
+// key and each explanation once; on a terminal the severity is coloured,
+// never with NO_COLOR, never into a pipe.
+func TestValidateExplainsOnceAndColours(t *testing.T) {
+	src := strings.NewReplacer("    isl: 1024\n", "", "    osl: 128\n", "", "    concurrency: 24\n", "", "    concurrency: 256\n", "").Replace(goodJob)
+	p := writeFile(t, t.TempDir(), "six.yaml", src)
+	out, _, code := runCLI(t, "validate", "--dialect", "p1", p)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 1 || len(lines) != 7 {
+		t.Fatalf("code %d, %d lines:\n%s", code, len(lines), out)
+	}
+	if n := strings.Count(out, "after the model server is up"); n != 1 {
+		t.Errorf("isl/osl explanation printed %d times:\n%s", n, out)
+	}
+	if n := strings.Count(out, "--max-concurrency"); n != 1 {
+		t.Errorf("concurrency explanation printed %d times:\n%s", n, out)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour into a pipe")
+	}
+	line := formatFinding("f", jobspec.Finding{Severity: jobspec.Error, Line: 1, Col: 1, Message: "m"})
+	if got := colorSeverity(line, jobspec.Error); got != "f:1:1: \x1b[1;31merror\x1b[0m: m" {
+		t.Errorf("coloured: %q", got)
 	}
 }

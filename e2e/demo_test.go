@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,13 +26,19 @@ const demoPace = "20"
 // TMPDIR set to tmpdir, so the test can check that nothing is left there.
 func startDemoPane(t *testing.T, tmpdir string, args ...string) *pane {
 	t.Helper()
+	return startDemoPaneSized(t, tmpdir, 100, 30, args...)
+}
+
+// startDemoPaneSized is startDemoPane on a w x h terminal.
+func startDemoPaneSized(t *testing.T, tmpdir string, w, h int, args ...string) *pane {
+	t.Helper()
 	p := &pane{t: t, socket: fmt.Sprintf("srtctl-e2e-demo-%d-%d", os.Getpid(), sessionSeq.Add(1))}
 	quoted := []string{shellescape.Quote(binary), "demo"}
 	for _, a := range args {
 		quoted = append(quoted, shellescape.Quote(a))
 	}
 	script := strings.Join(quoted, " ") + `; echo "EXIT=$?"; sleep 600`
-	cmd := exec.Command("tmux", "-L", p.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", "-c", tmpdir,
+	cmd := exec.Command("tmux", "-L", p.socket, "-f", "/dev/null", "new-session", "-d", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "-c", tmpdir,
 		"env", "TERM=xterm-256color", "NO_COLOR=1", "TMPDIR="+tmpdir, "sh", "-c", script)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
@@ -140,8 +147,16 @@ func TestDemoFullScreen(t *testing.T) {
 	// The monitor: header, both panes with the job's own lines.
 	p.waitLong(20*time.Second, "prof-torch-demo #", "cluster simulated", "SIMULATED",
 		"profile_prefill.out", "profile_decode.out", "Profiling mode: prefill", "Profiling mode: decode")
-	p.waitLong(60*time.Second, "traces ready")
-	s := p.waitLong(30*time.Second, "Summary ·", "PREFILL", "DECODE", "nvjet_sm90", "trace summary")
+	// Traces ready, fetched by the demo itself, then their summary (the
+	// banner says "traces ready" only while the fetch runs).
+	// The form wrote tp-size 4 for each 4-GPU worker: 4 ranks per phase.
+	s := p.waitLong(90*time.Second, "Summary · 8 trace files", "PREFILL · 4 ranks", "nvjet_sm90", "trace summary", "read 8 of 8 files")
+	for i := 0; i < 40 && !strings.Contains(p.screen(), "DECODE · 4 ranks"); i++ {
+		p.keys("NPage")
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.waitFor("DECODE · 4 ranks")
+	p.keys("g")
 	if !strings.Contains(s, "SIMULATED") {
 		t.Errorf("the summary is not marked SIMULATED:\n%s", s)
 	}
@@ -242,7 +257,7 @@ func TestDemoPlain(t *testing.T) {
 
 	// The order of the whole run: submitted, traces ready, fetched, summary.
 	order := []string{"== SIMULATED cluster in " + tmp, "== srtctl apply -f ", "== job ", "RUNNING",
-		"== traces ready:", "== cancelling job", "== fetched 2 trace files", "PREFILL · 1 rank", "DECODE · 1 rank",
+		"== traces ready:", "== cancelling job", "== fetched 8 trace files", "PREFILL · 4 ranks", "DECODE · 4 ranks",
 		"== demo over: removed " + tmp}
 	rest := out
 	for _, want := range order {

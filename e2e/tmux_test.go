@@ -118,6 +118,17 @@ func (p *pane) waitLong(d time.Duration, texts ...string) string {
 // keys sends tmux key names (Enter, Down, BSpace, C-u, ...).
 func (p *pane) keys(keys ...string) { p.tmux(append([]string{"send-keys"}, keys...)...) }
 
+// scrollTo presses Down until the screen shows text (a review longer than
+// the pane).
+func (p *pane) scrollTo(text string) string {
+	p.t.Helper()
+	for i := 0; i < 40 && !strings.Contains(p.screen(), text); i++ {
+		p.keys("Down")
+		time.Sleep(30 * time.Millisecond)
+	}
+	return p.waitFor(text)
+}
+
 // text types s literally.
 func (p *pane) text(s string) { p.tmux("send-keys", "-l", s) }
 

@@ -78,7 +78,11 @@ func TestNewDisaggregatedTorchJob(t *testing.T) {
 	p.walkPhase("prefill", nil, "Input length (isl)", "decode phase")
 	p.walkPhase("decode", nil, "Account", "Step 4/5")
 	p.walkSlurm("acct", "batch", "01:00:00")
-	p.waitFor("passes srtctl P1's rules", "benchmark.type set to manual", "The new file:")
+	// A new file is all the user's answers: nothing is listed as changed
+	// for them (benchmark.type manual is part of the file).
+	if s := p.waitFor("passes srtctl P1's rules", "The new file:"); strings.Contains(s, "set to manual") {
+		t.Errorf("a new file's review lists changes made for the user:\n%s", s)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "prof-torch.yaml")); err == nil {
 		t.Fatal("the file exists before Save")
 	}
@@ -128,7 +132,8 @@ func TestEditChangesExactlyTwoLines(t *testing.T) {
 	p.walkPhase("prefill", nil, "Input length (isl)", "decode phase")
 	p.walkPhase("decode", map[string]string{"Concurrency": "128"}, "Account", "Step 4/5")
 	p.walkSlurm("", "", "")
-	p.waitFor("(-2 +2 lines)", `+  type: "nsys"`, "+    concurrency: 128")
+	p.waitFor("(-2 +2 lines)", `+  type: "nsys"`)
+	p.scrollTo("+    concurrency: 128")
 	if cur, _ := os.ReadFile(path); string(cur) != string(orig) {
 		t.Fatal("the file changed before Save")
 	}
@@ -165,7 +170,8 @@ func TestEditChangesExactlyTwoLines(t *testing.T) {
 var twoDecodeWorkers = strings.Replace(jobspectest.BrokenP1, `type: "sa-bench"`, `type: "manual"`, 1)
 
 // (c) A file with decode_workers: 2 and type: torch opens with the problem
-// and the fix; it cannot be saved as it is, and the fix sets it to 1.
+// and the fix; it cannot be saved as it is, and the fix sets it to 1 (and
+// its nodes to the one each worker had).
 func TestBrokenFileIsFixedBeforeSave(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w2.yaml")
@@ -181,7 +187,9 @@ func TestBrokenFileIsFixedBeforeSave(t *testing.T) {
 	p.walkPhase("prefill", nil, "Input length (isl)", "decode phase")
 	p.walkPhase("decode", nil, "Account", "Step 4/5")
 	p.walkSlurm("", "", "")
-	p.waitFor("passes srtctl P1's rules", "decode_workers set to 1", "(-1 +1 lines)", "+  decode_workers: 1")
+	// The single decode worker keeps the one node each of the two had.
+	p.waitFor("passes srtctl P1's rules", "decode_workers set to 1", "decode_nodes changed from 2 to 1", "(-2 +2 lines)")
+	p.scrollTo("+  decode_workers: 1")
 	if cur, _ := os.ReadFile(path); string(cur) != twoDecodeWorkers {
 		t.Fatal("the file changed before Save")
 	}
@@ -190,7 +198,7 @@ func TestBrokenFileIsFixedBeforeSave(t *testing.T) {
 	p.keys("Enter")
 	p.waitFor("EXIT=0")
 	got, _ := os.ReadFile(path)
-	want := strings.Replace(twoDecodeWorkers, "decode_workers: 2", "decode_workers: 1", 1)
+	want := strings.NewReplacer("decode_workers: 2", "decode_workers: 1", "decode_nodes: 2", "decode_nodes: 1").Replace(twoDecodeWorkers)
 	if string(got) != want {
 		t.Fatalf("saved:\n%s\nwant:\n%s", got, want)
 	}

@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -44,8 +45,10 @@ func (c *modeConverter) toAggregated(base, prefill, decode, agg string, flags bo
 	case c.has(at(agg)):
 	case c.has(at(decode)):
 		c.rename(at(decode), agg, fmt.Sprintf("%s renamed to %s: an aggregated worker starts with the decode workers' settings", at(decode), agg))
+		c.reword(at(agg), "decode", "aggregated")
 	case c.has(at(prefill)):
 		c.rename(at(prefill), agg, fmt.Sprintf("%s renamed to %s: an aggregated worker starts with the prefill workers' settings", at(prefill), agg))
+		c.reword(at(agg), "prefill", "aggregated")
 	default:
 		return
 	}
@@ -72,6 +75,8 @@ func (c *modeConverter) toDisaggregated(base, prefill, decode, agg string, flags
 	}
 	c.copyBefore(at(agg), prefill, fmt.Sprintf("%s added as a copy of %s: the prefill workers start with the aggregated workers' settings", at(prefill), at(agg)))
 	c.rename(at(agg), decode, fmt.Sprintf("%s renamed to %s: the decode workers start with the aggregated workers' settings", at(agg), decode))
+	// The comment above the aggregated section now sits above the copy.
+	c.reword(at(prefill), "aggregated", "prefill")
 	if !flags {
 		return
 	}
@@ -142,6 +147,44 @@ func (c *modeConverter) copyBefore(path, newKey, reason string) {
 		parent := strings.TrimSuffix(path, "."+lastPart(path))
 		c.changes = append(c.changes, Change{Path: parent + "." + newKey, New: "(copy of " + lastPart(path) + ")", Reason: reason})
 	}
+}
+
+// reword renames a mode in the comment lines right above the entry at
+// path ("# Decode-specific environment variables" above what became
+// aggregated_environment), keeping the word's capitalisation. The comment
+// is the user's text: only the mode's word changes.
+func (c *modeConverter) reword(path, from, to string) {
+	if c.err != nil {
+		return
+	}
+	k, _, _, err := c.d.blockKey(path)
+	if err != nil {
+		return // not a plain block key: the rename said it, the comment stays
+	}
+	src := c.d.src
+	end := lineStart(src, k.Line)
+	start := end
+	for start > 0 {
+		prev := bytes.LastIndexByte(src[:start-1], '\n') + 1
+		if !strings.HasPrefix(strings.TrimLeft(string(src[prev:start]), " \t"), "#") {
+			break
+		}
+		start = prev
+	}
+	if start == end {
+		return
+	}
+	r := strings.NewReplacer(from, to, strings.ToUpper(from[:1])+from[1:], strings.ToUpper(to[:1])+to[1:], strings.ToUpper(from), strings.ToUpper(to))
+	text := r.Replace(string(src[start:end]))
+	if text == string(src[start:end]) {
+		return
+	}
+	c.err = c.d.commit(splice(src, start, end, text), func(nd *Doc) error {
+		if !nd.Has(path) {
+			return fmt.Errorf("%s: rewording its comment lost it (please report this file)", path)
+		}
+		return nil
+	})
 }
 
 func lastPart(path string) string { return path[strings.LastIndex(path, ".")+1:] }

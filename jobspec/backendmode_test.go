@@ -181,3 +181,37 @@ extra: *d
 		t.Fatal("a refused edit changed the file")
 	}
 }
+
+// A comment naming the old mode above a renamed section names the new one
+// ("# Decode-specific environment variables" is not left above
+// aggregated_environment), and going back names each side again.
+func TestConvertBackendModeRewordsComments(t *testing.T) {
+	src := `name: t
+backend:
+  # Prefill-specific environment variables
+  prefill_environment:
+    A: "1"
+
+  # Decode-specific environment variables
+  decode_environment:
+    B: "2"
+`
+	d, err := jobspec.Parse("x.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ConvertBackendMode(true); err != nil {
+		t.Fatal(err)
+	}
+	got := string(d.Bytes())
+	if strings.Contains(got, "Decode-specific") || !strings.Contains(got, "# Aggregated-specific environment variables\n  aggregated_environment:") {
+		t.Fatalf("to aggregated:\n%s", got)
+	}
+	if _, err := d.ConvertBackendMode(false); err != nil {
+		t.Fatal(err)
+	}
+	got = string(d.Bytes())
+	if !strings.Contains(got, "# Prefill-specific environment variables\n  prefill_environment:") || strings.Contains(got, "Aggregated") {
+		t.Fatalf("back to disaggregated:\n%s", got)
+	}
+}

@@ -67,7 +67,9 @@ func (a *applier) run(p ProfilingIntent) {
 	case r.Disaggregated():
 		a.set("resources.prefill_workers", 1, "resources.prefill_workers set to 1: profiling requires a single prefill worker")
 		a.set("resources.decode_workers", 1, "resources.decode_workers set to 1: profiling requires a single decode worker")
-	case a.d.Has("resources.agg_nodes"):
+	case a.d.Has("resources.agg_nodes") || a.d.Has("resources.agg_workers"):
+		// agg_workers without agg_nodes is still a worker count srtctl
+		// checks; a file with neither has srtctl's one worker.
 		a.set("resources.agg_workers", 1, "resources.agg_workers set to 1: profiling requires a single worker")
 	}
 }

@@ -2,6 +2,7 @@ package jobspec
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -43,16 +44,7 @@ func (v *validator) fitMode(mode, section, nodesKey, workersKey string, gpn int)
 	if !okN || !okW || nodes == 0 || workers == 0 {
 		return
 	}
-	// srtctl takes the first truthy spelling ("a or b or ...").
-	tpPath := ""
-	var tpNode *yaml.Node
-	for _, k := range tpKeys {
-		_, n := mapLookup(cfg, k)
-		if n = deref(n); n != nil && truthy(n) {
-			tpPath, tpNode = base+"."+k, n
-			break
-		}
-	}
+	tpPath, tpNode := firstTruthy(cfg, base, tpKeys)
 	if tpNode == nil {
 		return
 	}
@@ -61,16 +53,17 @@ func (v *validator) fitMode(mode, section, nodesKey, workersKey string, gpn int)
 		return // a {placeholder}: srtctl skips the check too
 	}
 	Mode := strings.ToUpper(mode[:1]) + mode[1:]
-	available := nodes * gpn
-	needed := tp * workers
-	if needed > available {
+	// Python's integers do not overflow: products of huge values are
+	// computed exactly, so the message never shows a wrapped number.
+	available, needed := mul(nodes, gpn), mul(tp, workers)
+	if needed.Cmp(available) > 0 {
 		v.add(Error, tpPath, fmt.Sprintf("%s resource mismatch:\n"+
 			"  Workers: %d\n"+
 			"  TP size: %d\n"+
 			"  GPUs per worker: %d\n"+
-			"  Total GPUs needed: %d\n"+
-			"  Total GPUs available: %d (%d nodes × %d GPUs/node)\n"+
-			"  → Need %d more GPUs!", Mode, workers, tp, tp, needed, available, nodes, gpn, needed-available))
+			"  Total GPUs needed: %s\n"+
+			"  Total GPUs available: %s (%d nodes × %d GPUs/node)\n"+
+			"  → Need %s more GPUs!", Mode, workers, tp, tp, needed, available, nodes, gpn, new(big.Int).Sub(needed, available)))
 		return
 	}
 	perWorker := floorDiv(nodes, workers)
@@ -81,14 +74,19 @@ func (v *validator) fitMode(mode, section, nodesKey, workersKey string, gpn int)
 			"  → Each worker needs at least 1 node, but %d nodes / %d workers = %d nodes/worker", Mode, workers, nodes, nodes, workers, perWorker))
 		return
 	}
-	if fromNodes := perWorker * gpn; tp > fromNodes {
+	if fromNodes := mul(perWorker, gpn); big.NewInt(int64(tp)).Cmp(fromNodes) > 0 {
 		v.add(Error, tpPath, fmt.Sprintf("%s resource mismatch:\n"+
 			"  Workers: %d\n"+
 			"  Nodes per worker: %d\n"+
 			"  GPUs per worker (from TP): %d\n"+
-			"  GPUs available per worker: %d (%d nodes × %d GPUs/node)\n"+
-			"  → Each worker needs %d more GPUs!", Mode, workers, perWorker, tp, fromNodes, perWorker, gpn, tp-fromNodes))
+			"  GPUs available per worker: %s (%d nodes × %d GPUs/node)\n"+
+			"  → Each worker needs %s more GPUs!", Mode, workers, perWorker, tp, fromNodes, perWorker, gpn,
+			new(big.Int).Sub(big.NewInt(int64(tp)), fromNodes)))
 	}
+}
+
+func mul(a, b int) *big.Int {
+	return new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(int64(b)))
 }
 
 // floorDiv is Python's //.

@@ -56,9 +56,9 @@ func (v *validator) singleWorker(key string) {
 
 // p1Phase checks the section that drives one profiled phase.
 func (v *validator) p1Phase(phase, base string) {
-	what := "the " + phase + " phase"
+	what := ""
 	if phase == PhaseAggregated {
-		what = "an aggregated job (P1 reads profiling.decode for it)"
+		what = " (P1 profiles an aggregated job with profiling.decode)"
 	}
 	for _, k := range phaseTraffic {
 		path := base + "." + k
@@ -68,10 +68,13 @@ func (v *validator) p1Phase(phase, base string) {
 			}
 			continue
 		}
+		// The explanation after the colon names no phase, so that a
+		// file missing the key in both phases reads it once (validate
+		// prints a repeated explanation only the first time).
 		if k == "concurrency" {
-			v.precheck(Error, path, fmt.Sprintf("%s is not set: profiling %s needs it, else the load generator gets an empty --max-concurrency (srtctl does not check this; the job would fail on the cluster)", path, what))
+			v.precheck(Error, path, fmt.Sprintf("%s is not set: every profiled phase needs concurrency, else the load generator gets an empty --max-concurrency (srtctl does not check this; the job would fail on the cluster)%s", path, what))
 		} else {
-			v.precheck(Error, path, fmt.Sprintf("%s is not set: profiling %s needs it, else the job stops with \"Error: isl and osl must be set for profiling.\" after the model server is up (srtctl does not check this)", path, what))
+			v.precheck(Error, path, fmt.Sprintf("%s is not set: every profiled phase needs isl and osl, else the job stops with \"Error: isl and osl must be set for profiling.\" after the model server is up (srtctl does not check this)%s", path, what))
 		}
 	}
 	v.steps(base)

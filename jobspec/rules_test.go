@@ -82,6 +82,8 @@ var ruleCases = []ruleCase{
 		msg: "Prefill resource mismatch:\n  Workers: 1\n  TP size: 8\n  GPUs per worker: 8\n  Total GPUs needed: 8\n  Total GPUs available: 4 (1 nodes × 4 GPUs/node)\n  → Need 4 more GPUs!"},
 	{name: "gpu fit: per worker", src: strings.Replace(strings.Replace(base, "type: \"torch\"", "type: \"none\"", 1), "      tp-size: 4\n", "      tp-size: 6\n", 2), old: "  decode_nodes: 1\n  prefill_workers: 1\n  decode_workers: 1\n", new: "  decode_nodes: 3\n  prefill_workers: 1\n  decode_workers: 2\n", sev: Error, line: 34, col: 16,
 		msg: "Decode resource mismatch:\n  Workers: 2\n  Nodes per worker: 1\n  GPUs per worker (from TP): 6\n  GPUs available per worker: 4 (1 nodes × 4 GPUs/node)\n  → Each worker needs 2 more GPUs!"},
+	{name: "gpu fit: products beyond int64 stay exact", src: base, old: "      tp-size: 4\n    decode:", new: "      tp-size: 9223372036854775807\n    decode:", sev: Error, line: 32, col: 16,
+		msg: "Prefill resource mismatch:\n  Workers: 1\n  TP size: 9223372036854775807\n  GPUs per worker: 9223372036854775807\n  Total GPUs needed: 9223372036854775807\n  Total GPUs available: 4 (1 nodes × 4 GPUs/node)\n  → Need 9223372036854775803 more GPUs!"},
 	{name: "gpu fit: a node per worker", src: strings.Replace(aggBase, "tp-size: 8", "tp-size: 1", 1), old: "agg_workers: 1", new: "agg_workers: 2", sev: Error, line: 20, col: 16,
 		msg: "Aggregated resource mismatch:\n  Workers: 2\n  Nodes: 1\n  → Each worker needs at least 1 node, but 1 nodes / 2 workers = 0 nodes/worker"},
 	{name: "precision enum", src: base, old: `precision: "fp8"`, new: `precision: "fp9"`, sev: Error, line: 5, col: 14,
@@ -99,11 +101,11 @@ var ruleCases = []ruleCase{
 	{name: "extra_mount not a list", src: base + "extra_mount: \"/a:/b\"\n", sev: Error, line: 35, col: 14,
 		msg: "extra_mount must be a list of 'host:container' strings"},
 	{name: "missing isl", src: base, old: "    isl: 1024\n    osl: 128\n    concurrency: 256\n", new: "    osl: 128\n    concurrency: 256\n", sev: Error, line: 23, col: 3,
-		msg: `profiling.decode.isl is not set: profiling the decode phase needs it, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
+		msg: `profiling.decode.isl is not set: every profiled phase needs isl and osl, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
 	{name: "missing concurrency", src: base, old: "    concurrency: 24\n", new: "", sev: Error, line: 17, col: 3,
-		msg: "profiling.prefill.concurrency is not set: profiling the prefill phase needs it, else the load generator gets an empty --max-concurrency (srtctl does not check this; the job would fail on the cluster)"},
+		msg: "profiling.prefill.concurrency is not set: every profiled phase needs concurrency, else the load generator gets an empty --max-concurrency (srtctl does not check this; the job would fail on the cluster)"},
 	{name: "missing phase", src: base, old: "  decode:\n    isl: 1024\n    osl: 128\n    concurrency: 256\n    start_step: 0\n    stop_step: 50\n", new: "", sev: Error, line: 15, col: 1,
-		msg: `profiling.decode.osl is not set: profiling the decode phase needs it, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
+		msg: `profiling.decode.osl is not set: every profiled phase needs isl and osl, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
 	{name: "zero concurrency", src: base, old: "    concurrency: 24\n", new: "    concurrency: 0\n", sev: Error, line: 20, col: 18,
 		msg: "profiling.prefill.concurrency is 0: it must be 1 or more (srtctl does not check this; the load generator would fail on the cluster)"},
 	{name: "negative isl", src: base, old: "    isl: 1024\n    osl: 128\n    concurrency: 256\n", new: "    isl: -4\n    osl: 128\n    concurrency: 256\n", sev: Error, line: 24, col: 10,
@@ -145,7 +147,7 @@ var ruleCases = []ruleCase{
 	{name: "p3 benchmark", src: p3Base + "benchmark:\n  type: \"gpqa\"\n", sev: Error, line: 24, col: 9,
 		msg: "Cannot enable profiling with benchmark type 'gpqa'. Profiling mode is mutually exclusive with benchmarking."},
 	{name: "p1 forced on a p3 file", src: p3Base, dialect: DialectP1, sev: Error, line: 17, col: 3,
-		msg: `profiling.prefill.isl is not set: profiling the prefill phase needs it, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
+		msg: `profiling.prefill.isl is not set: every profiled phase needs isl and osl, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
 }
 
 func TestRules(t *testing.T) {
@@ -246,5 +248,21 @@ func TestProfilingOffSkipsProfilingRules(t *testing.T) {
 	d := mustParse(t, strings.Replace(strings.Replace(base, `type: "torch"`, `type: "none"`, 1), `type: "manual"`, `type: "sa-bench"`, 1))
 	if fs := d.Validate(); len(fs) != 0 {
 		t.Errorf("profiling none: %v", fs)
+	}
+}
+
+// Huge node counts fit as they would in Python: 2^62 nodes × 4 GPUs is
+// not a wrapped 0 that "needs 8 more GPUs".
+func TestGPUFitHugeNodesDoNotWrap(t *testing.T) {
+	src := strings.Replace(strings.Replace(base, "      tp-size: 4\n    decode:", "      tp-size: 8\n    decode:", 1),
+		"  prefill_nodes: 1\n", "  prefill_nodes: 4611686018427387904\n", 1)
+	d, err := Parse("huge.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range d.Validate() {
+		if strings.Contains(f.Message, "resource mismatch") {
+			t.Errorf("wrapped arithmetic: %s", f.Message)
+		}
 	}
 }

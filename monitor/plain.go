@@ -43,6 +43,9 @@ type Plain struct {
 	Status Status
 	// Reattach is printed when the monitor stops while the job still runs.
 	Reattach string
+	// started is set once the job was said to run, by SLURM or by its
+	// first output (squeue lags behind the job's logs).
+	started bool
 }
 
 // NewPlain prints to w.
@@ -52,6 +55,18 @@ func NewPlain(w io.Writer) *Plain { return &Plain{w: w} }
 // plain mode should stop now.
 func (p *Plain) Handle(ev Event) bool {
 	notes := p.Status.Apply(ev)
+	if p.Status.Slurm.State == "RUNNING" || p.Status.Slurm.Ended {
+		p.started = true
+	}
+	if l, ok := ev.(LinesEvent); ok && len(l.Lines) > 0 && !p.started {
+		// Never a log line before the job is said to run.
+		p.started = true
+		state := p.Status.Slurm.State
+		if state == "" {
+			state = "nothing yet"
+		}
+		fmt.Fprintf(p.w, "== job %s is running: its output arrives (squeue says %s)\n", p.Status.Info.ID, state)
+	}
 	if l, ok := ev.(LinesEvent); ok {
 		prefix := fmt.Sprintf("%-10s| ", l.Stream)
 		var b strings.Builder

@@ -200,3 +200,20 @@ func TestStatusConnectionLostSaysItOnce(t *testing.T) {
 		}
 	}
 }
+
+// squeue lags behind the job's logs: plain mode never prints a log line
+// before a line saying the job runs (once).
+func TestPlainSaysRunningBeforeTheFirstLine(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPlain(&out)
+	p.Handle(disaggInfo())
+	p.Handle(SlurmEvent{Job: JobState{State: "PENDING", Reason: "Resources"}})
+	p.Handle(LinesEvent{Stream: StreamPrefill, Lines: []string{"loading"}})
+	p.Handle(LinesEvent{Stream: StreamPrefill, Lines: []string{"more"}})
+	p.Handle(SlurmEvent{Job: JobState{State: "RUNNING", Node: "n1"}})
+	got := out.String()
+	i, j := strings.Index(got, "is running: its output arrives (squeue says PENDING)"), strings.Index(got, "| loading")
+	if i < 0 || j < 0 || i > j || strings.Count(got, "its output arrives") != 1 {
+		t.Fatalf("order:\n%s", got)
+	}
+}

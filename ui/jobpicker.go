@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
@@ -25,13 +26,18 @@ type JobPicker struct {
 	cursor  int
 	// busy is set while the chosen job's cluster is being reached.
 	busy bool
-	w, h int
-	now  func() time.Time
+	// asking is set while a job id is typed (a job not in the history,
+	// followed on the default cluster).
+	asking bool
+	id     textinput.Model
+	w, h   int
+	now    func() time.Time
 }
 
 // NewJobPicker reads the history of ctx.Clusters.
 func NewJobPicker(ctx *Context) *JobPicker {
-	p := &JobPicker{ctx: ctx, now: time.Now}
+	p := &JobPicker{ctx: ctx, now: time.Now, id: textinput.New()}
+	p.id.Prompt = "Job id: "
 	if ctx.Clusters == nil || ctx.Clusters.History() == nil {
 		p.err = fmt.Errorf("no job history")
 		return p
@@ -53,13 +59,44 @@ func (p *JobPicker) Init() tea.Cmd { return nil }
 
 func (p *JobPicker) SetSize(w, h int) { p.w, p.h = w, h }
 
-var keyBackStart = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+var (
+	keyBackStart = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	keyByID      = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "follow a job by its id"))
+	keyFollowID  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "follow this job"))
+)
+
+// CapturesInput: the job id prompt takes every key.
+func (p *JobPicker) CapturesInput() bool { return p.asking }
 
 func (p *JobPicker) KeyMap() help.KeyMap {
-	if len(p.entries) == 0 {
-		return bindings{keyBackStart, keyQ}
+	if p.asking {
+		return bindings{keyFollowID, keyCancel}
 	}
-	return bindings{keyUp, keyDown, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "follow")), keyBackStart, keyQ}
+	if len(p.entries) == 0 {
+		return bindings{keyByID, keyBackStart, keyQ}
+	}
+	return bindings{keyUp, keyDown, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "follow")), keyByID, keyBackStart, keyQ}
+}
+
+// updateAsking is the job id prompt.
+func (p *JobPicker) updateAsking(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "esc":
+			p.asking = false
+			return nil
+		case "enter":
+			id := strings.TrimSpace(p.id.Value())
+			if !runner.ValidJobID(id) {
+				return Status(fmt.Sprintf("%q is not a SLURM job id (digits, or N_M for an array task)", id), true)
+			}
+			p.asking = false
+			return p.follow(runner.Entry{JobID: id, Cluster: p.ctx.Clusters.Default})
+		}
+	}
+	var cmd tea.Cmd
+	p.id, cmd = p.id.Update(msg)
+	return cmd
 }
 
 func (p *JobPicker) Update(msg tea.Msg) (Component, tea.Cmd) {
@@ -74,7 +111,17 @@ func (p *JobPicker) Update(msg tea.Msg) (Component, tea.Cmd) {
 		if p.busy {
 			return p, nil
 		}
+		if p.asking {
+			return p, p.updateAsking(msg)
+		}
 		switch {
+		case key.Matches(msg, keyByID):
+			if p.ctx.Clusters == nil || p.ctx.Clusters.Default == "" {
+				return p, Status("no cluster to follow a job on: configure one (srtctl-tui clusters)", true)
+			}
+			p.asking = true
+			p.id.SetValue("")
+			return p, p.id.Focus()
 		case key.Matches(msg, keyBackStart):
 			return p, Pop
 		case key.Matches(msg, keyQ):
@@ -86,6 +133,10 @@ func (p *JobPicker) Update(msg tea.Msg) (Component, tea.Cmd) {
 			p.cursor = (p.cursor + 1) % len(p.entries)
 		case key.Matches(msg, keyOpen):
 			return p, p.follow(p.entries[p.cursor])
+		}
+	default:
+		if p.asking {
+			return p, p.updateAsking(msg)
 		}
 	}
 	return p, nil
@@ -113,8 +164,8 @@ func (p *JobPicker) View() string {
 		}
 		b.WriteString("No jobs in the history yet" + where + ".\n\n" +
 			st.Muted.Render("Jobs submitted with srtctl-tui (the form's Submit now, or srtctl-tui submit FILE) are listed here.\n"+
-				"For a job submitted another way: srtctl-tui monitor JOBID --cluster NAME --log-dir DIR") + "\n")
-		return b.String()
+				"For a job submitted another way, press i and type its id.") + "\n")
+		return b.String() + p.idPrompt()
 	default:
 		b.WriteString(st.Bold.Render("Jobs submitted from this machine, newest first:") + "\n\n")
 	}
@@ -136,7 +187,19 @@ func (p *JobPicker) View() string {
 	if p.skipped > 0 {
 		b.WriteString(st.Muted.Render(fmt.Sprintf("(%d damaged line(s) of the history skipped)", p.skipped)) + "\n")
 	}
-	return b.String()
+	return b.String() + p.idPrompt()
+}
+
+// idPrompt is the job id prompt, under the list while asking.
+func (p *JobPicker) idPrompt() string {
+	if !p.asking {
+		return ""
+	}
+	where := ""
+	if p.ctx.Clusters != nil && p.ctx.Clusters.Default != "" {
+		where = " (on cluster " + p.ctx.Clusters.Default + ")"
+	}
+	return "\n" + p.id.View() + p.ctx.Styles.Muted.Render(where) + "\n"
 }
 
 // rows are the entries as aligned text under a header: cluster, id,

@@ -206,8 +206,9 @@ func (m *Monitor) KeyMap() help.KeyMap {
 		}
 	}
 	k := m.keys
-	// r is offered only while it can help.
+	// r is offered only while it can help; d until the traces are here.
 	k.Login.SetEnabled(m.needsLogin())
+	k.Fetch.SetEnabled(!m.fetched())
 	return k
 }
 

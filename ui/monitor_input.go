@@ -95,7 +95,11 @@ func (m *Monitor) searchKey(k tea.KeyPressMsg) tea.Cmd {
 		case n == 0:
 			return Status(fmt.Sprintf("No match for %q in this pane.", q), false)
 		}
-		return Status(fmt.Sprintf("%d matches for %q: n next, N previous, G back to following.", n, q), false)
+		what := fmt.Sprintf("%d matches", n)
+		if n == 1 {
+			what = "1 match"
+		}
+		return Status(fmt.Sprintf("%s for %q: n next, N previous, G back to following.", what, q), false)
 	case "esc":
 		m.searching = false
 		m.search.Blur()

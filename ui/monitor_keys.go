@@ -27,7 +27,7 @@ func DefaultMonitorKeys() MonitorKeys {
 		Left:      key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "scroll left")),
 		Right:     key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "scroll right")),
 		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
-		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match")),
+		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
 		PrevMatch: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
 		Wrap:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap")),
 		Zoom:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom pane")),

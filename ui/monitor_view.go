@@ -111,18 +111,15 @@ func (m *Monitor) headerLine() string {
 	if name == "" {
 		name = "job"
 	}
-	parts := []string{st.Bold.Render(name) + " #" + s.Info.ID}
-	if s.Info.Cluster != "" {
-		parts = append(parts, "cluster "+s.Info.Cluster)
-	}
-	if s.Slurm.Node != "" {
-		parts = append(parts, "node "+s.Slurm.Node)
-	}
 	state := "SLURM state …"
 	if s.SlurmKnown {
 		state = s.Slurm.State
 		if state == "" {
 			state = "state unknown"
+		}
+		if s.Slurm.State == "PENDING" && m.hasOutput() {
+			// squeue lags behind the job: its logs already arrive.
+			state = "STARTING (squeue still says PENDING)"
 		}
 		if s.Slurm.State != "PENDING" {
 			state += " " + clockText(s.Elapsed(m.now()))
@@ -132,18 +129,68 @@ func (m *Monitor) headerLine() string {
 	if s.Slurm.Ended && s.Slurm.State != "COMPLETED" {
 		stateStyle = st.Error
 	}
-	parts = append(parts, stateStyle.Render(state))
+	// Parts in the order shown, each with its priority: on a narrow
+	// screen the least needed go first, and the state with its elapsed
+	// time is the last thing to go (the name is shortened in the middle).
+	type part struct {
+		text string
+		keep int
+	}
+	var parts []part
+	parts = append(parts, part{"", 9}) // the name, filled in below
+	if s.Info.Cluster != "" {
+		parts = append(parts, part{"cluster " + s.Info.Cluster, 2})
+	}
+	if s.Slurm.Node != "" {
+		parts = append(parts, part{"node " + s.Slurm.Node, 1})
+	}
+	parts = append(parts, part{stateStyle.Render(state), 8})
 	if s.Slurm.State == "PENDING" && s.Slurm.Reason != "" {
-		parts = append(parts, "pending: "+s.Slurm.Reason)
+		parts = append(parts, part{"pending: " + s.Slurm.Reason, 3})
 	}
 	switch s.Info.Profiling {
 	case "":
 	case "none":
-		parts = append(parts, st.Warn.Render("profiling: none"))
+		parts = append(parts, part{st.Warn.Render("profiling: none"), 4})
 	default:
-		parts = append(parts, s.Info.Profiling+" profiling")
+		parts = append(parts, part{s.Info.Profiling + " profiling", 4})
 	}
-	return strings.Join(parts, st.Muted.Render(" · "))
+	sep := st.Muted.Render(" · ")
+	id := " #" + s.Info.ID
+	join := func(nameText string) string {
+		var out []string
+		for i, p := range parts {
+			if i == 0 {
+				out = append(out, st.Bold.Render(nameText)+id)
+			} else if p.text != "" {
+				out = append(out, p.text)
+			}
+		}
+		return strings.Join(out, sep)
+	}
+	line := join(name)
+	for level := 1; m.width > 0 && ansi.StringWidth(line) > m.width && level < 8; level++ {
+		for i := range parts {
+			if parts[i].keep == level {
+				parts[i].text = ""
+			}
+		}
+		line = join(name)
+	}
+	if over := ansi.StringWidth(line) - m.width; m.width > 0 && over > 0 {
+		line = join(fitMiddle(name, max(ansi.StringWidth(name)-over, 5)))
+	}
+	return line
+}
+
+// hasOutput reports whether a pane shows any of the job's output.
+func (m *Monitor) hasOutput() bool {
+	for _, p := range m.panes {
+		if len(p.Lines()) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // clockSecondsFor is how long the elapsed time shows seconds; after that
@@ -178,6 +225,10 @@ func (m *Monitor) bannerLine() string {
 		return st.Error.Render("✘ CANCELLED by someone else: " + s.Reason)
 	case s.Outcome == monitor.OutcomeCancelledByUs:
 		return st.Muted.Render("job cancelled (" + s.Reason + ")")
+	case s.Outcome == monitor.OutcomeTracesReady && s.Fetch.Finished && s.Fetch.Err == "" && !s.Slurm.Ended:
+		return st.OK.Render("✔ traces fetched") + "  c cancel the job (it keeps its GPUs until its time limit)"
+	case s.Outcome == monitor.OutcomeTracesReady && s.Fetch.Finished && s.Fetch.Err == "":
+		return st.OK.Render("✔ traces fetched") + "  job " + monitor.SlurmText(s.Slurm)
 	case s.Outcome == monitor.OutcomeTracesReady && !s.Slurm.Ended:
 		return st.OK.Render("✔ traces ready") + "  d fetch · c cancel the job (it keeps its GPUs until its time limit)"
 	case s.Outcome == monitor.OutcomeTracesReady:
@@ -205,12 +256,19 @@ func (m *Monitor) traceBox() []string {
 	var out []string
 	for _, ph := range m.status.PhaseStreams() {
 		for _, t := range m.status.Phases[ph].Traces {
-			out = append(out, m.fit(fmt.Sprintf("  %-10s %s  %s", ph, t.Path, st.Muted.Render(humanize.IBytes(uint64(t.Size))))))
+			// A long path loses its middle, never its file name.
+			size := humanize.IBytes(uint64(t.Size))
+			room := m.width - ansi.StringWidth(fmt.Sprintf("  %-10s   %s", ph, size))
+			out = append(out, m.fit(fmt.Sprintf("  %-10s %s  %s", ph, fitMiddle(t.Path, room), st.Muted.Render(size))))
 		}
 	}
 	if len(out) > maxTraceLines {
 		more := len(out) - maxTraceLines
-		out = append(out[:maxTraceLines], st.Muted.Render(fmt.Sprintf("  … and %d more (d fetches them all)", more)))
+		hint := "d fetches them all"
+		if m.fetched() {
+			hint = "all fetched"
+		}
+		out = append(out[:maxTraceLines], st.Muted.Render(fmt.Sprintf("  … and %d more (%s)", more, hint)))
 	}
 	return out
 }
@@ -231,7 +289,13 @@ func (m *Monitor) footerLine() string {
 		}
 		return "fetching traces → " + m.opt.FetchDir + "  " + size
 	case m.status.Fetch.Finished && m.status.Fetch.Err == "":
-		return st.OK.Render("traces fetched to "+m.status.Fetch.LocalDir+" ("+humanize.IBytes(uint64(m.status.Fetch.Done))+")") + m.fetchedHint
+		// The directory loses its middle, not its end or the hint.
+		size := " (" + humanize.IBytes(uint64(m.status.Fetch.Done)) + ")"
+		room := m.width - ansi.StringWidth("traces fetched to "+size+m.fetchedHint)
+		return st.OK.Render("traces fetched to "+fitMiddle(m.status.Fetch.LocalDir, room)+size) + m.fetchedHint
 	}
 	return ""
 }
+
+// fetched reports whether the traces were fetched without error.
+func (m *Monitor) fetched() bool { return m.status.Fetch.Finished && m.status.Fetch.Err == "" }

@@ -150,6 +150,16 @@ func (r *ReviewScreen) body() string {
 		}
 		b.WriteString(r.wrap("  "+sty.Render(f.Severity.String())+" "+fmt.Sprintf("%d:%d %s: %s", f.Line, f.Col, f.Path, f.Message)) + "\n")
 	}
+	if len(r.res.Fit) > 0 {
+		b.WriteString("\n" + st.Bold.Render("Workers and GPUs:") + "\n")
+		for _, f := range r.res.Fit {
+			if f.Problem == "" {
+				b.WriteString(r.wrap("  "+st.OK.Render("✓")+" "+f.Text) + "\n")
+				continue
+			}
+			b.WriteString(r.wrap("  "+st.Warn.Render("⚠")+" "+f.Text+": "+st.Warn.Render(f.Problem)) + "\n")
+		}
+	}
 	if len(r.res.Changes)+len(r.res.Notes) > 0 {
 		b.WriteString("\n" + st.Bold.Render("Changed for you:") + "\n")
 		for _, c := range r.res.Changes {
@@ -172,7 +182,11 @@ func (r *ReviewScreen) body() string {
 		b.WriteString(st.Muted.Render("No changes: the file on disk already says this.") + "\n")
 	default:
 		rm, add := jobspec.ChangedLines(r.res.Diff)
-		b.WriteString(st.Bold.Render(fmt.Sprintf("Changes to %s (-%d +%d lines):", r.res.Path, rm, add)) + "\n")
+		what := "Changes to " + r.res.Path
+		if r.wz.SavingAs() {
+			what = "Your version: changes to " + r.wz.FileName() + " as you opened it"
+		}
+		b.WriteString(st.Bold.Render(fmt.Sprintf("%s (-%d +%d lines):", what, rm, add)) + "\n")
 		for _, l := range strings.Split(strings.TrimRight(r.res.Diff, "\n"), "\n") {
 			render := func(s ...string) string { return strings.Join(s, " ") }
 			switch {
@@ -230,16 +244,24 @@ var (
 	keySubmit      = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit now"))
 	keySubmitAgain = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit again"))
 	keyBackToForm  = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to the form"))
-	keyConfirm     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save here"))
+	keyConfirm     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save to this path"))
 	keyCancel      = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	// The questions' answers say what they do, in the footer as in the
+	// question.
+	keyOverwrite     = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "overwrite"))
+	keyOtherName     = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "choose another name"))
+	keyDiscardQuit   = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard and quit"))
+	keyKeepReviewing = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep reviewing"))
 )
 
 func (r *ReviewScreen) KeyMap() help.KeyMap {
 	switch r.state {
 	case askingPath:
 		return bindings{keyConfirm, keyCancel, keyQuit}
-	case confirmOverwrite, confirmDiscard:
-		return bindings{keyYes, keyNo, keyQuit}
+	case confirmOverwrite:
+		return bindings{keyOverwrite, keyOtherName, keyQuit}
+	case confirmDiscard:
+		return bindings{keyDiscardQuit, keyKeepReviewing, keyQuit}
 	case savedJob:
 		switch {
 		case r.sub.running:
@@ -345,7 +367,7 @@ func (r *ReviewScreen) save() tea.Cmd {
 	if !r.res.CanSave() {
 		return Status("cannot save: the job breaks srtctl's rules (listed above); press b to go back and fix it", true)
 	}
-	if r.wz.IsNew() {
+	if r.wz.IsNew() || r.wz.SavingAs() {
 		r.state = askingPath
 		r.path.CursorEnd()
 		return r.path.Focus()
@@ -403,9 +425,11 @@ func (r *ReviewScreen) View() string {
 			foot = r.path.View() + "\n" + st.Muted.Render("enter: save · esc: cancel")
 		}
 	case confirmOverwrite:
-		foot = st.Warn.Render(r.path.Value()+" exists.") + " Overwrite it (the old one is kept as .bak)? y / n"
+		foot = st.Warn.Render(r.pathAnswer()+" exists.") + " Overwrite it (the old one is kept as .bak)? " +
+			st.Bold.Render("y") + " overwrite · " + st.Bold.Render("n") + " choose another name"
 	case confirmDiscard:
-		foot = st.Warn.Render("Not saved.") + " Quit and discard the answers? y / n"
+		foot = st.Warn.Render("Not saved.") + " Quit and discard the answers? " +
+			st.Bold.Render("y") + " discard and quit · " + st.Bold.Render("n") + " keep reviewing"
 	default:
 		foot = r.buttons()
 	}

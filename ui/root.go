@@ -52,6 +52,8 @@ func (r *Root) Init() tea.Cmd { return r.Top().Init() }
 var (
 	keyQuit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
 	keyHelp = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys"))
+	// keyFewer is how the full help says "?" closes it.
+	keyFewer = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "fewer keys"))
 )
 
 // Update routes messages: window size and quit handling here, the rest to
@@ -170,10 +172,19 @@ func (r *Root) helpView() string {
 	if km == nil {
 		return ""
 	}
+	short, full := km.ShortHelp(), km.FullHelp()
+	// "?" is offered where it shows more than the footer does.
+	more := !r.topCapturesInput() && countEnabled(full...) > countEnabled(short)
 	if r.fullHelp {
-		return r.help.FullHelpView(km.FullHelp())
+		if more {
+			full = append(full, []key.Binding{keyFewer})
+		}
+		return wrapHelp(full, r.ctx.Width, r.help.Styles)
 	}
-	return r.help.ShortHelpView(km.ShortHelp())
+	if more {
+		short = append(short[:len(short):len(short)], keyHelp)
+	}
+	return wrapHelp([][]key.Binding{short}, r.ctx.Width, r.help.Styles)
 }
 
 func (r *Root) titleView() string {
@@ -234,4 +245,17 @@ func (r *Root) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "srtctl-tui"
 	return v
+}
+
+// countEnabled counts the distinct enabled keys of the groups.
+func countEnabled(groups ...[]key.Binding) int {
+	seen := map[string]bool{}
+	for _, g := range groups {
+		for _, b := range g {
+			if b.Enabled() && b.Help().Key != "" {
+				seen[b.Help().Key] = true
+			}
+		}
+	}
+	return len(seen)
 }

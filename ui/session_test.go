@@ -339,7 +339,7 @@ func TestJobPickerFailureAndEmptyHistory(t *testing.T) {
 	ctx := &Context{Clusters: sesClusters(d, hist), Styles: NewStyles(true), NoColor: true, Width: 100, Height: 30}
 	p := newPump(t, NewJobPicker(ctx), 100, 30)
 	p.root.ctx = ctx
-	p.mustSee("No jobs in the history yet", hist.Path(), "srtctl-tui monitor JOBID")
+	p.mustSee("No jobs in the history yet", hist.Path(), "press i and type its id")
 	if err := hist.Append(runner.Entry{Cluster: "testc", JobID: "7", Name: "lost"}); err != nil {
 		t.Fatal(err)
 	}
@@ -433,5 +433,30 @@ func TestReviewWhileSubmitting(t *testing.T) {
 	p.key("ctrl+c")
 	if !p.quit {
 		t.Fatal("the second ctrl+c did not quit")
+	}
+}
+
+// "Monitor a job" follows a job that is not in the history: i asks for its
+// id and follows it on the default cluster (it used to print a command).
+func TestJobPickerFollowsJobByID(t *testing.T) {
+	hist := runner.OpenHistory(filepath.Join(t.TempDir(), "history.jsonl"))
+	d := &sesDialer{backend: &sesBackend{}}
+	ctx := &Context{Clusters: sesClusters(d, hist), Styles: NewStyles(true), NoColor: true, Width: 100, Height: 30}
+	p := newPump(t, NewJobPicker(ctx), 100, 30)
+	p.root.ctx = ctx
+	p.mustSee("i follow a job by its id")
+	p.key("i")
+	p.mustSee("Job id: ", "on cluster "+ctx.Clusters.Default, "enter follow this job", "esc cancel")
+	p.typeText("12x")
+	p.key("enter")
+	p.mustSee(`"12x" is not a SLURM job id`)
+	p.key("backspace")
+	p.key("enter")
+	m, ok := monitorOf(p.root.Top())
+	if !ok {
+		t.Fatalf("top %T; status %q", p.root.Top(), p.root.status.Text)
+	}
+	if info := m.Status().Info; info.ID != "12" || info.Cluster != ctx.Clusters.Default || info.LogDir == "" {
+		t.Fatalf("following %+v", info)
 	}
 }

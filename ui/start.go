@@ -9,8 +9,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -21,6 +23,7 @@ type StartScreen struct {
 	ctx    *Context
 	dir    string
 	items  []startItem
+	files  []JobFile
 	cursor int
 	asking bool
 	path   textinput.Model
@@ -38,8 +41,9 @@ func NewStartScreen(ctx *Context, dir string) *StartScreen {
 	s := &StartScreen{ctx: ctx, dir: dir, path: textinput.New()}
 	s.path.Prompt = "File: "
 	s.items = append(s.items, startItem{label: "New job", kind: "new"})
-	for _, f := range JobFiles(dir) {
-		s.items = append(s.items, startItem{label: "Edit " + f.label, file: f.path, kind: "edit"})
+	s.files = JobFiles(dir)
+	for _, f := range s.files {
+		s.items = append(s.items, startItem{label: "Edit " + f.Label(), file: f.path, kind: "edit"})
 	}
 	s.items = append(s.items, startItem{label: "Edit another file…", kind: "other"})
 	if ctx.Clusters != nil {
@@ -48,12 +52,41 @@ func NewStartScreen(ctx *Context, dir string) *StartScreen {
 	return s
 }
 
-// JobFile is a job file found in a directory.
-type JobFile struct{ path, label string }
+// JobFile is a job file found in a directory: its path, the file name as
+// listed (with its dialect when not P1) and the job's name.
+type JobFile struct{ path, file, name string }
 
-// Path is the file's path; Label is how the start screen lists it.
-func (f JobFile) Path() string  { return f.path }
-func (f JobFile) Label() string { return f.label }
+// Path is the file's path.
+func (f JobFile) Path() string { return f.path }
+
+// Label is the file and the job's name, as a one-line list shows them.
+func (f JobFile) Label() string {
+	if f.name == "" {
+		return f.file
+	}
+	return f.file + "  " + f.name
+}
+
+// AlignedLabels are the files' labels with the job names in one column,
+// each row fitting width (a long name ends in …).
+func AlignedLabels(files []JobFile, prefix string, width int) []string {
+	col := 0
+	for _, f := range files {
+		col = max(col, ansi.StringWidth(f.file))
+	}
+	out := make([]string, len(files))
+	for i, f := range files {
+		l := prefix + f.file
+		if f.name != "" {
+			l += strings.Repeat(" ", col-ansi.StringWidth(f.file)+2) + f.name
+		}
+		if width > 0 {
+			l = ansi.Truncate(l, width, "…")
+		}
+		out[i] = l
+	}
+	return out
+}
 
 // JobFiles returns the *.yaml/*.yml files of dir that look like srtctl
 // jobs (a mapping with model and resources), labelled with their dialect
@@ -71,14 +104,14 @@ func JobFiles(dir string) []JobFile {
 		if err != nil || !doc.Has("model") || !doc.Has("resources") {
 			continue
 		}
-		label := filepath.Base(p)
+		f := JobFile{path: p, file: filepath.Base(p)}
 		if d := doc.Dialect(); d != jobspec.DialectP1 && d != jobspec.DialectUnknown {
-			label += " (" + string(d) + " dialect, read-only)"
+			f.file += " (" + string(d) + " dialect, read-only)"
 		}
-		if name, ok := doc.Get("name"); ok && name != "" {
-			label += "  " + name
+		if name, ok := doc.Get("name"); ok {
+			f.name = safetext.Line(name)
 		}
-		out = append(out, JobFile{path: p, label: label})
+		out = append(out, f)
 	}
 	return out
 }
@@ -96,11 +129,13 @@ var (
 	keyDown = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
 	keyOpen = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
 	keyQ    = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+	// keyOpenPath is Enter on the "Edit another file" path prompt.
+	keyOpenPath = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open this file"))
 )
 
 func (s *StartScreen) KeyMap() help.KeyMap {
 	if s.asking {
-		return bindings{keyConfirm, keyCancel}
+		return bindings{keyOpenPath, keyCancel}
 	}
 	return bindings{keyUp, keyDown, keyOpen, keyQ}
 }
@@ -167,11 +202,17 @@ func (s *StartScreen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
 	b.WriteString(st.Bold.Render("What would you like to do?") + "\n\n")
+	// The files' job names line up in a column; a row never wraps.
+	edits := AlignedLabels(s.files, "Edit ", max(s.w-2, 0))
 	for i, it := range s.items {
+		label := it.label
+		if it.kind == "edit" && i-1 < len(edits) {
+			label = edits[i-1]
+		}
 		if i == s.cursor {
-			b.WriteString(st.Accent.Render("> "+it.label) + "\n")
+			b.WriteString(st.Accent.Render("> "+label) + "\n")
 		} else {
-			b.WriteString("  " + it.label + "\n")
+			b.WriteString("  " + label + "\n")
 		}
 	}
 	if s.asking {

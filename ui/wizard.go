@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -9,6 +11,7 @@ import (
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -30,6 +33,15 @@ type WizardScreen struct {
 	// what a yes does.
 	confirm bool
 	then    tea.Cmd
+	// changed is set while "the file changed on disk" offers reload or
+	// save-as; conflicts are the answers both sides changed (no reload
+	// then), reloadErr why reading it again failed.
+	changed   bool
+	conflicts []string
+	reloadErr string
+	// jumped is set once Continue on the problems page went to the
+	// first proposed fix's field.
+	jumped bool
 }
 
 // reviewBackMsg returns from the review to the form's last step.
@@ -104,7 +116,7 @@ func (s *WizardScreen) onFirstStep() bool {
 
 func (s *WizardScreen) Init() tea.Cmd { return s.host.Init() }
 
-func (s *WizardScreen) CapturesInput() bool { return !s.confirm }
+func (s *WizardScreen) CapturesInput() bool { return !s.confirm && !s.changed }
 
 // errorRows is kept free under the form: huh draws a field's validation
 // error in the group's footer, below the height it was given.
@@ -114,6 +126,9 @@ func (s *WizardScreen) formHeight() int {
 	h := s.h - errorRows
 	if s.confirm {
 		h -= 3
+	}
+	if s.changed {
+		h -= 6
 	}
 	return max(h, 1)
 }
@@ -151,6 +166,15 @@ func (s *WizardScreen) CanQuit() (bool, tea.Cmd) {
 
 func (s *WizardScreen) review() tea.Cmd {
 	res, err := s.wz.Result()
+	if errors.Is(err, jobspec.ErrChangedOnDisk) {
+		// Not a loop back to an earlier field: say what happened and
+		// offer the ways on.
+		cmd := s.rebuildAtLast()
+		s.changed = true
+		s.conflicts, s.reloadErr = nil, ""
+		s.SetSize(s.w, s.h)
+		return cmd
+	}
 	if err != nil {
 		// The answers are kept: rebuild the form at its last step.
 		s.rebuildAtLast()
@@ -181,6 +205,11 @@ func (s *WizardScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 	if _, ok := msg.(reviewBackMsg); ok {
 		return s, s.rebuildAtLast()
 	}
+	if s.changed {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			return s, s.updateChanged(k)
+		}
+	}
 	if s.confirm {
 		if k, ok := msg.(tea.KeyPressMsg); ok {
 			switch k.String() {
@@ -195,18 +224,48 @@ func (s *WizardScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 			return s, nil
 		}
 	}
+	before := s.CurrentStep().Key
 	_, cmd := s.host.Update(msg)
+	if before == "problems" && s.CurrentStep().Key != before && !s.jumped {
+		// Continue on the problems page goes to the field of the first
+		// proposed fix rather than to step 1.
+		s.jumped = true
+		if props := s.wz.Proposals(); len(props) > 0 {
+			cmd = tea.Batch(cmd, s.goTo(props[0].Step, props[0].Field))
+		}
+	}
 	return s, cmd
+}
+
+// goTo moves the form to the field with key field in the step with key
+// step (huh moves groups and fields synchronously; the commands returned
+// are the fields' focus and refresh).
+func (s *WizardScreen) goTo(step, field string) tea.Cmd {
+	f := s.host.Form()
+	var cmds []tea.Cmd
+	for i := 0; i < len(s.steps) && s.CurrentStep().Key != step; i++ {
+		cmds = append(cmds, f.NextGroup())
+	}
+	if s.CurrentStep().Key == step {
+		for i := 0; i < len(s.CurrentStep().Fields) && f.GetFocusedField().GetKey() != field; i++ {
+			cmds = append(cmds, f.NextField())
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 func (s *WizardScreen) View() string {
 	v := s.host.View()
+	if s.changed {
+		return lipgloss.JoinVertical(lipgloss.Left, s.changedBox(), v)
+	}
 	if !s.confirm {
 		return v
 	}
 	st := s.ctx.Styles
 	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Render(
-		st.Warn.Render("Unsaved changes") + "  Discard them and leave? " + st.Bold.Render("y") + " / " + st.Bold.Render("n"))
+		st.Warn.Render("Unsaved changes") + "  Discard them and leave? " + st.Bold.Render("y") + " discard and leave · " +
+			st.Bold.Render("n") + " keep editing")
 	return lipgloss.JoinVertical(lipgloss.Left, box, v)
 }
 
@@ -217,10 +276,24 @@ var (
 )
 
 func (s *WizardScreen) KeyMap() help.KeyMap {
+	if s.changed {
+		if s.conflicts != nil || s.reloadErr != "" {
+			return bindings{keySaveAs, keyKeepEditing, keyQuit}
+		}
+		return bindings{keyReload, keySaveAs, keyKeepEditing, keyQuit}
+	}
 	if s.confirm {
 		return bindings{keyYes, keyNo, keyQuit}
 	}
-	b := append([]key.Binding{keyBackStep}, s.host.Form().KeyBinds()...)
+	b := []key.Binding{keyBackStep}
+	for _, k := range s.host.Form().KeyBinds() {
+		// huh calls Enter on the last field "submit"; here it opens the
+		// review, and nothing is submitted until the review's y.
+		if k.Help().Desc == "submit" {
+			k.SetHelp(k.Help().Key, "review") // k is a copy: huh's keymap keeps its word
+		}
+		b = append(b, k)
+	}
 	return bindings(append(b, keyQuit))
 }
 
@@ -229,3 +302,55 @@ type bindings []key.Binding
 
 func (b bindings) ShortHelp() []key.Binding  { return b }
 func (b bindings) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
+
+var (
+	keyReload      = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload it, keep my answers"))
+	keySaveAs      = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "save mine as another file"))
+	keyKeepEditing = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep editing"))
+)
+
+// changedBox says the file changed on disk and what each key does.
+func (s *WizardScreen) changedBox() string {
+	st := s.ctx.Styles
+	var b strings.Builder
+	b.WriteString(st.Warn.Render(s.wz.FileName()+" changed on disk") + " since you opened it.\n")
+	switch {
+	case s.reloadErr != "":
+		b.WriteString("Reading it again failed: " + s.reloadErr + "\n")
+	case s.conflicts != nil:
+		b.WriteString("Its new version also changes what you changed (" + strings.Join(s.conflicts, ", ") + "): it cannot be reloaded under your answers.\n")
+	default:
+		b.WriteString(st.Bold.Render("r") + " reload it and re-apply your answers (the review shows the result)\n")
+	}
+	b.WriteString(st.Bold.Render("a") + " save your version as another file · " + st.Bold.Render("esc") + " keep editing")
+	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Render(b.String())
+}
+
+func (s *WizardScreen) updateChanged(k tea.KeyPressMsg) tea.Cmd {
+	switch k.String() {
+	case "r":
+		if s.conflicts != nil || s.reloadErr != "" {
+			return nil
+		}
+		conflicts, err := s.wz.Reload()
+		switch {
+		case err != nil:
+			s.reloadErr = err.Error()
+			return nil
+		case conflicts != nil:
+			s.conflicts = conflicts
+			return nil
+		}
+	case "a":
+		s.wz.SaveAs()
+	case "esc":
+		s.changed = false
+		s.SetSize(s.w, s.h)
+		return nil
+	default:
+		return nil
+	}
+	s.changed = false
+	s.SetSize(s.w, s.h)
+	return s.review()
+}

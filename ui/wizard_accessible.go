@@ -142,6 +142,16 @@ func printReview(out io.Writer, wz *wizard.Wizard, res *wizard.Result) {
 	for _, f := range res.Findings {
 		fmt.Fprintf(out, "  %s %d:%d %s: %s\n", f.Severity, f.Line, f.Col, f.Path, f.Message)
 	}
+	if len(res.Fit) > 0 {
+		fmt.Fprintln(out, "Workers and GPUs:")
+		for _, f := range res.Fit {
+			if f.Problem == "" {
+				fmt.Fprintln(out, "  ok: "+f.Text)
+			} else {
+				fmt.Fprintln(out, "  warning: "+f.Text+": "+f.Problem)
+			}
+		}
+	}
 	if len(res.Changes)+len(res.Notes) > 0 {
 		fmt.Fprintln(out, "Changed for you:")
 		for _, c := range res.Changes {

@@ -33,8 +33,9 @@ func TestAccessibleNewJobMatchesGolden(t *testing.T) {
 		t.Fatalf("accessible mode wrote:\n%s\nwant:\n%s\ntranscript:\n%s", got, want, out.String())
 	}
 	for _, s := range []string{"Step 3/5 · Profiling", "profiling needs a single worker", "srtctl apply -f " + target,
+		"ok: prefill: 1 worker(s) × 1 node(s) × 4 GPUs = 4 GPUs per worker, all used by tp-size 4",
 		// A screen reader hears the answer an empty line keeps.
-		"GPUs per node (now 4; Enter keeps it)", "Profiler (now torch; Enter keeps it)", "Concurrency (now 256; Enter keeps it)"} {
+		"GPUs per node (Enter: the GPU type's usual count: 4 for gb200, 4 for gb300, 8 for h100)", "Profiler (now torch; Enter keeps it)", "Concurrency (now 256; Enter keeps it)"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("transcript lacks %q", s)
 		}
@@ -93,5 +94,21 @@ func TestAccessibleEOFSavesNothing(t *testing.T) {
 	}
 	if _, err := os.Stat(wz.Target); err == nil {
 		t.Fatal("a file was written")
+	}
+}
+
+// The accessible prompts keep the fields' descriptions (huh prints only
+// the title).
+func TestAccessiblePromptsKeepDescriptions(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "prof-torch.yaml")
+	var out strings.Builder
+	if _, err := RunAccessible(wizard.NewJob(), strings.NewReader(strings.Join(goldenAnswers(target), "\n")+"\n"), &out, AccessibleOptions{}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Job name · Used for the SLURM job and the log directory.", "Model path · A path, or an alias from the cluster's srtslurm.yaml.",
+		"Container · A .sqsh path, or an alias from srtslurm.yaml."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("transcript lacks %q", want)
+		}
 	}
 }

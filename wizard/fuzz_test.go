@@ -20,6 +20,8 @@ func FuzzEditResult(f *testing.F) {
 	}
 	f.Add([]byte(jobspectest.BrokenP1))
 	f.Add([]byte("resources: {agg_nodes: 1, agg_workers: 3}\nprofiling: {type: nsys, decode: {isl: 1, osl: 1, concurrency: 1}}\n"))
+	f.Add([]byte("resources: {gpu_type: h100, prefill_nodes: 9223372036854775807, decode_nodes: 10, prefill_workers: 5, decode_workers: 0}\n" +
+		"backend: {sglang_config: {prefill: {tp-size: 8, dp-size: 3}, decode: {tp-size: -4}}}\nprofiling: {type: torch, decode: {start_step: 60, stop_step: 40}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := jobspec.Parse("fuzz.yaml", data)
 		if err != nil {
@@ -29,6 +31,8 @@ func FuzzEditResult(f *testing.F) {
 		if w.ReadOnly {
 			return
 		}
+		// The problems page and its proposals read the same file.
+		_ = w.problemsText()
 		res, err := w.Result()
 		if err != nil || !res.CanSave() {
 			return
@@ -44,18 +48,18 @@ func FuzzEditResult(f *testing.F) {
 }
 
 func TestValidators(t *testing.T) {
-	pos := positiveInt("{nodes}")
-	for s, ok := range map[string]bool{"1": true, "12": true, "0": false, "-1": false, "1.5": false, " 2": false, "": false, "{nodes}": true, "{x}": false} {
+	pos := positiveInt("{nodes}", MaxNodes)
+	for s, ok := range map[string]bool{"1": true, "12": true, "0": false, "-1": false, "1.5": false, " 2": false, "": false, "{nodes}": true, "{x}": false, "10000": true, "10001": false, "99999999999999999999999": false} {
 		if (pos(s) == nil) != ok {
 			t.Errorf("positiveInt(%q) ok=%v", s, !ok)
 		}
 	}
 	// A number the file had is no exception: only a placeholder is.
-	if positiveInt("0")("0") == nil || positiveInt("-3")("-3") == nil || nonNegativeInt("-1")("-1") == nil {
+	if positiveInt("0", 9)("0") == nil || positiveInt("-3", 9)("-3") == nil || nonNegativeInt("-1", 9)("-1") == nil {
 		t.Error("a file's own out-of-range number was accepted")
 	}
-	nn := nonNegativeInt("")
-	if nn("0") != nil || nn("-1") == nil {
+	nn := nonNegativeInt("", MaxSteps)
+	if nn("0") != nil || nn("-1") == nil || nn("1000001") == nil {
 		t.Error("nonNegativeInt")
 	}
 	p := &PhaseFields{StartStep: "10"}
@@ -63,7 +67,10 @@ func TestValidators(t *testing.T) {
 	if stop("10") == nil || stop("9") == nil || stop("11") != nil {
 		t.Error("stopAfterStart")
 	}
-	for s, ok := range map[string]bool{"": true, "02:00:00": true, "120:30:00": true, "2:00": false, "02:60:00": false, "2h": false} {
+	for s, ok := range map[string]bool{
+		"": true, "02:00:00": true, "120:30:00": true, "30": true, "30:15": true, "2-12": true, "2-12:30": true,
+		"1-00:00:00": true, "UNLIMITED": true, "infinite": true,
+		"2h": false, "1-": false, "-1": false, ":30": false, "1:2:3:4": false, "1-2-3": false, "99999999999999999999": false, "1.5": false} {
 		if (timeLimit(s) == nil) != ok {
 			t.Errorf("timeLimit(%q) ok=%v", s, !ok)
 		}

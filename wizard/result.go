@@ -27,6 +27,8 @@ type Result struct {
 	// Force is the wizard's: Save may replace a read-only, hard-linked
 	// or another user's file.
 	Force bool
+	// Fit says, per kind of worker, its GPUs and the parallelism using them.
+	Fit []FitCheck
 }
 
 // CanSave reports whether the result passes srtctl's rules.
@@ -67,9 +69,18 @@ func (w *Wizard) Result() (*Result, error) {
 		return nil, err
 	}
 	res.Findings = doc.Validate()
+	res.Fit = FitChecks(doc)
 	if w.base != nil {
 		res.Path = w.base.Name()
 		res.Diff = jobspec.UnifiedDiff(res.Path, res.Path, w.base.Bytes(), doc.Bytes())
+		if w.saveAs {
+			// Where is asked at Save; the diff is against the version
+			// loaded, not the one now on disk.
+			res.Path = ""
+		}
+	}
+	if w.Reloaded {
+		res.Notes = append(res.Notes, w.base.Name()+" changed on disk: your answers are re-applied to its new version, and the diff is against that version")
 	}
 	return res, nil
 }
@@ -82,6 +93,10 @@ func (w *Wizard) freshDoc() (*jobspec.Doc, error) {
 	}
 	if w.base.Original() == nil {
 		return jobspec.Parse(w.base.Name(), w.base.Bytes())
+	}
+	if w.saveAs {
+		// Not tied to the file on disk: saved under another name.
+		return jobspec.Parse(w.base.Name(), w.base.Original())
 	}
 	doc, err := jobspec.Load(w.base.Name())
 	if err != nil {
@@ -161,7 +176,13 @@ func (w *Wizard) apply(doc *jobspec.Doc, res *Result) error {
 			}
 		}
 	}
-	set("resources.gpus_per_node", v.GPUsPerNode, o.GPUsPerNode, true)
+	set("resources.gpus_per_node", v.EffectiveGPUsPerNode(), o.GPUsPerNode, true)
+	if v.Profiling() && firstErr == nil {
+		res.Changes = append(res.Changes, w.keepNodesPerWorker(doc)...)
+	}
+	if isNew && firstErr == nil {
+		firstErr = w.writeParallelism(doc)
+	}
 	if modeChanged && firstErr == nil {
 		// The SGLang flags are per mode too; without this the switch would
 		// leave a file srtctl rejects and the form could not save.
@@ -200,7 +221,11 @@ func (w *Wizard) apply(doc *jobspec.Doc, res *Result) error {
 				return err
 			}
 		}
-		res.Changes = append(res.Changes, automatic(changes)...)
+		if !isNew {
+			// A new file is all the user's answers: nothing was changed
+			// behind their back.
+			res.Changes = append(res.Changes, automatic(changes)...)
+		}
 		if v.Profiling() {
 			res.Notes = append(res.Notes, "config dump is turned off by srtctl while profiling (enable_config_dump is ignored)")
 		}
@@ -272,4 +297,93 @@ func automatic(changes []jobspec.Change) []jobspec.Change {
 		out = append(out, c)
 	}
 	return out
+}
+
+// nodeShare is one role whose node count follows its workers' share when
+// profiling runs a single worker.
+type nodeShare struct {
+	ro                  role
+	nodes, workers, per string
+}
+
+// nodeShares are the roles whose nodes keepNodesPerWorker divides: those
+// with several workers whose node count the user did not type.
+func (w *Wizard) nodeShares() []nodeShare {
+	v, o := w.V, w.orig
+	type pair struct {
+		ro             role
+		nodes, workers string
+		typed          bool
+	}
+	pairs := []pair{{roleAgg, v.AggNodes, v.AggWorkers, v.AggNodes != o.AggNodes}}
+	if v.Disaggregated() {
+		pairs = []pair{
+			{rolePrefill, v.PrefillNodes, v.PrefillWorkers, v.PrefillNodes != o.PrefillNodes},
+			{roleDecode, v.DecodeNodes, v.DecodeWorkers, v.DecodeNodes != o.DecodeNodes},
+		}
+	}
+	var out []nodeShare
+	for _, p := range pairs {
+		if per, ok := singleWorkerNodes(p.nodes, p.workers); ok && !p.typed {
+			out = append(out, nodeShare{p.ro, p.nodes, p.workers, per})
+		}
+	}
+	return out
+}
+
+// nodesFollowing says, for the profiling step, which node counts follow.
+func (w *Wizard) nodesFollowing() []string {
+	var out []string
+	for _, s := range w.nodeShares() {
+		out = append(out, fmt.Sprintf("Nodes: %s nodes %s → %s (each of the %s workers had %s)", s.ro.name, s.nodes, s.per, s.workers, s.per))
+	}
+	return out
+}
+
+// keepNodesPerWorker gives the single profiled worker the nodes each of the
+// file's workers had (10 prefill nodes for 5 workers become 2), unless the
+// user typed the node count: SGLang refuses a tp that does not divide the
+// nodes' GPUs, and a wider worker would leave the rest idle.
+func (w *Wizard) keepNodesPerWorker(doc *jobspec.Doc) []jobspec.Change {
+	var out []jobspec.Change
+	for _, s := range w.nodeShares() {
+		path := "resources." + s.ro.nodesKey
+		n, _ := strconv.Atoi(s.per)
+		if !doc.Has(path) || doc.Set(path, n) != nil {
+			continue
+		}
+		out = append(out, jobspec.Change{Path: path, Old: s.nodes, New: s.per,
+			Reason: fmt.Sprintf("%s changed from %s to %s: the single profiled worker keeps the %s node(s) each of the %s workers had",
+				path, s.nodes, s.per, s.per, s.workers)})
+	}
+	return out
+}
+
+// writeParallelism gives a new job's workers the tensor-parallel size that
+// uses their GPUs (nodes per worker × GPUs per node), as srtctl's recipes
+// write it; without it SGLang runs tp 1 on one GPU of each worker.
+func (w *Wizard) writeParallelism(doc *jobspec.Doc) error {
+	v := w.V
+	gpn, err := strconv.Atoi(v.EffectiveGPUsPerNode())
+	if err != nil {
+		return nil
+	}
+	pairs := map[role][2]string{roleAgg: {v.AggNodes, v.AggWorkers}}
+	if v.Disaggregated() {
+		pairs = map[role][2]string{rolePrefill: {v.PrefillNodes, v.PrefillWorkers}, roleDecode: {v.DecodeNodes, v.DecodeWorkers}}
+	}
+	for _, ro := range roles(v.Disaggregated()) {
+		nodes, err1 := strconv.Atoi(pairs[ro][0])
+		workers, err2 := strconv.Atoi(pairs[ro][1])
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if v.Profiling() {
+			workers = 1
+		}
+		if err := doc.Set("backend.sglang_config."+ro.section+".tp-size", nodesPerWorker(nodes, workers)*gpn); err != nil {
+			return fmt.Errorf("setting the %s workers' tp-size: %w", ro.name, err)
+		}
+	}
+	return nil
 }

@@ -110,8 +110,12 @@ func (w *Wizard) steps(accessible bool) []Step {
 
 	if len(w.Problems) > 0 {
 		probs := w.problemsText()
+		next := "Continue"
+		if props := w.Proposals(); len(props) > 0 {
+			next = "Go to the field"
+		}
 		note := huh.NewNote().Title("This file cannot be saved as it is").Description(noteText(probs)).
-			Next(true).NextLabel("Continue")
+			Next(true).NextLabel(next)
 		if accessible {
 			// The accessible runner prints Info itself.
 			note = huh.NewNote().Title("This file cannot be saved as it is")
@@ -122,10 +126,18 @@ func (w *Wizard) steps(accessible bool) []Step {
 			Group:  huh.NewGroup(note).Title("Problems in " + w.FileName()).WithHideFunc(never)})
 	}
 
+	// described gives an input its description; huh's accessible prompts
+	// print only the title, so there the description joins it.
+	described := func(in *huh.Input, title string, value *string, desc string) *huh.Input {
+		if accessible {
+			return in.Title(label(title, value) + " · " + desc)
+		}
+		return in.Description(desc)
+	}
 	add(Step{Key: "job", Number: 1, Title: "Job"},
-		input("Job name", &v.Name, required("a job name")).Description("Used for the SLURM job and the log directory."),
-		input("Model path", &v.ModelPath, required("the model path")).Description("A path, or an alias from the cluster's srtslurm.yaml."),
-		input("Container", &v.Container, required("the container")).Description("A .sqsh path, or an alias from srtslurm.yaml."),
+		described(input("Job name", &v.Name, required("a job name")), "Job name", &v.Name, "Used for the SLURM job and the log directory."),
+		described(input("Model path", &v.ModelPath, required("the model path")), "Model path", &v.ModelPath, "A path, or an alias from the cluster's srtslurm.yaml."),
+		described(input("Container", &v.Container, required("the container")), "Container", &v.Container, "A .sqsh path, or an alias from srtslurm.yaml."),
 		choose(selectOf("Precision", &v.Precision, jobspec.Precisions), "Precision", &v.Precision, o.Precision, jobspec.Precisions),
 	)
 
@@ -135,18 +147,18 @@ func (w *Wizard) steps(accessible bool) []Step {
 	}
 	add(Step{Key: "resources", Number: 2, Title: "Resources"},
 		choose(selectOf("GPU type", &v.GPUType, jobspec.GPUTypes), "GPU type", &v.GPUType, o.GPUType, jobspec.GPUTypes),
-		huh.NewSelect[string]().Title(label("Serving mode", &v.Mode)).Description(modeHelp).Value(&v.Mode).Options(
+		huh.NewSelect[string]().Title(label("Serving mode", &v.Mode)+accessibleNote(accessible, modeHelp)).Description(modeHelp).Value(&v.Mode).Options(
 			huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
 			huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
 		).Validate(oneOf("mode", func() []string { return []string{ModeDisaggregated, ModeAggregated} })),
-		row("GPUs per node", &v.GPUsPerNode, positiveInt(o.GPUsPerNode)),
+		w.gpusPerNodeRow(row, accessible),
 	)
 	add(Step{Key: "nodes-disagg", Number: 2, Title: "Resources: nodes", Hidden: agg},
-		row("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes)),
-		row("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes)),
+		row("Prefill nodes", &v.PrefillNodes, positiveInt(o.PrefillNodes, MaxNodes)).Key("resources.prefill_nodes"),
+		row("Decode nodes ", &v.DecodeNodes, positiveInt(o.DecodeNodes, MaxNodes)).Key("resources.decode_nodes"),
 	)
 	add(Step{Key: "nodes-agg", Number: 2, Title: "Resources: nodes", Hidden: disagg},
-		row("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes)),
+		row("Aggregated nodes", &v.AggNodes, positiveInt(o.AggNodes, MaxNodes)).Key("resources.agg_nodes"),
 	)
 
 	add(Step{Key: "profiling", Number: 3, Title: "Profiling", Info: w.profilingInfo},
@@ -165,11 +177,11 @@ func (w *Wizard) steps(accessible bool) []Step {
 	)
 	add(Step{Key: "phase-prefill", Number: 3, Title: "Profiling: prefill phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
-		phaseFieldsOf(row, &v.Prefill, o.Prefill, accessible)...,
+		phaseFieldsOf(row, jobspec.PhasePrefill, &v.Prefill, o.Prefill, accessible)...,
 	)
 	add(Step{Key: "phase-decode", Number: 3, Title: "Profiling: decode phase",
 		Hidden: func() bool { return noProfiling() || agg() }},
-		phaseFieldsOf(row, &v.Decode, o.Decode, accessible)...,
+		phaseFieldsOf(row, jobspec.PhaseDecode, &v.Decode, o.Decode, accessible)...,
 	)
 	// The same answers as the decode phase: a step of its own so that its
 	// note is not an empty box in a disaggregated job.
@@ -178,15 +190,32 @@ func (w *Wizard) steps(accessible bool) []Step {
 		Info: func() string {
 			return "An aggregated job is profiled once; srtctl reads its values from profiling.decode, so they are stored there."
 		}},
-		phaseFieldsOf(row, &v.Decode, o.Decode, accessible)...,
+		phaseFieldsOf(row, jobspec.PhaseDecode, &v.Decode, o.Decode, accessible)...,
 	)
 
 	add(Step{Key: "slurm", Number: 4, Title: "SLURM"},
 		row("Account", &v.Account, nil).Placeholder("(cluster default)"),
 		row("Partition", &v.Partition, nil).Placeholder("(cluster default)"),
-		row("Time limit", &v.TimeLimit, timeLimit).Placeholder("HH:MM:SS"),
+		row("Time limit", &v.TimeLimit, timeLimit).Placeholder("HH:MM:SS, D-HH, minutes"),
 	)
 	return steps
+}
+
+// gpusPerNodeRow asks the GPUs per node. A new job leaves it empty to mean
+// the GPU type's usual count, which the placeholder shows as the type
+// changes (a huh input's value is fixed when built, its placeholder is not).
+func (w *Wizard) gpusPerNodeRow(row inputFunc, accessible bool) *huh.Input {
+	v := w.V
+	if !w.IsNew() {
+		return row("GPUs per node", &v.GPUsPerNode, positiveInt(w.orig.GPUsPerNode, MaxGPUsPerNode))
+	}
+	if accessible {
+		// The prompt's title is fixed before the GPU type is answered.
+		return row(fmt.Sprintf("GPUs per node (Enter: the GPU type's usual count: %s)", usualCounts()), &v.GPUsPerNode,
+			orDefault(positiveInt("", MaxGPUsPerNode)))
+	}
+	return row("GPUs per node", &v.GPUsPerNode, orDefault(positiveInt("", MaxGPUsPerNode))).
+		PlaceholderFunc(func() string { return fmt.Sprintf("%d (usual for %s)", GPUsPerNodeFor(v.GPUType), v.GPUType) }, &v.GPUType)
 }
 
 // inline lays an input out on one line, "Title: value". Trailing spaces in
@@ -248,25 +277,55 @@ func (w *Wizard) benchmarkSelect(accessible bool) *huh.Select[string] {
 		Validate(oneOf("benchmark type", v.AllowedBenchmarkTypes))
 }
 
-func phaseFieldsOf(row inputFunc, p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
+func phaseFieldsOf(row inputFunc, phase string, p *PhaseFields, o PhaseFields, accessible bool) []huh.Field {
+	// Keys are the paths the fields write, so a problem's proposal can
+	// take the user to its field.
+	base := "profiling." + phase + "."
+	note := &windowNote{Phase: p}
 	fields := []huh.Field{
-		row("Input length (isl) ", &p.ISL, positiveInt(o.ISL)),
-		row("Output length (osl)", &p.OSL, positiveInt(o.OSL)),
-		row("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency)),
-		row("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep)),
-		row("Stop step          ", &p.StopStep, stopAfterStart(p, o.StopStep)),
+		row("Input length (isl) ", &p.ISL, positiveInt(o.ISL, MaxTokens)).Key(base + "isl"),
+		row("Output length (osl)", &p.OSL, positiveInt(o.OSL, MaxTokens)).Key(base + "osl"),
+		row("Concurrency        ", &p.Concurrency, positiveInt(o.Concurrency, MaxConcurrency)).Key(base + "concurrency"),
+		row("Start step         ", &p.StartStep, nonNegativeInt(o.StartStep, MaxSteps)).Key(base + "start_step"),
+		row("Stop step          ", &p.StopStep, refusedAt(stopAfterStart(p, o.StopStep), p, note)).Key(base + "stop_step"),
 	}
 	if !accessible {
-		// The warning sits under the stop step and follows what is typed.
+		// The warning sits under the stop step and follows what is typed;
+		// once Enter was refused for these very steps, the field's own
+		// error says it, and the note does not say it a second time.
 		fields = append(fields, huh.NewNote().DescriptionFunc(func() string {
+			if note.Refused == *p {
+				return ""
+			}
 			if w := WindowWarning(*p); w != "" {
 				return noteText(w)
 			}
 			return noteText(fmt.Sprintf("%s to %s: profiled steps (typical windows are %d-%d steps)",
 				p.StartStep, p.StopStep, jobspec.TypicalMinSteps, jobspec.TypicalMaxSteps))
-		}, p))
+		}, note))
 	}
 	return fields
+}
+
+// windowNote is what the step window's note depends on (exported fields:
+// huh re-evaluates the note when their hash changes): the phase's answers
+// and the answers the stop step's Enter was last refused for.
+type windowNote struct {
+	Phase   *PhaseFields
+	Refused PhaseFields
+}
+
+// refusedAt records in note the answers validate refused.
+func refusedAt(validate func(string) error, p *PhaseFields, note *windowNote) func(string) error {
+	return func(s string) error {
+		err := validate(s)
+		note.Refused = PhaseFields{}
+		if err != nil {
+			note.Refused = *p
+			note.Refused.StopStep = s
+		}
+		return err
+	}
 }
 
 // profilingInfo says what the form will not ask because of the profiler
@@ -283,6 +342,9 @@ func (w *Wizard) profilingInfo() string {
 	} else {
 		fmt.Fprintf(&b, "Workers: 1 aggregated (%s)%s\n", ReasonSingleWorker,
 			wasNote(w.orig.AggWorkers, "1", "agg_workers", ""))
+	}
+	for _, p := range w.nodesFollowing() {
+		b.WriteString(p + "\n")
 	}
 	b.WriteString("Benchmark: manual (" + ReasonManual + ")")
 	if w.orig.BenchmarkType != "manual" && w.base != nil {
@@ -304,6 +366,15 @@ func wasNote(a, b, aName, bName string) string {
 		return ""
 	}
 	return "; the file has " + strings.Join(parts, ", ")
+}
+
+// accessibleNote is a description joined to a title for huh's accessible
+// prompts, which print no description.
+func accessibleNote(accessible bool, desc string) string {
+	if !accessible || desc == "" {
+		return ""
+	}
+	return " · " + desc
 }
 
 // noteText escapes the characters huh's notes read as markup (_ * `), so

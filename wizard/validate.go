@@ -30,37 +30,44 @@ func keptPlaceholder(s, orig string) bool {
 	return s != "" && s == orig && err != nil
 }
 
-// positiveInt accepts 1, 2, ... and a placeholder the file had.
-func positiveInt(orig string) func(string) error {
-	return func(s string) error {
-		if keptPlaceholder(s, orig) {
-			return nil
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 || strings.TrimSpace(s) != s {
-			return errors.New("enter a whole number of 1 or more")
-		}
-		return nil
-	}
+// positiveInt accepts 1 ... most and a placeholder the file had; a larger
+// number is a typo, not a cluster.
+func positiveInt(orig string, most int) func(string) error {
+	return intBetween(orig, 1, most)
 }
 
-// nonNegativeInt accepts 0, 1, ... (a start step may be 0).
-func nonNegativeInt(orig string) func(string) error {
+// nonNegativeInt accepts 0 ... most (a start step may be 0).
+func nonNegativeInt(orig string, most int) func(string) error {
+	return intBetween(orig, 0, most)
+}
+
+func intBetween(orig string, least, most int) func(string) error {
 	return func(s string) error {
 		if keptPlaceholder(s, orig) {
 			return nil
 		}
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return errors.New("enter a whole number of 0 or more")
+		if err != nil || n < least || n > most {
+			return fmt.Errorf("enter a whole number from %d to %d", least, most)
 		}
 		return nil
 	}
 }
 
+// orDefault also accepts an empty answer, which means a default the
+// field's placeholder shows.
+func orDefault(validate func(string) error) func(string) error {
+	return func(s string) error {
+		if s == "" {
+			return nil
+		}
+		return validate(s)
+	}
+}
+
 // stopAfterStart checks the stop step against the start step bound in p.
 func stopAfterStart(p *PhaseFields, orig string) func(string) error {
-	pos := positiveInt(orig)
+	pos := positiveInt(orig, MaxSteps)
 	return func(s string) error {
 		if err := pos(s); err != nil {
 			return err
@@ -76,11 +83,10 @@ func stopAfterStart(p *PhaseFields, orig string) func(string) error {
 
 // WindowWarning is the warning shown under a phase's stop step when the
 // profiled window is outside what srtctl's documentation calls typical; ""
-// when it is inside or not yet a number.
+// when it is inside or not yet numbers.
 func WindowWarning(p PhaseFields) string {
-	start, err1 := strconv.Atoi(p.StartStep)
-	stop, err2 := strconv.Atoi(p.StopStep)
-	if err1 != nil || err2 != nil {
+	start, stop, ok := p.window()
+	if !ok {
 		return ""
 	}
 	if stop <= start {
@@ -112,7 +118,7 @@ func oneOf(what string, allowed func() []string) func(string) error {
 
 // workersWhileProfiling refuses more than one worker while profiling is on.
 func workerCount(v *Values, orig string) func(string) error {
-	pos := positiveInt(orig)
+	pos := positiveInt(orig, MaxNodes)
 	return func(s string) error {
 		if err := pos(s); err != nil {
 			return err
@@ -124,14 +130,29 @@ func workerCount(v *Values, orig string) func(string) error {
 	}
 }
 
-var timeLimitRe = regexp.MustCompile(`^\d+:[0-5]\d:[0-5]\d$`)
+// timeLimitRe is every form sbatch --time accepts: "minutes",
+// "minutes:seconds", "hours:minutes:seconds", "days-hours",
+// "days-hours:minutes" and "days-hours:minutes:seconds".
+var timeLimitRe = regexp.MustCompile(`^(\d+(:\d+){0,2}|\d+-\d+(:\d+){0,2})$`)
 
-// timeLimit accepts "" (the cluster's default) or HH:MM:SS.
+// timeLimit accepts "" (the cluster's default), any sbatch time format and
+// UNLIMITED / INFINITE; numbers are bounded so none can overflow.
 func timeLimit(s string) error {
-	if s == "" || timeLimitRe.MatchString(s) {
+	if s == "" || strings.EqualFold(s, "unlimited") || strings.EqualFold(s, "infinite") {
 		return nil
 	}
-	return errors.New("use HH:MM:SS, e.g. 02:00:00 (or leave empty for the partition's default)")
+	if timeLimitRe.MatchString(s) {
+		ok := true
+		for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == ':' }) {
+			if len(part) > 7 {
+				ok = false
+			}
+		}
+		if ok {
+			return nil
+		}
+	}
+	return errors.New("use a SLURM time: minutes (30), HH:MM:SS (02:00:00), D-HH (2-12) or D-HH:MM:SS (1-00:00:00); empty for the partition's default")
 }
 
 // Reasons shown where the form does not ask, so the user knows why.

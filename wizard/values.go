@@ -60,10 +60,11 @@ func (v *Values) Disaggregated() bool { return v.Mode != ModeAggregated }
 func NewValues() Values {
 	one := "1"
 	return Values{
-		Precision:      jobspec.Precisions[0],
-		GPUType:        jobspec.GPUTypes[0],
-		Mode:           ModeDisaggregated,
-		GPUsPerNode:    itoa(jobspec.DefaultGPUsPerNode),
+		Precision: jobspec.Precisions[0],
+		GPUType:   jobspec.GPUTypes[0],
+		Mode:      ModeDisaggregated,
+		// Empty: the GPU type's usual count (EffectiveGPUsPerNode).
+		GPUsPerNode:    "",
 		PrefillNodes:   one,
 		DecodeNodes:    one,
 		AggNodes:       one,
@@ -95,7 +96,7 @@ func ValuesFromDoc(doc *jobspec.Doc) Values {
 		Precision:      get("model.precision", ""),
 		GPUType:        get("resources.gpu_type", ""),
 		Mode:           ModeAggregated,
-		GPUsPerNode:    get("resources.gpus_per_node", def.GPUsPerNode),
+		GPUsPerNode:    get("resources.gpus_per_node", itoa(jobspec.DefaultGPUsPerNode)),
 		PrefillNodes:   get("resources.prefill_nodes", def.PrefillNodes),
 		DecodeNodes:    get("resources.decode_nodes", def.DecodeNodes),
 		AggNodes:       get("resources.agg_nodes", def.AggNodes),
@@ -166,3 +167,11 @@ func (p PhaseFields) phaseValues() (jobspec.PhaseValues, bool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// window is the phase's start and stop steps; ok is false until both are
+// numbers.
+func (p PhaseFields) window() (start, stop int, ok bool) {
+	start, err1 := strconv.Atoi(p.StartStep)
+	stop, err2 := strconv.Atoi(p.StopStep)
+	return start, stop, err1 == nil && err2 == nil
+}

@@ -29,6 +29,11 @@ type Wizard struct {
 	// Target is where a new job is offered to be saved (srtctl-tui new
 	// FILE); empty to derive it from the job name.
 	Target string
+	// Reloaded is set once the file changed on disk and the answers were
+	// re-applied to its new version; saveAs when the user chose to save
+	// their version as another file instead.
+	Reloaded bool
+	saveAs   bool
 	// KeepTarget makes Target the only place the job may be saved: the
 	// review shows it but does not let it be changed (the demo writes
 	// nothing outside its temporary directory).
@@ -119,6 +124,11 @@ func (w *Wizard) Dirty() bool { return *w.V != w.orig }
 // SuggestedPath is where a new job is offered to be saved: the job name
 // made safe as a file name, in the current directory.
 func (w *Wizard) SuggestedPath() string {
+	if w.base != nil && w.saveAs {
+		name := w.base.Name()
+		ext := filepath.Ext(name)
+		return strings.TrimSuffix(name, ext) + "-mine" + ext
+	}
 	if w.base != nil {
 		return w.base.Name()
 	}
@@ -174,7 +184,14 @@ func (w *Wizard) problemsText() string {
 			b.WriteString("  " + ChangeText(c) + "\n")
 		}
 		b.WriteString("Or set the profiler to none in step 3 to keep the file's workers and benchmark.")
-	} else {
+	}
+	if props := w.Proposals(); len(props) > 0 {
+		b.WriteString("\nTo fix it:\n")
+		for _, p := range props {
+			b.WriteString("  " + p.Text + "\n")
+		}
+		b.WriteString("Continue goes to the first of these fields.")
+	} else if len(w.Fixes) == 0 {
 		b.WriteString("\nChange the answers in the next steps to fix it; the review shows what is still wrong.")
 	}
 	return strings.TrimRight(b.String(), "\n")
