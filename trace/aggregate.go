@@ -10,7 +10,20 @@ type aggregator struct {
 	cats    [len(catNames)]CategoryStat
 	busy    busyTracker
 	skipped int
+	ev      collector
+
+	// Names beyond maxKernelNames (or maxKernelNameBytes in all) are not
+	// kept: their launches add up in folded, so totals stay exact.
+	folded    KernelStat
+	nameBytes int
 }
+
+// Bounds of the kernel table, whatever the names: real traces have a few
+// hundred distinct kernels.
+var (
+	maxKernelNames     = 1 << 16
+	maxKernelNameBytes = 32 << 20
+)
 
 func (a *aggregator) init() {
 	a.kernels = make(map[string]int)
@@ -28,13 +41,25 @@ func (a *aggregator) add(cat int, name []byte, ts, dur float64) {
 		return
 	}
 	i, ok := a.kernels[string(name)]
+	if !ok && (len(a.order) >= maxKernelNames || a.nameBytes+len(name) > maxKernelNameBytes) {
+		foldInto(&a.folded, dur)
+		return
+	}
 	if !ok {
+		a.nameBytes += len(name)
 		i = len(a.order)
 		n := string(name)
 		a.kernels[n] = i
 		a.order = append(a.order, KernelStat{Name: n, MinUS: math.Inf(1)}) // the reference's starting values
 	}
-	k := &a.order[i]
+	foldInto(&a.order[i], dur)
+}
+
+// foldInto adds one launch of dur to k.
+func foldInto(k *KernelStat, dur float64) {
+	if k.Count == 0 && k.MinUS == 0 {
+		k.MinUS = math.Inf(1)
+	}
 	k.Count++
 	k.TotalUS += dur
 	// Python's min and max keep the current value unless the new one is
@@ -62,6 +87,11 @@ func (a *aggregator) finish() *FileSummary {
 	for _, k := range a.order {
 		s.KernelTotalUS += k.TotalUS
 	}
+	if a.folded.Count > 0 {
+		s.KernelTotalUS += a.folded.TotalUS
+		s.Folded = a.folded
+	}
+	s.Analysis = a.ev.analyse()
 	s.Kernels = append([]KernelStat(nil), a.order...)
 	sortKernels(s.Kernels)
 	return s

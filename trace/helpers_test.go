@@ -5,22 +5,59 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
-
-	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
-func sharedTrace(tb testing.TB, name string) string {
-	tb.Helper()
-	return filepath.Join(jobspectest.TracesDir(tb), name)
+// ownTraces holds the traces the tests need (see its README); the shared
+// folder beside the repository may add more.
+const ownTraces = "testdata/traces"
+
+// sharedTracesDir is ../shared/traces beside the repository, "" when it is
+// not there: it adds cases, it is never required.
+func sharedTracesDir() string {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "traces"))
+	if err != nil {
+		return ""
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return ""
+	}
+	return dir
 }
 
-// sharedTraces lists every trace in ../shared/traces.
+// sharedTrace is the named trace (or script) of testdata/traces, else of
+// ../shared/traces when only that one has it.
+func sharedTrace(tb testing.TB, name string) string {
+	tb.Helper()
+	p := filepath.Join(ownTraces, name)
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	if dir := sharedTracesDir(); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return filepath.Join(dir, name)
+		}
+	}
+	tb.Fatalf("no %s in %s (nor in ../shared/traces)", name, ownTraces)
+	return ""
+}
+
+// sharedTraces lists the top-level traces of testdata/traces and, when it is
+// there, of ../shared/traces.
 func sharedTraces(tb testing.TB) []string {
 	tb.Helper()
-	m, err := filepath.Glob(filepath.Join(jobspectest.TracesDir(tb), "*.json.gz"))
+	m, err := filepath.Glob(filepath.Join(ownTraces, "*.json.gz"))
 	if err != nil || len(m) == 0 {
-		tb.Fatalf("no traces in ../shared/traces (%v)", err)
+		tb.Fatalf("no traces in %s (%v)", ownTraces, err)
+	}
+	if dir := sharedTracesDir(); dir != "" {
+		more, _ := filepath.Glob(filepath.Join(dir, "*.json.gz"))
+		for _, p := range more {
+			if !slices.ContainsFunc(m, func(q string) bool { return filepath.Base(q) == filepath.Base(p) }) {
+				m = append(m, p)
+			}
+		}
 	}
 	return m
 }

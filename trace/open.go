@@ -43,6 +43,9 @@ func SummarizeFile(path string) (*FileSummary, error) {
 	sum, err := Summarize(f)
 	sum.Path = path
 	sum.Phase, sum.Rank = PhaseOf(path), RankOf(path)
+	if sum.Rank == "" && sum.TraceRank != "" {
+		sum.Rank = sum.TraceRank
+	}
 	if fi, statErr := f.Stat(); statErr == nil {
 		sum.Size = fi.Size()
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"strconv"
 )
 
@@ -28,6 +29,7 @@ const (
 	fieldName
 	fieldTs
 	fieldDur
+	fieldArgs
 )
 
 // parser walks the trace document and feeds events to the aggregator.
@@ -36,6 +38,11 @@ type parser struct {
 	agg aggregator
 	// per-event scratch, reused so an event costs no allocation
 	name, ts, dur, unesc []byte
+	// the args members the analyses read (see events.go)
+	stream, corr       int64
+	hasStream, hasCorr bool
+	// rank is distributedInfo.rank when the trace has one (-1 otherwise)
+	rank int64
 }
 
 // errNotTrace is returned for JSON that has no traceEvents.
@@ -49,11 +56,14 @@ func summarizeJSON(r io.Reader) (*FileSummary, error) {
 // summarizeJSONWindow is summarizeJSON with a given starting window (tests
 // use tiny ones to cross every boundary).
 func summarizeJSONWindow(r io.Reader, size int) (*FileSummary, error) {
-	p := &parser{s: newScanner(r, size)}
+	p := &parser{s: newScanner(r, size), rank: -1}
 	p.agg.init()
 	err := p.document()
 	sum := p.agg.finish()
 	sum.BytesRead = p.s.offset()
+	if p.rank >= 0 {
+		sum.TraceRank = strconv.FormatInt(p.rank, 10)
+	}
 	if err != nil {
 		sum.Incomplete = err
 	}
@@ -109,16 +119,22 @@ func (p *parser) topObject() (bool, error) {
 		return found, nil
 	}
 	for {
-		isEvents, err := p.keyIs("traceEvents")
+		key, err := p.key()
 		if err != nil {
 			return found, err
 		}
+		isEvents, isInfo := string(key) == "traceEvents", string(key) == "distributedInfo"
 		if err := s.expect(':', "the top-level object"); err != nil {
 			return found, err
 		}
-		if c, ok := s.peek(); isEvents && ok && c == '[' {
+		c, ok := s.peek()
+		if isEvents && ok && c == '[' {
 			found = true
 			if err := p.events(); err != nil {
+				return found, err
+			}
+		} else if isInfo && ok && c == '{' {
+			if err := p.distributedInfo(); err != nil {
 				return found, err
 			}
 		} else if err := s.skipValue(); err != nil {
@@ -131,10 +147,88 @@ func (p *parser) topObject() (bool, error) {
 	}
 }
 
-// keyIs reads a member's key and says whether it equals want.
-func (p *parser) keyIs(want string) (bool, error) {
-	key, err := p.key()
-	return string(key) == want, err
+// distributedInfo reads the rank a distributed job's trace names itself.
+func (p *parser) distributedInfo() error {
+	return p.members("distributedInfo", func(key []byte) error {
+		if string(key) != "rank" {
+			return p.s.skipValue()
+		}
+		v, ok, err := p.intValue()
+		if ok {
+			p.rank = v
+		}
+		return err
+	})
+}
+
+// members walks an object (the scanner is at its '{'), calling member for
+// each key; member consumes the value.
+func (p *parser) members(what string, member func(key []byte) error) error {
+	s := p.s
+	s.pos++
+	if c, ok := s.peek(); !ok {
+		return s.failEOF(what)
+	} else if c == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		key, err := p.key()
+		if err != nil {
+			return err
+		}
+		if err := s.expect(':', what); err != nil {
+			return err
+		}
+		if err := member(key); err != nil {
+			return err
+		}
+		done, err := p.next('}', what)
+		if done || err != nil {
+			return err
+		}
+	}
+}
+
+// args reads the members of an event's args the analyses use: the GPU
+// stream and the correlation that ties a GPU event to its launch.
+func (p *parser) args() error {
+	return p.members("an event's args", func(key []byte) error {
+		var err error
+		switch string(key) {
+		case "stream":
+			p.stream, p.hasStream, err = p.intValue()
+		case "correlation":
+			p.corr, p.hasCorr, err = p.intValue()
+		default:
+			err = p.s.skipValue()
+		}
+		return err
+	})
+}
+
+// intValue reads an integral number (as Python's int(float(x)) would take
+// it); ok is false for anything else, which is skipped.
+func (p *parser) intValue() (int64, bool, error) {
+	c, present := p.s.peek()
+	if !present {
+		return 0, false, p.s.failEOF("a value")
+	}
+	if c == '"' || c == '{' || c == '[' {
+		return 0, false, p.s.skipValue()
+	}
+	text, err := p.s.scalar()
+	if err != nil {
+		return 0, false, err
+	}
+	if v, err := strconv.ParseInt(string(text), 10, 64); err == nil {
+		return v, true, nil
+	}
+	f, ok := parseNumber(text)
+	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<62 {
+		return 0, false, nil
+	}
+	return int64(f), true, nil
 }
 
 // key reads an object key (decoding escapes), valid until the next read.
@@ -215,8 +309,9 @@ func (p *parser) events() error {
 func (p *parser) event() error {
 	s := p.s
 	s.pos++
-	isX, cat := false, catOther
+	isX, cat, class := false, catOther, classUnknown
 	hasName, hasTS, hasDur := false, false, false
+	p.hasStream, p.hasCorr = false, false
 	c, ok := s.peek()
 	if !ok {
 		return s.failEOF("an event")
@@ -246,9 +341,9 @@ func (p *parser) event() error {
 			if err != nil {
 				return err
 			}
-			cat = catOther
+			cat, class = catOther, classOther
 			if isStr {
-				cat = catOf(v)
+				cat, class = catOf(v), classOf(v)
 			}
 		case fieldName:
 			v, isStr, err := p.stringValue()
@@ -267,6 +362,16 @@ func (p *parser) event() error {
 			if err != nil {
 				return err
 			}
+		case fieldArgs:
+			// The CPU side's own events (most of a trace) need no args.
+			if c, ok := s.peek(); ok && c == '{' && class != classCPU {
+				err = p.args()
+			} else {
+				err = s.skipValue()
+			}
+			if err != nil {
+				return err
+			}
 		default:
 			if err := s.skipValue(); err != nil {
 				return err
@@ -280,36 +385,47 @@ func (p *parser) event() error {
 			break
 		}
 	}
-	if !isX || cat == catOther {
+	if !isX {
 		return nil
-	}
-	p.record(cat, hasName, hasTS, hasDur)
-	return nil
-}
-
-// record adds one complete GPU event. The reference fails on a GPU event
-// without a readable ts; here it is counted as skipped instead.
-func (p *parser) record(cat int, hasName, hasTS, hasDur bool) {
-	if !hasTS {
-		p.agg.skipped++
-		return
-	}
-	ts, ok := parseNumber(p.ts)
-	if !ok {
-		p.agg.skipped++
-		return
-	}
-	dur := 0.0
-	if hasDur {
-		if dur, ok = parseNumber(p.dur); !ok {
-			p.agg.skipped++
-			return
-		}
 	}
 	if !hasName {
 		p.name = p.name[:0]
 	}
-	p.agg.add(cat, p.name, ts, dur)
+	tracked := hasTS && (p.hasStream || p.hasCorr || isStepName(p.name))
+	if cat == catOther && !tracked {
+		return nil
+	}
+	ts, dur, ok := p.times(hasTS, hasDur)
+	if cat != catOther {
+		// The reference fails on a GPU event without a readable ts; here
+		// it is counted as skipped instead.
+		if !ok {
+			p.agg.skipped++
+		} else {
+			p.agg.add(cat, p.name, ts, dur)
+		}
+	}
+	if tracked && ok {
+		p.agg.ev.observe(p, class, ts, dur)
+	}
+	return nil
+}
+
+// times reads the event's ts and dur (0 when absent); ok is false when
+// either is there but not a number.
+func (p *parser) times(hasTS, hasDur bool) (ts, dur float64, ok bool) {
+	if !hasTS {
+		return 0, 0, false
+	}
+	if ts, ok = parseNumber(p.ts); !ok {
+		return 0, 0, false
+	}
+	if hasDur {
+		if dur, ok = parseNumber(p.dur); !ok {
+			return 0, 0, false
+		}
+	}
+	return ts, dur, true
 }
 
 // parseNumber parses a number as Python's float() does for the values a
@@ -382,6 +498,8 @@ func fieldOf(key []byte) int {
 		return fieldTs
 	case "dur":
 		return fieldDur
+	case "args":
+		return fieldArgs
 	}
 	return fieldOther
 }

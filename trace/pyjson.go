@@ -103,15 +103,24 @@ type JSONOptions struct {
 	// WithFile adds "file", "phase" and "rank" to each object; WriteJSON
 	// sets it for a list, where objects must say which file they describe.
 	WithFile bool
+	// ReferenceOnly leaves out what reference_summary.py does not print
+	// (the analyses, the rank): the tests compare that part byte for byte.
+	ReferenceOnly bool
 }
 
 // WriteJSON prints summaries as reference_summary.py prints one, byte for
 // byte (json.dumps with indent=1): one object for one summary, a list for
-// several. A file that stopped early also gets "truncated_at" and "error".
+// several. The analyses follow the reference's members (see
+// writeAnalysis). A file that stopped early also gets "truncated_at" and
+// "error".
 func WriteJSON(w io.Writer, sums []*FileSummary, top int) error {
+	return writeJSON(w, sums, JSONOptions{Top: top})
+}
+
+func writeJSON(w io.Writer, sums []*FileSummary, opts JSONOptions) error {
 	var b strings.Builder
 	if len(sums) == 1 {
-		writeObject(&b, sums[0], JSONOptions{Top: top}, "")
+		writeObject(&b, sums[0], opts, "")
 	} else {
 		b.WriteString("[")
 		for i, s := range sums {
@@ -119,7 +128,8 @@ func WriteJSON(w io.Writer, sums []*FileSummary, top int) error {
 				b.WriteString(",")
 			}
 			b.WriteString("\n ")
-			writeObject(&b, s, JSONOptions{Top: top, WithFile: true}, " ")
+			opts.WithFile = true
+			writeObject(&b, s, opts, " ")
 		}
 		if len(sums) > 0 {
 			b.WriteString("\n")
@@ -160,6 +170,34 @@ func (o *jsonObject) close(outer string) {
 func (o *jsonObject) float(k string, v float64) { o.key(k); o.b.WriteString(pyFloat(v)) }
 func (o *jsonObject) int(k string, v int)       { o.key(k); o.b.WriteString(strconv.Itoa(v)) }
 func (o *jsonObject) str(k, v string)           { o.key(k); pyString(o.b, v) }
+func (o *jsonObject) bool(k string, v bool)     { o.key(k); o.b.WriteString(strconv.FormatBool(v)) }
+func (o *jsonObject) null(k string)             { o.key(k); o.b.WriteString("null") }
+
+// object opens a nested object member; close it with the returned one.
+func (o *jsonObject) object(k string) *jsonObject {
+	o.key(k)
+	o.b.WriteString("{")
+	return &jsonObject{b: o.b, indent: o.indent + " "}
+}
+
+// list writes a member holding a list of n objects, each written by item.
+func (o *jsonObject) list(k string, n int, item func(i int, e *jsonObject)) {
+	o.key(k)
+	o.b.WriteString("[")
+	for i := range n {
+		if i > 0 {
+			o.b.WriteString(",")
+		}
+		o.b.WriteString("\n" + o.indent + " {")
+		e := &jsonObject{b: o.b, indent: o.indent + "  "}
+		item(i, e)
+		e.close(o.indent + " ")
+	}
+	if n > 0 {
+		o.b.WriteString("\n" + o.indent)
+	}
+	o.b.WriteString("]")
+}
 
 func writeObject(b *strings.Builder, s *FileSummary, opts JSONOptions, indent string) {
 	in := indent + " "
@@ -210,6 +248,20 @@ func writeObject(b *strings.Builder, s *FileSummary, opts JSONOptions, indent st
 		b.WriteString("\n" + in)
 	}
 	b.WriteString("]")
+	if s.Folded.Count > 0 && !opts.ReferenceOnly {
+		o.key("folded_kernels")
+		b.WriteString("{")
+		fo := &jsonObject{b: b, indent: in + " "}
+		fo.int("count", s.Folded.Count)
+		fo.float("total_us", round3(s.Folded.TotalUS))
+		fo.close(in)
+	}
+	if !opts.WithFile && !opts.ReferenceOnly {
+		o.str("rank", s.Rank)
+	}
+	if s.Analysis != nil && !opts.ReferenceOnly {
+		writeAnalysis(o, s.Analysis)
+	}
 	if s.Incomplete != nil {
 		var pe *ParseError
 		if errors.As(s.Incomplete, &pe) {

@@ -44,11 +44,18 @@ func ourJSON(t *testing.T, path string, top int) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := WriteJSON(&b, []*FileSummary{sum}, top); err != nil {
+	var ref, full bytes.Buffer
+	if err := writeJSON(&ref, []*FileSummary{sum}, JSONOptions{Top: top, ReferenceOnly: true}); err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()
+	if err := WriteJSON(&full, []*FileSummary{sum}, top); err != nil {
+		t.Fatal(err)
+	}
+	// The full output is the reference's members, then the analyses.
+	if head := bytes.TrimSuffix(ref.Bytes(), []byte("\n}\n")); !bytes.HasPrefix(full.Bytes(), head) {
+		t.Fatalf("the full JSON does not start with the reference's members:\n%s", firstDiff(full.Bytes(), ref.Bytes()))
+	}
+	return ref.Bytes()
 }
 
 // firstDiff shows the first line where two outputs differ.

@@ -47,6 +47,14 @@ type FileSummary struct {
 	Kernels []KernelStat
 	// KernelTotalUS is the sum of all kernel time, the denominator of shares.
 	KernelTotalUS float64
+	// Folded holds the launches of kernels whose names were not kept (more
+	// distinct names than the table keeps); Count 0 when none.
+	Folded KernelStat
+	// Analysis is where the GPU time went (torch traces; nil otherwise).
+	Analysis *Analysis
+	// TraceRank is the rank the trace names itself (distributedInfo.rank),
+	// "" when it does not.
+	TraceRank string
 	// Skipped counts GPU events whose ts or dur could not be read.
 	Skipped int
 	// Ranks is how many files a combined summary was built from (0 or 1 for

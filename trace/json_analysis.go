@@ -1,0 +1,81 @@
+package trace
+
+// writeAnalysis adds the analyses to a trace's JSON object. Times are in
+// µs, unrounded (the analyses' precision), unlike the reference fields.
+func writeAnalysis(o *jsonObject, a *Analysis) {
+	t := o.object("temporal")
+	writeTemporal(t, a.Temporal)
+	t.close(o.indent)
+	writeTypes(o, a)
+	ls := a.Launch
+	l := o.object("launch_stats")
+	l.int("launches", ls.Launches)
+	l.float("delay_median_us", ls.DelayMedianUS)
+	l.float("delay_p90_us", ls.DelayP90US)
+	l.float("delay_max_us", ls.DelayMaxUS)
+	l.int("unlaunched_events", ls.Unlaunched)
+	l.list("apis", len(ls.APIs), func(i int, e *jsonObject) {
+		api := ls.APIs[i]
+		e.str("name", api.Name)
+		e.int("launches", api.Launches)
+		e.int("kernels", api.Kernels)
+		e.int("gpu_events", api.Events)
+	})
+	g := l.object("cuda_graphs")
+	g.int("launches", ls.Graphs.Launches)
+	g.int("kernels", ls.Graphs.Kernels)
+	g.int("kernels_per_launch_min", ls.Graphs.KernelsMin)
+	g.float("kernels_per_launch_median", ls.Graphs.KernelsMedian)
+	g.int("kernels_per_launch_max", ls.Graphs.KernelsMax)
+	g.close(l.indent)
+	l.close(o.indent)
+	o.list("idle_by_stream", len(a.Streams), func(i int, e *jsonObject) {
+		s := a.Streams[i]
+		e.int("stream", int(s.Stream))
+		e.float("host_wait_us", s.HostWaitUS)
+		e.float("kernel_wait_us", s.KernelWaitUS)
+		e.float("other_us", s.OtherUS)
+		e.int("events", s.Events)
+		e.int("gaps", s.Gaps)
+		e.float("gap_median_us", s.GapMedianUS)
+		e.float("gap_p90_us", s.GapP90US)
+	})
+	st := o.object("profiler_steps")
+	st.int("count", a.Steps.Count)
+	if a.Steps.Count > 0 {
+		st.int("first", int(a.Steps.First))
+		st.int("last", int(a.Steps.Last))
+	}
+	st.bool("cut", a.Steps.Cut)
+	st.close(o.indent)
+	o.int("analysed_events", a.Events)
+	if a.Partial > 0 {
+		o.int("events_beyond_analysis", a.Partial)
+	}
+}
+
+func writeTemporal(t *jsonObject, tm Temporal) {
+	t.float("span_us", tm.SpanUS)
+	t.float("idle_us", tm.IdleUS)
+	t.float("compute_us", tm.ComputeUS)
+	t.float("non_compute_us", tm.NonComputeUS)
+	t.float("sync_us", tm.SyncUS)
+}
+
+// writeTypes writes the kernel-type unions, the overlap and the states.
+func writeTypes(o *jsonObject, a *Analysis) {
+	k := o.object("kernel_types")
+	for _, kt := range KernelTypes {
+		k.float(kt.String(), a.Types[kt])
+	}
+	k.close(o.indent)
+	if a.HasComm {
+		o.float("comm_comp_overlap_pct", a.OverlapPct)
+	} else {
+		o.null("comm_comp_overlap_pct")
+	}
+	o.list("type_states", len(a.States), func(i int, e *jsonObject) {
+		e.str("types", a.States[i].Name())
+		e.float("us", a.States[i].US)
+	})
+}
