@@ -107,9 +107,9 @@ type APIStat struct {
 
 // GraphStats describes CUDA graph launches and how many kernels each ran.
 type GraphStats struct {
-	Launches                         int
-	KernelsMin, KernelsMax, Kernels  int // kernels of all graph launches
-	KernelsMedian                    float64
+	Launches                        int
+	KernelsMin, KernelsMax, Kernels int // kernels of all graph launches
+	KernelsMedian                   float64
 }
 
 // Steps says how ProfilerStep markers cut the analyses.
@@ -431,4 +431,3 @@ func sweepStates(types []merger) []TypeState {
 	slices.SortStableFunc(out, func(x, y TypeState) int { return cmp.Compare(y.US, x.US) })
 	return out
 }
-

@@ -37,7 +37,7 @@ type parser struct {
 	s   *scanner
 	agg aggregator
 	// per-event scratch, reused so an event costs no allocation
-	name, ts, dur, unesc []byte
+	name, ts, dur, unesc, keyCopy []byte
 	// the args members the analyses read (see events.go)
 	stream, corr       int64
 	hasStream, hasCorr bool
@@ -177,10 +177,12 @@ func (p *parser) members(what string, member func(key []byte) error) error {
 		if err != nil {
 			return err
 		}
+		// The key lives in the window, which the next read may move.
+		p.keyCopy = append(p.keyCopy[:0], key...)
 		if err := s.expect(':', what); err != nil {
 			return err
 		}
-		if err := member(key); err != nil {
+		if err := member(p.keyCopy); err != nil {
 			return err
 		}
 		done, err := p.next('}', what)
