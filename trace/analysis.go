@@ -24,6 +24,8 @@ type Analysis struct {
 	// HasComm is false when there is no communication (no percentage).
 	OverlapPct float64
 	HasComm    bool
+	// CommCompUS is |union(COMM) ∩ union(COMP)| (for combining ranks).
+	CommCompUS float64
 
 	Streams []StreamIdle // by stream id
 	Launch  LaunchStats
@@ -199,6 +201,7 @@ func (c *collector) analyse() *Analysis {
 			}
 		}
 		a.OverlapPct = 100 * both / comm
+		a.CommCompUS = both
 	}
 
 	a.Streams = c.idleByStream(events)

@@ -20,6 +20,8 @@ type RenderOptions struct {
 	NoColor bool
 	// FullNames lists each table's kernels by their full signatures below it.
 	FullNames bool
+	// Section is what to draw (default: everything).
+	Section Section
 }
 
 // Layout constants: two phases go side by side when each column gets at
@@ -53,8 +55,11 @@ func newRenderStyles(noColor bool) renderStyles {
 }
 
 // Render draws summaries as text at most width cells wide: for each phase
-// (prefill, decode, aggregated, then unknown) one table per rank and, with
-// several ranks, a combined one; phases side by side when the width allows.
+// (prefill, decode, aggregated, then unknown) and each run of it, where the
+// GPU time went per rank side by side, idle time per stream, launches, and
+// one kernel table per rank and, with several ranks of the run, a combined
+// one; runs side by side when the width allows (only ranks of one run are
+// ever combined).
 // Nsight Systems reports that could not be summarised are listed at the end
 // with their sizes and the commands that open them.
 func Render(sums []*FileSummary, width int, opts RenderOptions) string {
@@ -63,16 +68,20 @@ func Render(sums []*FileSummary, width int, opts RenderOptions) string {
 	}
 	width = max(width, 40)
 	st := newRenderStyles(opts.NoColor)
-	groups, reports := groupByPhase(sums)
+	runs, reports := Runs(sums), nsysReports(sums)
 
 	colWidth := width
-	sideBySide := len(groups) > 1 && (width-columnGap)/2 >= sideBySideMin
+	sideBySide := len(runs) > 1 && (width-columnGap)/2 >= sideBySideMin
 	if sideBySide {
 		colWidth = (width - columnGap) / 2
 	}
+	perPhase := map[string]int{}
+	for _, r := range runs {
+		perPhase[r.Phase]++
+	}
 	var blocks []string
-	for _, g := range groups {
-		blocks = append(blocks, renderPhase(g, colWidth, opts, st))
+	for _, r := range runs {
+		blocks = append(blocks, renderRun(r, perPhase[r.Phase] > 1, colWidth, opts, st))
 	}
 	var out []string
 	if sideBySide {
@@ -105,54 +114,51 @@ func padBlock(block string, w int) string {
 	return lipgloss.NewStyle().Width(w).Render(block)
 }
 
-type phaseGroup struct {
-	phase string
-	sums  []*FileSummary
-}
-
-// groupByPhase splits summaries into phases in display order, and the
-// reports that have no numbers.
-func groupByPhase(sums []*FileSummary) (groups []phaseGroup, reports []*FileSummary) {
-	byPhase := map[string]int{}
+// nsysReports are the summaries that are only listed.
+func nsysReports(sums []*FileSummary) []*FileSummary {
+	var out []*FileSummary
 	for _, s := range sums {
-		if s == nil {
-			continue
-		}
-		if s.Kind == KindNsysReport {
-			reports = append(reports, s)
-			continue
-		}
-		i, ok := byPhase[s.Phase]
-		if !ok {
-			i = len(groups)
-			byPhase[s.Phase] = i
-			groups = append(groups, phaseGroup{phase: s.Phase})
-		}
-		groups[i].sums = append(groups[i].sums, s)
-	}
-	// stable by phase order: prefill, decode, aggregated, unknown
-	for i := 1; i < len(groups); i++ {
-		for j := i; j > 0 && phaseIndex(groups[j].phase) < phaseIndex(groups[j-1].phase); j-- {
-			groups[j], groups[j-1] = groups[j-1], groups[j]
+		if s != nil && s.Kind == KindNsysReport {
+			out = append(out, s)
 		}
 	}
-	return groups, reports
+	return out
 }
 
-func renderPhase(g phaseGroup, w int, opts RenderOptions, st renderStyles) string {
-	name := strings.ToUpper(g.phase)
+// renderRun draws one run of one phase: the sections opts asks for.
+func renderRun(r Run, named bool, w int, opts RenderOptions, st renderStyles) string {
+	name := strings.ToUpper(r.Phase)
 	if name == "" {
 		name = "UNKNOWN PHASE"
 	}
-	ranks := countLabel(g.sums)
-	parts := []string{st.title.Render(name) + st.muted.Render(" · "+ranks)}
-	for _, s := range g.sums {
-		parts = append(parts, renderTable(s, w, opts, st))
+	ranks := countLabel(r.Sums)
+	title := st.title.Render(name)
+	if named {
+		title += st.muted.Render(" · run " + safetext.Label(r.Label))
 	}
-	if len(g.sums) > 1 {
-		combined := Combine(g.sums)
-		combined.Rank = ranks
-		parts = append(parts, renderTable(combined, w, opts, st))
+	parts := []string{ansi.Truncate(title+st.muted.Render(" · "+ranks), w, "…")}
+	want := func(sec Section) bool { return opts.Section == SectionAll || opts.Section == sec }
+	if want(SectionOverview) {
+		parts = append(parts, renderOverview(r.Sums, w, st))
+	}
+	if opts.Section == SectionAll || opts.Section == SectionKernels {
+		for _, s := range r.Sums {
+			parts = append(parts, renderTable(s, w, opts, st))
+		}
+		if len(r.Sums) > 1 {
+			combined := Combine(r.Sums)
+			combined.Rank = ranks
+			parts = append(parts, renderTable(combined, w, opts, st))
+			if spread := renderSpread(r.Sums, w, 5, st); spread != "" {
+				parts = append(parts, spread)
+			}
+		}
+	}
+	if want(SectionIdle) {
+		parts = append(parts, renderIdle(r.Sums, w, st))
+	}
+	if want(SectionLaunches) {
+		parts = append(parts, renderLaunches(r.Sums, w, st))
 	}
 	return strings.Join(parts, "\n\n")
 }
@@ -229,6 +235,11 @@ func renderTable(s *FileSummary, w int, opts RenderOptions, st renderStyles) str
 		return b.String()
 	}
 	l := layoutFor(w, len(ks))
+	full := make([]string, len(ks))
+	for i, k := range ks {
+		full[i] = k.Name
+	}
+	names := fitNames(full, l.name)
 	header := []string{pad("#", l.rankWidth, true), pad("kernel", l.name, false), pad("count", countWidth, true), pad("total", durWidth, true)}
 	if l.mean {
 		header = append(header, pad("mean", durWidth, true))
@@ -242,7 +253,7 @@ func renderTable(s *FileSummary, w int, opts RenderOptions, st renderStyles) str
 		share := s.Share(k)
 		cells := []string{
 			pad(fmt.Sprint(i+1), l.rankWidth, true),
-			pad(fitName(k.Name, l.name), l.name, false),
+			pad(names[i], l.name, false),
 			pad(FormatCount(k.Count), countWidth, true),
 			pad(FormatDuration(k.TotalUS), durWidth, true),
 		}
@@ -260,6 +271,10 @@ func renderTable(s *FileSummary, w int, opts RenderOptions, st renderStyles) str
 	}
 	if rest := len(s.Kernels) - len(ks); rest > 0 {
 		b.WriteString("\n" + st.muted.Render(fmt.Sprintf("… %d more kernels", rest)))
+	}
+	if f := s.Folded; f.Count > 0 {
+		b.WriteString("\n" + st.warn.Render(ansi.Wordwrap(fmt.Sprintf("+ %s launches (%s, %.1f%%) of kernels whose names were not kept: more than %s distinct names",
+			FormatCount(f.Count), FormatDuration(f.TotalUS), s.Share(f), FormatCount(maxKernelNames)), w, " ")))
 	}
 	if opts.FullNames {
 		b.WriteString("\n" + st.muted.Render("full names:"))
@@ -347,14 +362,92 @@ func Bar(frac float64, width int) string {
 	return strings.Repeat("█", eighths/8) + partial[eighths%8]
 }
 
-// fitName shows a kernel in w cells: its label, else the label without
-// namespaces, else that cut short.
-func fitName(full string, w int) string {
-	label := safetext.Label(KernelLabel(full))
-	if ansi.StringWidth(label) <= w {
-		return label
+// fitNames shows kernels in w cells each: the label, else the label
+// without namespaces, else that shortened in the middle; names that are
+// different stay different (the shortening keeps the part where they
+// differ).
+func fitNames(full []string, w int) []string {
+	w = max(w, 5)
+	labels := make([]string, len(full))
+	out := make([]string, len(full))
+	for i, f := range full {
+		labels[i] = safetext.Label(KernelLabel(f))
+		if ansi.StringWidth(labels[i]) > w {
+			labels[i] = unqualified(labels[i])
+		}
+		out[i] = middleEllipsis(labels[i], w, -1)
 	}
-	return ansi.Truncate(unqualified(label), w, "…")
+	// Different kernels with the same label (or the same shortening):
+	// show where their labels differ, else tell them apart by number.
+	groups := map[string][]int{}
+	for i, o := range out {
+		groups[o] = append(groups[o], i)
+	}
+	for _, idx := range groups {
+		if len(idx) < 2 {
+			continue
+		}
+		for _, i := range idx {
+			d := -1
+			for _, j := range idx {
+				if j != i && labels[j] != labels[i] {
+					d = max(d, commonPrefix(labels[i], labels[j]))
+				}
+			}
+			if d >= 0 {
+				out[i] = middleEllipsis(labels[i], w, d)
+			}
+		}
+		seen := map[string]int{}
+		for _, i := range idx {
+			seen[out[i]]++
+			if n := seen[out[i]]; n > 1 {
+				out[i] = middleEllipsis(labels[i], w-3, -1) + fmt.Sprintf(" #%d", n)
+			}
+		}
+	}
+	return out
+}
+
+func commonPrefix(a, b string) int {
+	r1, r2 := []rune(a), []rune(b)
+	i := 0
+	for i < len(r1) && i < len(r2) && r1[i] == r2[i] {
+		i++
+	}
+	return i
+}
+
+// middleEllipsis fits s in w cells: its head, "…", and its tail; when at
+// (a rune index) is not negative, the tail starts a little before it, so
+// that the character at is shown.
+func middleEllipsis(s string, w, at int) string {
+	r := []rune(s)
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	if w < 5 {
+		return ansi.Truncate(s, w, "…")
+	}
+	head := (w - 1) / 2
+	tailFrom := len(r) - (w - 1 - head)
+	if at >= 0 && at >= tailFrom {
+		at = -1 // already shown
+	}
+	if at >= 0 {
+		if at < head {
+			return string(r[:w-1]) + "…" // the difference is in the head
+		}
+		// head … window from a little before at … (tail cut)
+		head = min(head, max(w/3, 4))
+		from := max(at-3, head)
+		n := w - head - 2
+		if from+n >= len(r) {
+			return string(r[:head]) + "…" + string(r[len(r)-(w-1-head):])
+		}
+		return string(r[:head]) + "…" + string(r[from:from+n]) + "…"
+	}
+	return string(r[:head]) + "…" + string(r[tailFrom:])
 }
 
 // pad fits s to w cells, right-aligned for numbers.
