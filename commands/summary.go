@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/term"
@@ -22,17 +23,30 @@ func newSummaryCmd() *cobra.Command {
 		asJSON    bool
 		fullNames bool
 		width     int
+		compare   bool
 	)
 	cmd := &cobra.Command{
-		Use:   "summary PATH...",
-		Short: "Summarise profiler traces: GPU kernels, busy time, prefill vs decode",
+		Use:   "summary PATH... | summary --compare A B",
+		Short: "Summarise profiler traces: where the GPU time went, per rank; kernels; what changed between two runs",
 		Long: `summary reads torch profiler traces (*.json, *.json.gz) and Nsight Systems
 reports (*.nsys-rep) given as files or found under directories, and shows per
-phase (prefill, decode, aggregated: from the path) and per rank the GPU kernels
-ranked by total time (count, mean, min, max, share), the kernel, memcpy and
-memset totals, and GPU busy time (the union of GPU intervals, so overlapping
-streams count once) against the span. Several ranks also get a combined table.
-Prefill and decode go side by side when the terminal is wide enough.
+phase (prefill, decode, aggregated: from the path), per run and per rank:
+
+- where the GPU time went (Holistic Trace Analysis's definitions, at µs
+  precision): compute, non-compute, sync and idle against the span; the
+  union of COMPUTATION, COMMUNICATION, MEMORY and OTHER kernels and how much
+  communication hid under computation; with several ranks, side by side with
+  the skew (busy and idle spread, the straggler, per-kernel spread);
+- idle time per stream, by cause (host wait, kernel wait, other), with the
+  gaps' count, median and p90;
+- launches: launch delay, kernels per launch API (the driver's
+  cuLaunchKernelEx included), CUDA graph launches and their kernels;
+- the GPU kernels ranked by total time (count, mean, min, max, share).
+
+With 2 or more ProfilerStep markers the breakdowns cover the complete steps
+only (said on screen). Ranks are combined only within one run (same folder,
+same name but for the rank); two runs go side by side. --compare A B (files
+or folders) shows what changed from run A to run B, kernel by kernel.
 
 Traces are streamed, never loaded whole. A truncated or corrupt trace is
 summarised up to where it stops, with "truncated at byte N".
@@ -41,12 +55,16 @@ Nsight Systems reports are summarised with "nsys stats" when nsys is on PATH;
 otherwise they are listed with their sizes and the commands that open them.
 
 --json prints, per trace, the object reference_summary.py prints (same fields,
-values and formatting): one object for one file, a list (with "file", "phase"
-and "rank" added) for several.
+values and formatting), then "rank", "temporal", "kernel_types",
+"comm_comp_overlap_pct", "type_states", "launch_stats", "idle_by_stream",
+"profiler_steps" (µs, unrounded): one object for one file, a list (with
+"file", "phase" and "rank" added) for several. With --compare: {"a": ...,
+"b": ..., "kernels": [{"name", "a": {"count", "total_us"}, "b": ...}]}.
 
 Exit status: 0 when every file was read whole, 1 when some were truncated or
 could not be read, 2 for usage errors or when nothing was found.`,
 		Example: "  srtctl-tui summary logs/1234/profiles\n" +
+			"  srtctl-tui summary --compare profiles/1234 profiles/1240\n" +
 			"  srtctl-tui summary --top 10 prefill/*.json.gz decode/*.json.gz\n" +
 			"  srtctl-tui summary --json trace.json.gz | jq '.kernels[0]'",
 		Args: cobra.MinimumNArgs(1),
@@ -54,28 +72,49 @@ could not be read, 2 for usage errors or when nothing was found.`,
 			if top < 0 {
 				return withExit(2, fmt.Errorf("--top %d: use a count of 0 or more", top))
 			}
-			paths, err := trace.Find(args)
-			if err != nil {
-				return withExit(2, err)
+			if compare && len(args) != 2 {
+				return withExit(2, fmt.Errorf("--compare takes two runs (files or folders), not %d", len(args)))
 			}
-			if len(paths) == 0 {
-				return withExit(2, fmt.Errorf("no traces (*.json, *.json.gz) or nsys reports (*.nsys-rep) under %v", args))
+			groups := [][]string{args}
+			if compare {
+				groups = [][]string{args[:1], args[1:]}
+			}
+			var found [][]string
+			for _, g := range groups {
+				paths, err := trace.Find(g)
+				if err != nil {
+					return withExit(2, err)
+				}
+				if len(paths) == 0 {
+					return withExit(2, fmt.Errorf("no traces (*.json, *.json.gz) or nsys reports (*.nsys-rep) under %s", strings.Join(g, ", ")))
+				}
+				found = append(found, paths)
 			}
 			stderr := cmd.ErrOrStderr()
-			var sums []*trace.FileSummary
 			failed := false
-			for _, p := range paths {
-				sum, err := trace.SummarizePath(cmd.Context(), p)
-				if err != nil {
-					failed = true
-					fmt.Fprintln(stderr, "srtctl-tui:", err)
+			var runs [][]*trace.FileSummary
+			for _, paths := range found {
+				// Two files at once: each is decompressed and scanned on
+				// two goroutines already.
+				sums, errs := trace.SummarizeAll(cmd.Context(), paths, 2)
+				var got []*trace.FileSummary
+				for i, err := range errs {
+					if err != nil {
+						failed = true
+						fmt.Fprintln(stderr, "srtctl-tui:", err)
+					}
+					if sums[i] != nil {
+						got = append(got, sums[i])
+					}
 				}
-				if sum != nil {
-					sums = append(sums, sum)
-				}
+				runs = append(runs, got)
 			}
+			sums := runs[0]
 			out := cmd.OutOrStdout()
-			if asJSON {
+			var err error
+			if compare {
+				err = printCompare(out, runs[0], runs[1], asJSON, top, width)
+			} else if asJSON {
 				err = printSummaryJSON(out, stderr, sums, top)
 			} else {
 				err = printSummaryText(out, sums, top, fullNames, width)
@@ -93,6 +132,7 @@ could not be read, 2 for usage errors or when nothing was found.`,
 	f.IntVar(&top, "top", 20, "kernels to list per table")
 	f.BoolVar(&asJSON, "json", false, "print reference_summary.py's JSON instead of tables")
 	f.BoolVar(&fullNames, "full-names", false, "list the full kernel signatures under each table")
+	f.BoolVar(&compare, "compare", false, "compare two runs: summary --compare A B (files or folders)")
 	f.IntVar(&width, "width", 0, "layout width in columns (default: the terminal's, or $COLUMNS, or 120)")
 	return cmd
 }
@@ -110,6 +150,21 @@ func printSummaryJSON(out, stderr io.Writer, sums []*trace.FileSummary, top int)
 		return errors.New("nothing to print as JSON")
 	}
 	return trace.WriteJSON(out, traces, top)
+}
+
+func printCompare(out io.Writer, a, b []*trace.FileSummary, asJSON bool, top, width int) error {
+	if len(a) == 0 || len(b) == 0 {
+		return errors.New("nothing to compare: a run has no readable trace")
+	}
+	c := trace.Compare(a, b)
+	if asJSON {
+		return trace.WriteCompareJSON(out, c)
+	}
+	if width <= 0 {
+		width = outputWidth(out)
+	}
+	_, err := lipgloss.Fprint(out, trace.RenderCompare(c, width, trace.RenderOptions{Top: top, NoColor: os.Getenv("NO_COLOR") != ""}))
+	return err
 }
 
 func printSummaryText(out io.Writer, sums []*trace.FileSummary, top int, fullNames bool, width int) error {

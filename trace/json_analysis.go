@@ -1,5 +1,10 @@
 package trace
 
+import (
+	"io"
+	"strings"
+)
+
 // writeAnalysis adds the analyses to a trace's JSON object. Times are in
 // µs, unrounded (the analyses' precision), unlike the reference fields.
 func writeAnalysis(o *jsonObject, a *Analysis) {
@@ -78,4 +83,61 @@ func writeTypes(o *jsonObject, a *Analysis) {
 		e.str("types", a.States[i].Name())
 		e.float("us", a.States[i].US)
 	})
+}
+
+// WriteCompareJSON prints a comparison: {"a": run, "b": run, "kernels":
+// [{"name", "a": {"count", "total_us"}, "b": {...}}]}, kernels as Compare
+// orders them (a kernel absent from a run has count 0 there and "only"
+// names the run it is in).
+func WriteCompareJSON(w io.Writer, c *Comparison) error {
+	var b strings.Builder
+	b.WriteString("{")
+	o := &jsonObject{b: &b, indent: " "}
+	for _, side := range []struct {
+		key string
+		t   RunTotals
+	}{{"a", c.A}, {"b", c.B}} {
+		r := o.object(side.key)
+		r.str("label", side.t.Label)
+		r.key("files")
+		b.WriteString("[")
+		for i, f := range side.t.Files {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			pyString(&b, f)
+		}
+		b.WriteString("]")
+		r.int("ranks", side.t.Ranks)
+		t := r.object("temporal")
+		writeTemporal(t, side.t.Temporal)
+		t.close(r.indent)
+		writeTypes(r, &Analysis{Types: side.t.Types, HasComm: side.t.HasComm, OverlapPct: side.t.OverlapPct})
+		r.float("kernel_total_us", round3(side.t.Kernels.KernelTotalUS))
+		r.close(o.indent)
+	}
+	o.list("kernels", len(c.Kernels), func(i int, e *jsonObject) {
+		k := c.Kernels[i]
+		e.str("name", k.Name)
+		for _, s := range []struct {
+			key string
+			k   KernelStat
+		}{{"a", k.A}, {"b", k.B}} {
+			so := e.object(s.key)
+			so.int("count", s.k.Count)
+			so.float("total_us", round3(s.k.TotalUS))
+			so.close(e.indent)
+		}
+		e.float("change_us", round3(k.DeltaUS()))
+		switch {
+		case !k.InB:
+			e.str("only", "a")
+		case !k.InA:
+			e.str("only", "b")
+		}
+	})
+	o.close("")
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }

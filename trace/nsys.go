@@ -230,6 +230,11 @@ func nsysRow(rec []string, col map[string]int) (KernelStat, error) {
 // nsys report (through nsys when it is on PATH, else listed with its size
 // and how to open it), or a report still being written (listed).
 func SummarizePath(ctx context.Context, path string) (*FileSummary, error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
 	switch KindOf(path) {
 	case FileTorch:
 		return SummarizeFile(path)

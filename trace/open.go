@@ -3,10 +3,13 @@ package trace
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sync"
+	"syscall"
 )
 
 // Summarize reads one torch trace from r: plain JSON, or gzip (recognised by
@@ -35,7 +38,7 @@ func Summarize(r io.Reader) (*FileSummary, error) {
 // SummarizeFile summarises the trace at path, with Phase, Rank and Size set
 // from the path and the file. Errors name the file.
 func SummarizeFile(path string) (*FileSummary, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +60,63 @@ func SummarizeFile(path string) (*FileSummary, error) {
 		sum.Incomplete = err
 	}
 	return sum, err
+}
+
+// openRegular opens path for reading only when it is a regular file: a
+// FIFO would block the read forever, a device would never end. Opening
+// without blocking, then checking the opened file, leaves no race.
+func openRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s: not a regular file (%s): only trace files are read", path, kindOfMode(fi.Mode()))
+	}
+	return f, nil
+}
+
+func kindOfMode(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeDevice != 0, m&os.ModeCharDevice != 0:
+		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m.IsDir():
+		return "a directory"
+	}
+	return m.Type().String()
+}
+
+// SummarizeAll summarises paths (as SummarizePath) on up to workers files
+// at once, keeping their order; errs[i] is paths[i]'s error.
+func SummarizeAll(ctx context.Context, paths []string, workers int) (sums []*FileSummary, errs []error) {
+	sums, errs = make([]*FileSummary, len(paths)), make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(min(workers, len(paths)), 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				sums[i], errs[i] = SummarizePath(ctx, paths[i])
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return sums, errs
 }
 
 // readahead reads src on its own goroutine into a few reusable chunks, so
