@@ -205,7 +205,7 @@ func renderIdle(sums []*FileSummary, w int, st renderStyles) string {
 		return st.muted.Render("no GPU timeline")
 	}
 	const col = 9
-	labelW := max(min(w-6*col-6, 24), 10)
+	labelW := max(min(w-5*col-6, 24), 6)
 	var blocks []string
 	for _, r := range ranks {
 		lines := []string{st.label.Render(ansi.Truncate("idle by stream · "+safetext.Label(rankName(r)), w, "…"))}
@@ -235,7 +235,7 @@ func renderLaunches(sums []*FileSummary, w int, st renderStyles) string {
 		lines := []string{st.label.Render(ansi.Truncate("launches · "+safetext.Label(rankName(r)), w, "…"))}
 		lines = append(lines, ansi.Wordwrap(fmt.Sprintf("%s calls launched GPU work · launch delay median %s · p90 %s · max %s",
 			FormatCount(l.Launches), FormatDuration(l.DelayMedianUS), FormatDuration(l.DelayP90US), FormatDuration(l.DelayMaxUS)), w, " "))
-		nameW := max(min(w-30, 32), 8)
+		nameW := max(min(w-31, 32), 8)
 		lines = append(lines, st.muted.Render(pad("API", nameW, false)+pad("calls", 10, true)+pad("kernels", 10, true)+pad("GPU events", 11, true)))
 		for _, api := range l.APIs {
 			lines = append(lines, pad(ansi.Truncate(safetext.Label(api.Name), nameW-1, "…"), nameW, false)+
