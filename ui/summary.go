@@ -63,8 +63,18 @@ type SummaryScreen struct {
 	fullNames bool
 	all       bool
 	stacked   bool // the user asked for one column on a wide terminal
+	section   int  // index into summarySections
+	compare   bool // showing what changed between two runs
 	w, h      int
 }
+
+// summarySections are the screen's tabs, in order: today's kernel tables
+// first, then where the GPU time went, idle per stream, launches.
+var summarySections = []trace.Section{trace.SectionKernels, trace.SectionOverview, trace.SectionIdle, trace.SectionLaunches}
+
+// kernelsMinWidth is the width the kernel tables are laid out at, at the
+// least: on a narrower terminal ← → scroll them sideways.
+const kernelsMinWidth = 120
 
 // NewSummaryScreen summarises opt.Paths when it is first shown.
 func NewSummaryScreen(ctx *Context, opt SummaryOptions) *SummaryScreen {
@@ -189,6 +199,25 @@ func (s *SummaryScreen) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return Status(fmt.Sprintf("side by side needs a terminal %d columns wide", 2*minSummaryColumn+summaryGap), false)
 		}
 		return nil
+	case key.Matches(k, s.keys.NextSection), key.Matches(k, s.keys.PrevSection):
+		step := 1
+		if key.Matches(k, s.keys.PrevSection) {
+			step = len(summarySections) - 1
+		}
+		s.section = (s.section + step) % len(summarySections)
+		s.compare = false
+		s.vp.SetYOffset(0)
+		s.vp.SetXOffset(0)
+		s.render()
+		return nil
+	case key.Matches(k, s.keys.Compare):
+		if _, _, ok := s.comparedRuns(); !ok {
+			return Status("compare needs two runs: summarise the traces of two jobs (or two profilings) together", false)
+		}
+		s.compare = !s.compare
+		s.vp.SetYOffset(0)
+		s.render()
+		return nil
 	case key.Matches(k, s.keys.Top):
 		s.vp.GotoTop()
 		return nil
@@ -212,7 +241,7 @@ func onOff(what string, on bool) string {
 func (s *SummaryScreen) KeyMap() help.KeyMap {
 	k := s.keys
 	if s.opt.Back {
-		k.Back.SetHelp("esc", "back to the monitor")
+		k.Back.SetHelp("esc", "back")
 	}
 	return k
 }
@@ -232,6 +261,7 @@ func (s *SummaryScreen) header() string {
 		files += " · " + s.opt.Source
 	}
 	lines = append(lines, st.Bold.Render("Summary")+st.Muted.Render(" · "+files))
+	lines = append(lines, s.tabs())
 	switch {
 	case n == 0:
 		lines = append(lines, st.Warn.Render("no traces to summarise"))
@@ -256,6 +286,45 @@ func (s *SummaryScreen) header() string {
 		lines[i] = ansi.Truncate(l, max(s.w, 1), "…")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// tabs names the sections, the current one marked.
+func (s *SummaryScreen) tabs() string {
+	st := s.ctx.Styles
+	var parts []string
+	for i, sec := range summarySections {
+		name := trace.SectionNames[sec]
+		if i == s.section && !s.compare {
+			parts = append(parts, st.Bold.Render("["+name+"]"))
+		} else {
+			parts = append(parts, st.Muted.Render(" "+name+" "))
+		}
+	}
+	if _, _, ok := s.comparedRuns(); ok {
+		if s.compare {
+			parts = append(parts, st.Bold.Render("[compare]"))
+		} else {
+			parts = append(parts, st.Muted.Render(" compare "))
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// comparedRuns are the two runs c compares: the first two of one phase,
+// else the first two.
+func (s *SummaryScreen) comparedRuns() (a, b trace.Run, ok bool) {
+	runs := trace.Runs(s.sums)
+	for i := range runs {
+		for j := i + 1; j < len(runs); j++ {
+			if runs[i].Phase == runs[j].Phase {
+				return runs[i], runs[j], true
+			}
+		}
+	}
+	if len(runs) >= 2 {
+		return runs[0], runs[1], true
+	}
+	return a, b, false
 }
 
 func (s *SummaryScreen) View() string {
@@ -285,20 +354,27 @@ func (s *SummaryScreen) content() string {
 	if len(s.sums) == 0 {
 		return ""
 	}
-	opts := trace.RenderOptions{NoColor: s.ctx.NoColor, FullNames: s.fullNames}
+	opts := trace.RenderOptions{NoColor: s.ctx.NoColor, FullNames: s.fullNames, Section: summarySections[s.section]}
 	if s.all {
 		opts.Top = -1
 	}
+	if a, b, ok := s.comparedRuns(); ok && s.compare {
+		return trace.RenderCompare(trace.Compare(a.Sums, b.Sums), max(s.w, kernelsMinWidth), opts)
+	}
 	groups := phaseGroups(s.sums)
+	w := s.w
+	if opts.Section == trace.SectionKernels {
+		w = max(w, kernelsMinWidth)
+	}
 	if len(groups) < 2 {
-		return trace.Render(s.sums, s.w, opts)
+		return trace.Render(s.sums, w, opts)
 	}
 	if s.stacked || !s.sideBySideFits() {
 		// One phase at a time: trace.Render alone would put two phases
 		// side by side on a very wide screen.
 		var parts []string
 		for _, g := range groups {
-			parts = append(parts, strings.TrimRight(trace.Render(g, s.w, opts), "\n"))
+			parts = append(parts, strings.TrimRight(trace.Render(g, w, opts), "\n"))
 		}
 		return strings.Join(parts, "\n\n") + "\n"
 	}
@@ -344,31 +420,36 @@ func phaseGroups(sums []*trace.FileSummary) [][]*trace.FileSummary {
 // SummaryKeys are the summary screen's keys; they implement help.KeyMap.
 type SummaryKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
+	NextSection, PrevSection, Compare                    key.Binding
 	FullNames, All, Layout, Back, Quit                   key.Binding
 }
 
 // DefaultSummaryKeys are the bindings the footer shows.
 func DefaultSummaryKeys() SummaryKeys {
 	return SummaryKeys{
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
-		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
-		Left:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "scroll left")),
-		Right:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "scroll right")),
-		FullNames: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "full names")),
-		All:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all kernels")),
-		Layout:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "layout")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")),
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		Left:        key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "left")),
+		Right:       key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "right")),
+		NextSection: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "section")),
+		PrevSection: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev")),
+		Compare:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare")),
+		FullNames:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "names")),
+		All:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all")),
+		Layout:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "layout")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")),
+		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 	}
 }
 
 // ShortHelp is the one-line footer.
 func (k SummaryKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Down, k.FullNames, k.All, k.Layout, k.Back, k.Quit}
+	// Scrolling is in the full help ("?"): this line must fit 80 columns.
+	return []key.Binding{k.NextSection, k.Compare, k.FullNames, k.All, k.Layout, k.Back, k.Quit}
 }
 
 // FullHelp is the footer after "?".
@@ -376,6 +457,7 @@ func (k SummaryKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Top, k.Bottom, k.Left, k.Right},
+		{k.NextSection, k.PrevSection, k.Compare},
 		{k.FullNames, k.All, k.Layout},
 		{k.Back, k.Quit},
 	}

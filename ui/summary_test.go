@@ -295,7 +295,7 @@ func TestSummaryEscGoesBackOrQuits(t *testing.T) {
 	if _, ok := msgs[0].(PopMsg); !ok {
 		t.Fatalf("esc with Back: %#v, want PopMsg", msgs[0])
 	}
-	if !strings.Contains(helpText(back.KeyMap()), "back to the monitor") {
+	if !strings.Contains(helpText(back.KeyMap()), "esc back") {
 		t.Fatal("the footer does not say esc goes back")
 	}
 	alone := sumNewScreen(t, true, 80, 20, SummaryOptions{})
