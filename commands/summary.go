@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,7 @@ could not be read, 2 for usage errors or when nothing was found.`,
 			if top < 0 {
 				return withExit(2, fmt.Errorf("--top %d: use a count of 0 or more", top))
 			}
+			boundMemory()
 			if compare && len(args) != 2 {
 				return withExit(2, fmt.Errorf("--compare takes two runs (files or folders), not %d", len(args)))
 			}
@@ -178,6 +180,18 @@ func printSummaryText(out io.Writer, sums []*trace.FileSummary, top int, fullNam
 	// lipgloss.Fprint drops colours a pipe or NO_COLOR does not want.
 	_, err := lipgloss.Fprint(out, trace.Render(sums, width, opts))
 	return err
+}
+
+// summaryMemoryLimit is where the garbage collector works harder: what
+// the summary keeps is bounded (about 100 MB on the most hostile trace),
+// and the collector's default would let the heap grow to twice that.
+const summaryMemoryLimit = 160 << 20
+
+// boundMemory sets the limit unless the user set GOMEMLIMIT.
+func boundMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(summaryMemoryLimit)
+	}
 }
 
 // outputWidth is the terminal's width when out is one, else $COLUMNS, else 120.

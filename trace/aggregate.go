@@ -78,6 +78,7 @@ func (a *aggregator) finish() *FileSummary {
 	s := &FileSummary{Kind: KindTorch, Skipped: a.skipped}
 	s.GPUEvents = a.busy.n
 	s.BusyUS = a.busy.busy()
+	s.BusyApprox = a.busy.approx
 	s.SpanUS = a.busy.span()
 	for _, i := range [...]int{catMemcpy, catMemset, catKernel} { // sorted by name
 		if c := a.cats[i]; c.Count > 0 {

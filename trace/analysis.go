@@ -157,6 +157,7 @@ func (c *collector) analyse() *Analysis {
 		}
 		events = append(events, kept{e, int32(li)})
 	}
+	c.gpu = nil // copied into events
 	a.Events = len(events)
 	if len(events) == 0 {
 		return a

@@ -32,8 +32,8 @@ func classOf(cat []byte) int {
 // totals do not depend on them. Real traces hold far fewer: the 230 MB
 // decode trace has 50,000 GPU events.
 var (
-	maxAnalysedEvents   = 1_500_000
-	maxAnalysedLaunches = 1_500_000
+	maxAnalysedEvents   = 500_000
+	maxAnalysedLaunches = 500_000
 	maxStreams          = 4096
 	maxLaunchAPIs       = 1024
 )

@@ -7,7 +7,12 @@ import (
 
 // compactAt is how many raw intervals are kept before they are merged; it
 // bounds memory (16 bytes each) on traces with millions of GPU events.
-const compactAt = 1 << 20
+// maxMerged bounds the merged ones (disjoint intervals do not merge): past
+// it the earliest half is summed and dropped.
+var (
+	compactAt = 1 << 19
+	maxMerged = 1 << 19
+)
 
 type interval struct{ start, end float64 }
 
@@ -20,6 +25,14 @@ type busyTracker struct {
 	merged   int
 	min, max float64
 	n        int
+	// total sums the components already dropped, earliest first (the
+	// reference's order); they all end at or before watermark.
+	total     float64
+	watermark float64
+	dropped   bool
+	// approx is set when an interval started before the watermark: the
+	// trace was far out of order and the busy time may be off.
+	approx bool
 }
 
 func (b *busyTracker) add(start, end float64) {
@@ -30,6 +43,13 @@ func (b *busyTracker) add(start, end float64) {
 		b.max = end
 	}
 	b.n++
+	if b.dropped && start < b.watermark {
+		b.approx = true
+		if end <= b.watermark {
+			return
+		}
+		start = b.watermark
+	}
 	b.spans = append(b.spans, interval{start, end})
 	if len(b.spans)-b.merged >= compactAt {
 		b.compact()
@@ -59,13 +79,22 @@ func (b *busyTracker) compact() {
 	}
 	b.spans = out
 	b.merged = len(out)
+	if b.merged > maxMerged {
+		half := b.merged / 2
+		for _, iv := range b.spans[:half] {
+			b.total += iv.end - iv.start
+		}
+		b.watermark, b.dropped = b.spans[half-1].end, true
+		b.spans = append(b.spans[:0], b.spans[half:]...)
+		b.merged = len(b.spans)
+	}
 }
 
 // busy is the total length of the union, summed from the earliest
 // component on, as the reference sums it.
 func (b *busyTracker) busy() float64 {
 	b.compact()
-	total := 0.0
+	total := b.total
 	for _, iv := range b.spans {
 		total += iv.end - iv.start
 	}

@@ -344,6 +344,9 @@ func totalsLines(s *FileSummary, w int, st renderStyles) []string {
 	if s.Skipped > 0 {
 		lines = append(lines, st.warn.Render(fmt.Sprintf("%s GPU events without a readable ts or dur were skipped", FormatCount(s.Skipped))))
 	}
+	if s.BusyApprox {
+		lines = append(lines, st.warn.Render(ansi.Wordwrap("busy time approximate: over a million separate GPU intervals came far out of time order", w, " ")))
+	}
 	return lines
 }
 

@@ -205,17 +205,17 @@ func renderIdle(sums []*FileSummary, w int, st renderStyles) string {
 		return st.muted.Render("no GPU timeline")
 	}
 	const col = 9
-	labelW := max(min(w-5*col-6, 24), 6)
+	labelW := max(min(w-5*col-8, 24), 6)
 	var blocks []string
 	for _, r := range ranks {
 		lines := []string{st.label.Render(ansi.Truncate("idle by stream · "+safetext.Label(rankName(r)), w, "…"))}
 		head := pad("stream", labelW, false) + pad("host", col, true) + pad("kernel", col, true) + pad("other", col, true) +
-			pad("gaps", 6, true) + pad("median", col, true) + pad("p90", col, true)
+			pad("gaps", 8, true) + pad("median", col, true) + pad("p90", col, true)
 		lines = append(lines, st.muted.Render(head))
 		for _, s := range r.Analysis.Streams {
 			lines = append(lines, pad(ansi.Truncate(fmt.Sprint(s.Stream), labelW-1, "…"), labelW, false)+
 				pad(FormatDuration(s.HostWaitUS), col, true)+pad(FormatDuration(s.KernelWaitUS), col, true)+pad(FormatDuration(s.OtherUS), col, true)+
-				pad(FormatCount(s.Gaps), 6, true)+pad(FormatDuration(s.GapMedianUS), col, true)+pad(FormatDuration(s.GapP90US), col, true))
+				pad(FormatCount(s.Gaps), 8, true)+pad(FormatDuration(s.GapMedianUS), col, true)+pad(FormatDuration(s.GapP90US), col, true))
 		}
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}

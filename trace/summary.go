@@ -40,6 +40,9 @@ type FileSummary struct {
 	GPUEvents int     // kernel, memcpy and memset events
 	SpanUS    float64 // first GPU start to last GPU end
 	BusyUS    float64 // union of GPU intervals: overlapping streams count once
+	// BusyApprox says BusyUS may be off: more than a million disjoint GPU
+	// intervals arrived far out of time order (hostile input only).
+	BusyApprox bool
 	// Categories holds the GPU categories present, sorted by name.
 	Categories []CategoryStat
 	// Kernels holds every kernel name, by total time, largest first (ties in
