@@ -14,18 +14,14 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/trace"
 )
 
-// sumSharedTrace is one of the real traces in ../shared/traces.
+// sumSharedTrace is one of the real traces of the trace package's testdata
+// (in every clone; see its README).
 func sumSharedTrace(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join(jobspectest.TracesDir(t), name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("the shared trace is missing: %v", err)
-	}
-	return p
+	return sumOwnTrace(t, name)
 }
 
 func sumRealPaths(t *testing.T) []string {
