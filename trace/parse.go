@@ -306,64 +306,38 @@ func (p *parser) events() error {
 	}
 }
 
-// event reads one event object, keeping ph, cat, name, ts and dur. A key
-// that appears twice takes its last value, as Python's json does.
+// event reads one event object, keeping ph, cat, name, ts, dur and the
+// args the analyses use. A key that appears twice takes its last value, as
+// Python's json does.
 func (p *parser) event() error {
 	s := p.s
-	s.pos++
 	isX, cat, class := false, catOther, classUnknown
 	hasName, hasTS, hasDur := false, false, false
 	p.hasStream, p.hasCorr = false, false
-	c, ok := s.peek()
-	if !ok {
-		return s.failEOF("an event")
-	}
-	if c == '}' {
-		s.pos++
-		return nil
-	}
-	for {
-		key, err := p.key()
-		if err != nil {
-			return err
-		}
-		field := fieldOf(key)
-		if err := s.expect(':', "an event"); err != nil {
-			return err
-		}
-		switch field {
+	err := p.members("an event", func(key []byte) error {
+		var err error
+		switch fieldOf(key) {
 		case fieldPh:
-			v, isStr, err := p.stringValue()
-			if err != nil {
-				return err
-			}
+			var v []byte
+			var isStr bool
+			v, isStr, err = p.stringValue()
 			isX = isStr && len(v) == 1 && v[0] == 'X'
 		case fieldCat:
-			v, isStr, err := p.stringValue()
-			if err != nil {
-				return err
-			}
+			var v []byte
+			var isStr bool
+			v, isStr, err = p.stringValue()
 			cat, class = catOther, classOther
 			if isStr {
 				cat, class = catOf(v), classOf(v)
 			}
 		case fieldName:
-			v, isStr, err := p.stringValue()
-			if err != nil {
-				return err
-			}
-			hasName = isStr
+			var v []byte
+			v, hasName, err = p.stringValue()
 			p.name = append(p.name[:0], v...)
 		case fieldTs:
 			p.ts, hasTS, err = p.numberText(p.ts)
-			if err != nil {
-				return err
-			}
 		case fieldDur:
 			p.dur, hasDur, err = p.numberText(p.dur)
-			if err != nil {
-				return err
-			}
 		case fieldArgs:
 			// The CPU side's own events (most of a trace) need no args.
 			if c, ok := s.peek(); ok && c == '{' && class != classCPU {
@@ -371,21 +345,13 @@ func (p *parser) event() error {
 			} else {
 				err = s.skipValue()
 			}
-			if err != nil {
-				return err
-			}
 		default:
-			if err := s.skipValue(); err != nil {
-				return err
-			}
+			err = s.skipValue()
 		}
-		done, err := p.next('}', "an event")
-		if err != nil {
-			return err
-		}
-		if done {
-			break
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if !isX {
 		return nil
