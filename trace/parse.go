@@ -37,7 +37,7 @@ type parser struct {
 	s   *scanner
 	agg aggregator
 	// per-event scratch, reused so an event costs no allocation
-	name, ts, dur, unesc, keyCopy []byte
+	name, ts, dur, unesc []byte
 	// the args members the analyses read (see events.go)
 	stream, corr       int64
 	hasStream, hasCorr bool
@@ -149,8 +149,14 @@ func (p *parser) topObject() (bool, error) {
 
 // distributedInfo reads the rank a distributed job's trace names itself.
 func (p *parser) distributedInfo() error {
-	return p.members("distributedInfo", func(key []byte) error {
-		if string(key) != "rank" {
+	isRank := func(key []byte) int {
+		if string(key) == "rank" {
+			return 1
+		}
+		return 0
+	}
+	return p.members("distributedInfo", isRank, func(field int) error {
+		if field == 0 {
 			return p.s.skipValue()
 		}
 		v, ok, err := p.intValue()
@@ -161,9 +167,10 @@ func (p *parser) distributedInfo() error {
 	})
 }
 
-// members walks an object (the scanner is at its '{'), calling member for
-// each key; member consumes the value.
-func (p *parser) members(what string, member func(key []byte) error) error {
+// members walks an object (the scanner is at its '{'): classify names each
+// key (before the next read moves the window under it), then member
+// consumes the value.
+func (p *parser) members(what string, classify func(key []byte) int, member func(field int) error) error {
 	s := p.s
 	s.pos++
 	if c, ok := s.peek(); !ok {
@@ -177,12 +184,13 @@ func (p *parser) members(what string, member func(key []byte) error) error {
 		if err != nil {
 			return err
 		}
-		// The key lives in the window, which the next read may move.
-		p.keyCopy = append(p.keyCopy[:0], key...)
+		field := classify(key)
 		if err := s.expect(':', what); err != nil {
 			return err
 		}
-		if err := member(p.keyCopy); err != nil {
+		if err := member(field); err == errRestSkipped {
+			return nil
+		} else if err != nil {
 			return err
 		}
 		done, err := p.next('}', what)
@@ -192,21 +200,51 @@ func (p *parser) members(what string, member func(key []byte) error) error {
 	}
 }
 
+// errRestSkipped tells members that a member consumed the rest of the
+// object, its closing brace included.
+var errRestSkipped = errors.New("the rest of the object was skipped")
+
 // args reads the members of an event's args the analyses use: the GPU
-// stream and the correlation that ties a GPU event to its launch.
+// stream and the correlation that ties a GPU event to its launch. Once a
+// kernel's correlation is read (after its stream, in torch's order) the
+// rest of args is skipped without reading its keys: that is what keeps the
+// analyses within the time of decompression.
 func (p *parser) args() error {
-	return p.members("an event's args", func(key []byte) error {
+	return p.members("an event's args", argOf, func(field int) error {
 		var err error
-		switch string(key) {
-		case "stream":
+		switch field {
+		case argStream:
 			p.stream, p.hasStream, err = p.intValue()
-		case "correlation":
+		case argCorrelation:
 			p.corr, p.hasCorr, err = p.intValue()
+			if err == nil && p.hasStream {
+				if err := p.s.skipRest('}'); err != nil {
+					return err
+				}
+				return errRestSkipped
+			}
 		default:
 			err = p.s.skipValue()
 		}
 		return err
 	})
+}
+
+// the args members the analyses read
+const (
+	argOther = iota
+	argStream
+	argCorrelation
+)
+
+func argOf(key []byte) int {
+	switch string(key) {
+	case "stream":
+		return argStream
+	case "correlation":
+		return argCorrelation
+	}
+	return argOther
 }
 
 // intValue reads an integral number (as Python's int(float(x)) would take
@@ -314,9 +352,9 @@ func (p *parser) event() error {
 	isX, cat, class := false, catOther, classUnknown
 	hasName, hasTS, hasDur := false, false, false
 	p.hasStream, p.hasCorr = false, false
-	err := p.members("an event", func(key []byte) error {
+	err := p.members("an event", fieldOf, func(field int) error {
 		var err error
-		switch fieldOf(key) {
+		switch field {
 		case fieldPh:
 			var v []byte
 			var isStr bool

@@ -311,6 +311,19 @@ func (s *scanner) skipValue() error {
 
 func (s *scanner) skipContainer() error {
 	s.stack = s.stack[:0]
+	return s.skipNested()
+}
+
+// skipRest consumes the rest of the container being read, up to and
+// including its closing byte (the scanner is between two members).
+func (s *scanner) skipRest(closing byte) error {
+	s.stack = append(s.stack[:0], closing)
+	return s.skipNested()
+}
+
+// skipNested consumes bytes until the containers on s.stack (and any
+// opened on the way) are closed.
+func (s *scanner) skipNested() error {
 	for {
 		for s.pos < s.end && !byteClass[s.buf[s.pos]] {
 			s.pos++
