@@ -432,7 +432,9 @@ func middleEllipsis(s string, w, at int) string {
 	if w < 5 {
 		return ansi.Truncate(s, w, "…")
 	}
-	head := (w - 1) / 2
+	// The head says what the kernel is (cudnn_generated_fort_native_sdpa,
+	// nvjet_sm90_tst_192x192): it gets the larger part.
+	head := (w - 1) * 3 / 5
 	tailFrom := len(r) - (w - 1 - head)
 	if at >= 0 && at >= tailFrom {
 		at = -1 // already shown
