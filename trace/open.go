@@ -2,7 +2,6 @@ package trace
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"os"
 	"sync"
 	"syscall"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // Summarize reads one torch trace from r: plain JSON, or gzip (recognised by
@@ -28,8 +29,10 @@ func Summarize(r io.Reader) (*FileSummary, error) {
 		sum.Incomplete = &ParseError{Line: 1, Col: 1, Reason: "gzip header: " + err.Error(), Err: err}
 		return sum, sum.Incomplete
 	}
-	// Decompression and scanning take about the same time: run them on two
-	// cores, handing over chunks.
+	// klauspost's gzip decompresses about a third faster than the
+	// standard library's (the stream format is the same). Decompression and
+	// scanning take about the same time: run them on two cores, handing
+	// over chunks.
 	ra := newReadahead(zr, 1<<20, 3)
 	defer ra.Close()
 	return summarizeJSON(ra)
