@@ -161,11 +161,12 @@ func renderOverview(sums []*FileSummary, w int, st renderStyles) string {
 			}
 			return pct(a.OverlapPct)
 		}},
-		{"host wait", idleBy(func(s StreamIdle) float64 { return s.HostWaitUS })},
-		{"kernel wait", idleBy(func(s StreamIdle) float64 { return s.KernelWaitUS })},
-		{"other idle", idleBy(func(s StreamIdle) float64 { return s.OtherUS })},
+		{"host wait Σ", idleBy(func(s StreamIdle) float64 { return s.HostWaitUS })},
+		{"kernel wait Σ", idleBy(func(s StreamIdle) float64 { return s.KernelWaitUS })},
+		{"other idle Σ", idleBy(func(s StreamIdle) float64 { return s.OtherUS })},
 	}
 	lines = append(lines, rankColumns(ranks, w, 15, 11, rows, st)...)
+	lines = append(lines, st.muted.Render(ansi.Wordwrap("Σ: summed over the streams (see idle)", w, " ")))
 	nameW := 0
 	for _, r := range ranks {
 		nameW = max(nameW, min(ansi.StringWidth(safetext.Label(rankName(r))), 12))
