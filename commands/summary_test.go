@@ -156,7 +156,7 @@ func TestSummaryRunsNotCombined(t *testing.T) {
 	}
 	out, errOut, code := runCLI(t, "summary", "--width", "200", "--top", "2", dir)
 	plain := ansi.Strip(out)
-	if code != 0 || strings.Contains(plain, "summed over") || strings.Contains(plain, "combined") ||
+	if code != 0 || strings.Contains(plain, "summed over 2 ranks") || strings.Contains(plain, "combined") ||
 		!strings.Contains(plain, "run run1/1-decode") || !strings.Contains(plain, "run run2/1-decode") {
 		t.Fatalf("exit %d %s:\n%s", code, errOut, plain)
 	}

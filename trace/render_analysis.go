@@ -166,7 +166,7 @@ func renderOverview(sums []*FileSummary, w int, st renderStyles) string {
 		{"other idle Σ", idleBy(func(s StreamIdle) float64 { return s.OtherUS })},
 	}
 	lines = append(lines, rankColumns(ranks, w, 15, 11, rows, st)...)
-	lines = append(lines, st.muted.Render(ansi.Wordwrap("Σ: summed over the streams (see idle)", w, " ")))
+	lines = append(lines, st.muted.Render(ansi.Wordwrap("Σ: all streams added up (see idle)", w, " ")))
 	nameW := 0
 	for _, r := range ranks {
 		nameW = max(nameW, min(ansi.StringWidth(safetext.Label(rankName(r))), 12))
