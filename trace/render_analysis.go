@@ -165,8 +165,7 @@ func renderOverview(sums []*FileSummary, w int, st renderStyles) string {
 		{"kernel wait Σ", idleBy(func(s StreamIdle) float64 { return s.KernelWaitUS })},
 		{"other idle Σ", idleBy(func(s StreamIdle) float64 { return s.OtherUS })},
 	}
-	lines = append(lines, rankColumns(ranks, w, 15, 11, rows, st)...)
-	lines = append(lines, st.muted.Render(ansi.Wordwrap("Σ: all streams added up (see idle)", w, " ")))
+	// The bars first: what a reader sees before scrolling.
 	nameW := 0
 	for _, r := range ranks {
 		nameW = max(nameW, min(ansi.StringWidth(safetext.Label(rankName(r))), 12))
@@ -175,6 +174,9 @@ func renderOverview(sums []*FileSummary, w int, st renderStyles) string {
 		name := pad(ansi.Truncate(safetext.Label(rankName(r)), nameW, "…"), nameW, false)
 		lines = append(lines, name+" "+st.bar.Render(temporalBar(r.Analysis.Temporal, max(w-nameW-1, 10))))
 	}
+	lines = append(lines, st.muted.Render(ansi.Truncate(glyphCompute+" compute  "+glyphNonCompute+" non-compute  "+glyphSync+" sync  "+glyphIdle+" idle", w, "…")))
+	lines = append(lines, rankColumns(ranks, w, 15, 11, rows, st)...)
+	lines = append(lines, st.muted.Render(ansi.Wordwrap("Σ: all streams added up (see idle)", w, " ")))
 	if len(ranks) == 1 {
 		a := ranks[0].Analysis
 		var states []string

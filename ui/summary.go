@@ -212,7 +212,7 @@ func (s *SummaryScreen) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(k, s.keys.Compare):
 		if _, _, ok := s.comparedRuns(); !ok {
-			return Status("compare needs two runs: summarise the traces of two jobs (or two profilings) together", false)
+			return Status("compare needs two runs of one phase: summarise the traces of two jobs (or two profilings) together", false)
 		}
 		s.compare = !s.compare
 		s.vp.SetYOffset(0)
@@ -310,8 +310,8 @@ func (s *SummaryScreen) tabs() string {
 	return strings.Join(parts, "")
 }
 
-// comparedRuns are the two runs c compares: the first two of one phase,
-// else the first two.
+// comparedRuns are the two runs c compares: the first two of one phase
+// (a prefill against a decode would compare nothing alike).
 func (s *SummaryScreen) comparedRuns() (a, b trace.Run, ok bool) {
 	runs := trace.Runs(s.sums)
 	for i := range runs {
@@ -320,9 +320,6 @@ func (s *SummaryScreen) comparedRuns() (a, b trace.Run, ok bool) {
 				return runs[i], runs[j], true
 			}
 		}
-	}
-	if len(runs) >= 2 {
-		return runs[0], runs[1], true
 	}
 	return a, b, false
 }

@@ -122,9 +122,13 @@ func TestSummaryKernelsScrollSidewaysAtEighty(t *testing.T) {
 // TestSummaryCompareKey: with two runs, c shows what changed; with one, c
 // says what it needs.
 func TestSummaryCompareKey(t *testing.T) {
-	_, one := rootAt80x24(t, []string{sumOwnTrace(t, "1795954250-TP-0-prefill.trace.json.gz")})
-	if msgs := sumPress(one, "c"); len(msgs) != 1 || !strings.Contains(msgs[0].(StatusMsg).Text, "two runs") {
-		t.Fatalf("c with one run: %#v", msgs)
+	// A prefill and a decode are two runs, but of different phases.
+	r1, one := rootAt80x24(t, []string{sumOwnTrace(t, "1795954250-TP-0-prefill.trace.json.gz"), sumOwnTrace(t, "1795954250-TP-0-decode.trace.json.gz")})
+	if msgs := sumPress(one, "c"); len(msgs) != 1 || !strings.Contains(msgs[0].(StatusMsg).Text, "two runs of one phase") {
+		t.Fatalf("c with prefill and decode: %#v", msgs)
+	}
+	if strings.Contains(rootText(r1), "compare ") {
+		t.Fatalf("a compare tab for prefill against decode:\n%s", rootText(r1))
 	}
 	r, s := rootAt80x24(t, []string{sumOwnTrace(t, "hta/trace_compare/base/base.json.gz"), sumOwnTrace(t, "hta/trace_compare/test/test.json.gz")})
 	r.Update(keyMsg("c"))
