@@ -243,6 +243,8 @@ func (s *SummaryScreen) KeyMap() help.KeyMap {
 	if s.opt.Back {
 		k.Back.SetHelp("esc", "back")
 	}
+	_, _, canCompare := s.comparedRuns()
+	k.Compare.SetEnabled(canCompare)
 	return k
 }
 
