@@ -311,3 +311,30 @@ func TestAnalysisAnyWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalysisGraphLaunches: a CUDA graph launch runs several kernels
+// under one correlation; each launch's delay counts once, to its first.
+func TestAnalysisGraphLaunches(t *testing.T) {
+	doc := `[
+{"ph":"X","cat":"cuda_runtime","name":"cudaGraphLaunch","ts":0,"dur":4,"args":{"correlation":9}},
+{"ph":"X","cat":"kernel","name":"a","ts":10,"dur":1,"args":{"stream":7,"correlation":9}},
+{"ph":"X","cat":"kernel","name":"b","ts":12,"dur":1,"args":{"stream":7,"correlation":9}},
+{"ph":"X","cat":"kernel","name":"c","ts":14,"dur":1,"args":{"stream":7,"correlation":9}},
+{"ph":"X","cat":"cuda_runtime","name":"cudaGraphLaunch","ts":20,"dur":2,"args":{"correlation":10}},
+{"ph":"X","cat":"kernel","name":"a","ts":30,"dur":1,"args":{"stream":7,"correlation":10}},
+{"ph":"X","cat":"kernel","name":"b","ts":32,"dur":1,"args":{"stream":7,"correlation":10}}
+]`
+	l := analysisOf(t, doc).Launch
+	g := l.Graphs
+	if g.Launches != 2 || g.Kernels != 5 || g.KernelsMin != 2 || g.KernelsMax != 3 || g.KernelsMedian != 2.5 {
+		t.Fatalf("graphs: %+v", g)
+	}
+	// delays: 10-4 = 6 and 30-22 = 8
+	if l.Launches != 2 || !near(l.DelayMedianUS, 7) || !near(l.DelayMaxUS, 8) || len(l.APIs) != 1 || l.APIs[0].Kernels != 5 {
+		t.Fatalf("launches: %+v", l)
+	}
+	out := Render([]*FileSummary{{Phase: "decode", Rank: "TP-0", Analysis: analysisOf(t, doc)}}, 100, RenderOptions{Section: SectionLaunches, NoColor: true})
+	if !strings.Contains(out, "CUDA graphs: 2 launches, 2–3 kernels each (median 2.5)") {
+		t.Fatalf("launches section:\n%s", out)
+	}
+}

@@ -259,6 +259,9 @@ func writeObject(b *strings.Builder, s *FileSummary, opts JSONOptions, indent st
 	if !opts.WithFile && !opts.ReferenceOnly {
 		o.str("rank", s.Rank)
 	}
+	if opts.WithFile && !opts.ReferenceOnly {
+		o.str("run", RunOf(s.Path)) // ranks of one run share it
+	}
 	if s.Analysis != nil && !opts.ReferenceOnly {
 		writeAnalysis(o, s.Analysis)
 	}
