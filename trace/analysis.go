@@ -265,27 +265,27 @@ func (c *collector) launchStats(events []kept) LaunchStats {
 		first           float64
 		events, kernels int32
 	}
-	per := make(map[int32]*perLaunch)
+	per := make([]perLaunch, len(c.launches)) // by launch index; events 0: launched nothing analysed
 	for _, e := range events {
 		if e.launch < 0 {
 			st.Unlaunched++
 			continue
 		}
-		p := per[e.launch]
-		if p == nil {
-			p = &perLaunch{first: e.start}
-			per[e.launch] = p
+		p := &per[e.launch]
+		if p.events == 0 || e.start < p.first {
+			p.first = e.start
 		}
-		p.first = min(p.first, e.start)
 		p.events++
 		if e.kind&kindKernel != 0 {
 			p.kernels++
 		}
 	}
 	apis := make([]APIStat, len(c.apiNames))
-	delays := make([]float64, 0, len(per))
-	var graphKernels []float64
+	var delays, graphKernels []float64
 	for li, p := range per {
+		if p.events == 0 {
+			continue
+		}
 		l := c.launches[li]
 		a := &apis[l.api]
 		a.Launches++
@@ -296,7 +296,7 @@ func (c *collector) launchStats(events []kept) LaunchStats {
 			graphKernels = append(graphKernels, float64(p.kernels))
 		}
 	}
-	st.Launches = len(per)
+	st.Launches = len(delays)
 	slices.Sort(delays)
 	if len(delays) > 0 {
 		st.DelayMedianUS, st.DelayP90US, st.DelayMaxUS = quantile(delays, 0.5), quantile(delays, 0.9), delays[len(delays)-1]
