@@ -55,8 +55,10 @@ type SummaryScreen struct {
 
 	sums    []*trace.FileSummary
 	errs    []string
-	next    int // the next file to summarise
-	started bool
+	next     int // the next file to add, in order
+	launched int // files started so far (up to summaryWorkers ahead of next)
+	pending  map[int]summaryFileMsg
+	started  bool
 	cancel  context.CancelFunc
 	runCtx  context.Context
 
@@ -107,14 +109,29 @@ func (s *SummaryScreen) Init() tea.Cmd {
 		return nil
 	}
 	s.started = true
-	return tea.Batch(s.summarizeNext(), s.spin.Tick)
+	return tea.Batch(s.startMore(), s.spin.Tick)
 }
 
-func (s *SummaryScreen) summarizeNext() tea.Cmd {
-	if s.Done() {
+// summaryWorkers is how many files are read at once: each is already
+// decompressed and scanned on two goroutines.
+const summaryWorkers = 2
+
+// startMore starts reading files until summaryWorkers are under way.
+func (s *SummaryScreen) startMore() tea.Cmd {
+	var cmds []tea.Cmd
+	for s.launched < len(s.opt.Paths) && s.launched-s.next < summaryWorkers {
+		cmds = append(cmds, s.summarizeAt(s.launched))
+		s.launched++
+	}
+	return tea.Batch(cmds...)
+}
+
+// summarizeAt reads file i.
+func (s *SummaryScreen) summarizeAt(i int) tea.Cmd {
+	if i >= len(s.opt.Paths) {
 		return nil
 	}
-	i, p, ctx, fn := s.next, s.opt.Paths[s.next], s.runCtx, s.opt.Summarize
+	p, ctx, fn := s.opt.Paths[i], s.runCtx, s.opt.Summarize
 	return func() tea.Msg {
 		sum, err := fn(ctx, p)
 		return summaryFileMsg{screen: s, index: i, sum: sum, err: err}
@@ -133,19 +150,32 @@ func (s *SummaryScreen) SetSize(w, h int) {
 
 // HandleFileMsg takes a summarised file whoever received it (a screen
 // below may get it when this one was left while it worked).
+// Files may finish out of order; they are added in order.
 func (s *SummaryScreen) handleFile(msg summaryFileMsg) tea.Cmd {
-	if msg.index != s.next {
-		return nil
+	if msg.index < s.next {
+		return nil // a repeat
 	}
-	s.next++
-	if msg.err != nil {
-		s.errs = append(s.errs, safetext.Field(msg.err.Error()))
+	if s.pending == nil {
+		s.pending = map[int]summaryFileMsg{}
 	}
-	if msg.sum != nil {
-		s.sums = append(s.sums, msg.sum)
+	s.pending[msg.index] = msg
+	for {
+		m, ok := s.pending[s.next]
+		if !ok {
+			break
+		}
+		delete(s.pending, s.next)
+		s.next++
+		if m.err != nil {
+			s.errs = append(s.errs, safetext.Field(m.err.Error()))
+		}
+		if m.sum != nil {
+			s.sums = append(s.sums, m.sum)
+		}
 	}
+	s.launched = max(s.launched, s.next)
 	s.SetSize(s.w, s.h)
-	return s.summarizeNext()
+	return s.startMore()
 }
 
 func (s *SummaryScreen) Update(msg tea.Msg) (Component, tea.Cmd) {

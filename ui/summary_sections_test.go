@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/srtctl-tui/srtctl-tui/trace"
 )
 
 // sumOwnTrace is a trace of the trace package's testdata (in every clone).
@@ -33,7 +36,7 @@ func rootAt80x24(t *testing.T, paths []string) (*Root, *SummaryScreen) {
 	r.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s.Init()
 	for !s.Done() {
-		s.Update(s.summarizeNext()())
+		s.Update(s.summarizeAt(s.next)())
 	}
 	r.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	return r, s
@@ -138,5 +141,60 @@ func TestSummaryCompareKey(t *testing.T) {
 	c := ansi.Strip(s.content())
 	if !strings.Contains(rootText(r), "[compare]") || !strings.Contains(c, "COMPARE · A base (1 rank) → B test (1 rank)") || !strings.Contains(c, "-4.00 µs") {
 		t.Fatalf("after c:\n%s", c)
+	}
+}
+
+// TestSummaryReadsTwoFilesAtOnce: Init starts two files, not one; a file
+// that finishes first waits for the one before it, so the order stays.
+func TestSummaryReadsTwoFilesAtOnce(t *testing.T) {
+	started := make(chan struct{}, 3)
+	release := make(chan struct{})
+	paths := []string{"/x/a/1-TP-0-prefill.trace.json.gz", "/x/b/1-TP-1-prefill.trace.json.gz", "/x/c/1-TP-2-prefill.trace.json.gz"}
+	opt := SummaryOptions{Paths: paths, Summarize: func(_ context.Context, p string) (*trace.FileSummary, error) {
+		started <- struct{}{}
+		<-release
+		return &trace.FileSummary{Path: p, Phase: "prefill"}, nil
+	}}
+	s := NewSummaryScreen(&Context{Styles: NewStyles(true), NoColor: true}, opt)
+	s.SetSize(80, 20)
+	// Init's commands: the spinner's tick and a batch of the reads.
+	var reads []tea.Cmd
+	for _, cmd := range s.Init()().(tea.BatchMsg) {
+		if inner, ok := cmd().(tea.BatchMsg); ok {
+			reads = append(reads, inner...)
+		}
+	}
+	if len(reads) != 2 {
+		t.Fatalf("Init started %d reads, want 2", len(reads))
+	}
+	results := make(chan tea.Msg, 2)
+	for _, cmd := range reads {
+		go func() { results <- cmd() }()
+	}
+	<-started
+	<-started // both files are being read at the same time
+	close(release)
+	var files []summaryFileMsg
+	for range 2 {
+		files = append(files, (<-results).(summaryFileMsg))
+	}
+	if len(files) != 2 {
+		t.Fatalf("%d files read at once, want 2", len(files))
+	}
+	// The second file first: it waits for the first.
+	if files[0].index == 0 {
+		files[0], files[1] = files[1], files[0]
+	}
+	s.Update(files[0])
+	if len(s.Summaries()) != 0 {
+		t.Fatal("file 2 was added before file 1")
+	}
+	_, next := s.Update(files[1])
+	if got := s.Summaries(); len(got) != 2 || got[0].Path != paths[0] || got[1].Path != paths[1] {
+		t.Fatalf("summaries %v", got)
+	}
+	s.Update(next())
+	if !s.Done() || s.Summaries()[2].Path != paths[2] {
+		t.Fatalf("the third file: done %v", s.Done())
 	}
 }

@@ -44,7 +44,7 @@ func sumNewScreen(t *testing.T, noColor bool, w, h int, opt SummaryOptions) *Sum
 		if i > len(opt.Paths) {
 			t.Fatal("summarising does not finish")
 		}
-		s.Update(s.summarizeNext()())
+		s.Update(s.summarizeAt(s.next)())
 	}
 	return s
 }
@@ -266,13 +266,13 @@ func TestSummaryShowsProgressWhileReading(t *testing.T) {
 		t.Fatalf("no progress while reading:\n%s", v)
 	}
 	close(release)
-	s.Update(s.summarizeNext()())
+	s.Update(s.summarizeAt(s.next)())
 	if v := sumView(s); !strings.Contains(v, "summarising 2/2") {
 		t.Fatalf("progress did not advance:\n%s", v)
 	}
 	// A message from an earlier screen (or a repeated one) changes nothing.
 	s.Update(summaryFileMsg{screen: s, index: 0})
-	s.Update(s.summarizeNext()())
+	s.Update(s.summarizeAt(s.next)())
 	if !s.Done() || len(s.errs) != 2 {
 		t.Fatalf("done=%v errs=%v", s.Done(), s.errs)
 	}
