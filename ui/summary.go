@@ -53,14 +53,14 @@ type SummaryScreen struct {
 	vp   viewport.Model
 	spin spinner.Model
 
-	sums    []*trace.FileSummary
-	errs    []string
+	sums     []*trace.FileSummary
+	errs     []string
 	next     int // the next file to add, in order
 	launched int // files started so far (up to summaryWorkers ahead of next)
 	pending  map[int]summaryFileMsg
 	started  bool
-	cancel  context.CancelFunc
-	runCtx  context.Context
+	cancel   context.CancelFunc
+	runCtx   context.Context
 
 	fullNames bool
 	all       bool
