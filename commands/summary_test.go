@@ -13,11 +13,17 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// sharedTraceDir holds the traces the tests read: the trace package's
-// testdata (in every clone; see its README for their source and licenses).
-func sharedTraceDir(t *testing.T) string {
+// sharedTraceDir holds the traces the tests read, in every clone: the
+// demo's real prefill and decode traces (sim/demotraces), or the trace
+// package's testdata (HTA's traces, the reference script; see its README
+// for their source and licenses).
+func sharedTraceDir(t *testing.T) string { return repoDir(t, "sim", "demotraces") }
+
+func testTraceDir(t *testing.T) string { return repoDir(t, "trace", "testdata", "traces") }
+
+func repoDir(t *testing.T, elem ...string) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "trace", "testdata", "traces"))
+	dir, err := filepath.Abs(filepath.Join(append([]string{".."}, elem...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +42,7 @@ func TestSummaryJSONEqualsReferenceScript(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want, err := exec.Command("python3", filepath.Join(dir, "reference_summary.py"), trace).Output()
+	want, err := exec.Command("python3", filepath.Join(testTraceDir(t), "reference_summary.py"), trace).Output()
 	if err != nil {
 		t.Fatalf("reference_summary.py: %v", err)
 	}
@@ -160,7 +166,7 @@ func TestSummaryRunsNotCombined(t *testing.T) {
 		!strings.Contains(plain, "run run1/1-decode") || !strings.Contains(plain, "run run2/1-decode") {
 		t.Fatalf("exit %d %s:\n%s", code, errOut, plain)
 	}
-	hta := filepath.Join(sharedTraceDir(t), "hta", "trace_filter")
+	hta := filepath.Join(testTraceDir(t), "hta", "trace_filter")
 	out, _, _ = runCLI(t, "summary", "--width", "100", "--top", "2", hta)
 	plain = ansi.Strip(out)
 	for _, want := range []string{"UNKNOWN PHASE · 2 ranks", "combined · 2 ranks", "skew: busy 45.3%–46.4%", "straggler: 1", "kernel spread across ranks"} {
@@ -172,7 +178,7 @@ func TestSummaryRunsNotCombined(t *testing.T) {
 
 // TestSummaryCompare: --compare A B, as text and as JSON.
 func TestSummaryCompare(t *testing.T) {
-	dir := filepath.Join(sharedTraceDir(t), "hta", "trace_compare")
+	dir := filepath.Join(testTraceDir(t), "hta", "trace_compare")
 	a, b := filepath.Join(dir, "base"), filepath.Join(dir, "test")
 	out, errOut, code := runCLI(t, "summary", "--compare", "--width", "120", a, b)
 	plain := ansi.Strip(out)

@@ -208,7 +208,7 @@ func analysisTraces(t *testing.T) []string {
 	own, _ := filepath.Glob(filepath.Join(ownTraces, "hta", "*", "*", "*.json.gz"))
 	own2, _ := filepath.Glob(filepath.Join(ownTraces, "hta", "*", "*.json.gz"))
 	paths := append(own, own2...)
-	paths = append(paths, filepath.Join(ownTraces, "1795954250-TP-0-decode.trace.json.gz"))
+	paths = append(paths, sharedTrace(t, "1795954250-TP-0-decode.trace.json.gz"))
 	if len(paths) < 7 {
 		t.Fatalf("only %d traces in %s", len(paths), ownTraces)
 	}

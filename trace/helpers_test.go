@@ -9,9 +9,13 @@ import (
 	"testing"
 )
 
-// ownTraces holds the traces the tests need (see its README); the shared
+// ownTraces holds the traces the tests need (see its README), beside the
+// demo's real traces (sim/demotraces, embedded in the binary); the shared
 // folder beside the repository may add more.
-const ownTraces = "testdata/traces"
+const (
+	ownTraces  = "testdata/traces"
+	demoTraces = "../sim/demotraces"
+)
 
 // sharedTracesDir is ../shared/traces beside the repository, "" when it is
 // not there: it adds cases, it is never required.
@@ -30,26 +34,28 @@ func sharedTracesDir() string {
 // ../shared/traces when only that one has it.
 func sharedTrace(tb testing.TB, name string) string {
 	tb.Helper()
-	p := filepath.Join(ownTraces, name)
-	if _, err := os.Stat(p); err == nil {
-		return p
+	for _, dir := range []string{ownTraces, demoTraces} {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
 	}
 	if dir := sharedTracesDir(); dir != "" {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			return filepath.Join(dir, name)
 		}
 	}
-	tb.Fatalf("no %s in %s (nor in ../shared/traces)", name, ownTraces)
+	tb.Fatalf("no %s in %s or %s (nor in ../shared/traces)", name, ownTraces, demoTraces)
 	return ""
 }
 
-// sharedTraces lists the top-level traces of testdata/traces and, when it is
-// there, of ../shared/traces.
+// sharedTraces lists the demo's traces and, when it is there, those of
+// ../shared/traces.
 func sharedTraces(tb testing.TB) []string {
 	tb.Helper()
-	m, err := filepath.Glob(filepath.Join(ownTraces, "*.json.gz"))
+	m, err := filepath.Glob(filepath.Join(demoTraces, "*.json.gz"))
 	if err != nil || len(m) == 0 {
-		tb.Fatalf("no traces in %s (%v)", ownTraces, err)
+		tb.Fatalf("no traces in %s (%v)", demoTraces, err)
 	}
 	if dir := sharedTracesDir(); dir != "" {
 		more, _ := filepath.Glob(filepath.Join(dir, "*.json.gz"))

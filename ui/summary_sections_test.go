@@ -13,17 +13,21 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/trace"
 )
 
-// sumOwnTrace is a trace of the trace package's testdata (in every clone).
+// sumOwnTrace is a trace of the demo (sim/demotraces) or of the trace
+// package's testdata: in every clone.
 func sumOwnTrace(t *testing.T, rel string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "trace", "testdata", "traces", rel))
-	if err != nil {
-		t.Fatal(err)
+	for _, dir := range [][]string{{"..", "sim", "demotraces"}, {"..", "trace", "testdata", "traces"}} {
+		p, err := filepath.Abs(filepath.Join(append(dir, rel)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
 	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	t.Fatalf("no trace %s in sim/demotraces or trace/testdata/traces", rel)
+	return ""
 }
 
 // rootAt80x24 shows a summary screen under the root, as the program does,
