@@ -338,3 +338,16 @@ func TestAnalysisGraphLaunches(t *testing.T) {
 		t.Fatalf("launches section:\n%s", out)
 	}
 }
+
+// TestOverviewSaysWhyNothingWasAnalysed: HTA's trace_compare traces have
+// ProfilerSteps but no launches: the cut keeps nothing, and says why.
+func TestOverviewSaysWhyNothingWasAnalysed(t *testing.T) {
+	sum, err := SummarizeFile(sharedTrace(t, "hta/trace_compare/base/base.json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Render([]*FileSummary{sum}, 80, RenderOptions{Section: SectionOverview, NoColor: true})
+	if !strings.Contains(out, "ProfilerStep#1009–1010") || !strings.Contains(out, "1: no GPU event of a complete step has its launch in the trace") {
+		t.Fatalf("overview:\n%s", out)
+	}
+}

@@ -124,14 +124,29 @@ type rankRow struct {
 // renderOverview is where the time went per rank, side by side, with the
 // type breakdown, the overlap and, for several ranks, the skew.
 func renderOverview(sums []*FileSummary, w int, st renderStyles) string {
-	ranks := analysed(sums)
-	if len(ranks) == 0 {
+	all := analysed(sums)
+	if len(all) == 0 {
 		return st.muted.Render("no GPU timeline (nsys kernel summaries have none)")
 	}
 	var lines []string
 	lines = append(lines, st.label.Render("where the GPU time went"))
-	if note := stepNote(ranks); note != "" {
+	if note := stepNote(all); note != "" {
 		lines = append(lines, st.warn.Render(ansi.Wordwrap(note, w, " ")))
+	}
+	var ranks []*FileSummary
+	for _, r := range all {
+		if r.Analysis.Events > 0 {
+			ranks = append(ranks, r)
+			continue
+		}
+		why := "no GPU events on a stream"
+		if r.Analysis.Steps.Cut {
+			why = "no GPU event of a complete step has its launch in the trace"
+		}
+		lines = append(lines, st.muted.Render(ansi.Wordwrap(safetext.Label(rankName(r))+": "+why, w, " ")))
+	}
+	if len(ranks) == 0 {
+		return strings.Join(lines, "\n")
 	}
 	tp := func(f func(t Temporal) float64) func(a *Analysis) string {
 		return func(a *Analysis) string { return pct(a.Temporal.Pct(f(a.Temporal))) }
