@@ -169,7 +169,7 @@ func TestSummaryRunsNotCombined(t *testing.T) {
 	hta := filepath.Join(testTraceDir(t), "hta", "trace_filter")
 	out, _, _ = runCLI(t, "summary", "--width", "100", "--top", "2", hta)
 	plain = ansi.Strip(out)
-	for _, want := range []string{"UNKNOWN PHASE · 2 ranks", "combined · 2 ranks", "skew: busy 45.3%–46.4%", "straggler: 1", "kernel spread across ranks"} {
+	for _, want := range []string{"UNKNOWN PHASE · 2 ranks", "combined · 2 ranks", "skew: busy 45.3%–46.4%", "straggler: rank 1", "kernel spread across ranks"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("2-rank run lacks %q:\n%s", want, plain)
 		}

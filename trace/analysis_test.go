@@ -347,7 +347,7 @@ func TestOverviewSaysWhyNothingWasAnalysed(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := Render([]*FileSummary{sum}, 80, RenderOptions{Section: SectionOverview, NoColor: true})
-	if !strings.Contains(out, "ProfilerStep#1009–1010") || !strings.Contains(out, "1: no GPU event of a complete step has its launch in the trace") {
+	if !strings.Contains(out, "ProfilerStep#1009–1010") || !strings.Contains(out, "rank 1: no GPU event of a complete step has its launch in the trace") {
 		t.Fatalf("overview:\n%s", out)
 	}
 }

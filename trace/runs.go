@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -163,6 +164,9 @@ func SkewOf(sums []*FileSummary) *Skew {
 
 // rankName is what a rank is called on screen.
 func rankName(s *FileSummary) string {
+	if _, err := strconv.Atoi(s.Rank); err == nil {
+		return "rank " + s.Rank // distributedInfo's number
+	}
 	if s.Rank != "" {
 		return s.Rank
 	}

@@ -86,7 +86,7 @@ func TestSummaryFitsEightyByTwentyFour(t *testing.T) {
 		t.Fatalf("tab after the last section does not come back to the first:\n%s", v)
 	}
 	r.Update(keyMsg("tab"))
-	if c := ansi.Strip(s.content()); !strings.Contains(c, "where the GPU time went") || !strings.Contains(c, "straggler: 1") {
+	if c := ansi.Strip(s.content()); !strings.Contains(c, "where the GPU time went") || !strings.Contains(c, "straggler: rank 1") {
 		t.Fatalf("overview:\n%s", c)
 	}
 	r.Update(keyMsg("?"))
