@@ -37,6 +37,8 @@ type Analysis struct {
 }
 
 // Temporal splits the GPU span: compute + non-compute + sync + idle = span.
+// Sync is the cuda_sync time not under computation, shown on its own; HTA's
+// non-compute is NonComputeUS + SyncUS.
 type Temporal struct {
 	SpanUS, IdleUS, ComputeUS, NonComputeUS, SyncUS float64
 }
