@@ -49,8 +49,10 @@ only (said on screen). Ranks are combined only within one run (same folder,
 same name but for the rank); two runs go side by side. --compare A B (files
 or folders) shows what changed from run A to run B, kernel by kernel.
 
-Traces are streamed, never loaded whole. A truncated or corrupt trace is
-summarised up to where it stops, with "truncated at byte N".
+Traces are streamed, never loaded whole, two files at a time. A truncated or
+corrupt trace is summarised up to where it stops, with "truncated at byte N".
+Only regular files are read (a FIFO or a device is refused). Kernel names
+beyond 65,536 fold into one row; the totals stay exact.
 
 Nsight Systems reports are summarised with "nsys stats" when nsys is on PATH;
 otherwise they are listed with their sizes and the commands that open them.
@@ -132,7 +134,7 @@ could not be read, 2 for usage errors or when nothing was found.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&top, "top", 20, "kernels to list per table")
-	f.BoolVar(&asJSON, "json", false, "print reference_summary.py's JSON instead of tables")
+	f.BoolVar(&asJSON, "json", false, "print JSON (reference_summary.py's fields, then the analyses) instead of tables")
 	f.BoolVar(&fullNames, "full-names", false, "list the full kernel signatures under each table")
 	f.BoolVar(&compare, "compare", false, "compare two runs: summary --compare A B (files or folders)")
 	f.IntVar(&width, "width", 0, "layout width in columns (default: the terminal's, or $COLUMNS, or 120)")
