@@ -75,6 +75,9 @@ type collector struct {
 	streamIDs []int64
 	apis      map[string]int32
 	apiNames  []string
+	// types caches kernelTypeOf by name: the name tests scan the whole
+	// (often 200-byte) name five times, a lookup hashes it once.
+	types map[string]KernelType
 
 	steps              int
 	lastStep           float64 // start of the last ProfilerStep marker (relative)
@@ -138,7 +141,7 @@ func (c *collector) addGPU(p *parser, class int, start, dur float64) {
 		c.streams[p.stream] = si
 		c.streamIDs = append(c.streamIDs, p.stream)
 	}
-	kind := uint8(kernelTypeOf(p.name, class == classSync))
+	kind := uint8(c.typeOf(p.name, class == classSync))
 	if class == classSync {
 		kind |= kindSync
 	}
@@ -151,6 +154,25 @@ func (c *collector) addGPU(p *parser, class int, start, dur float64) {
 		corr = p.corr
 	}
 	c.gpu = append(c.gpu, gpuEvent{start: start, end: start + dur, corr: corr, stream: si, kind: kind})
+}
+
+// typeOf is kernelTypeOf, cached for the first maxKernelNames names (of
+// at most 1 KB: the cache stays bounded).
+func (c *collector) typeOf(name []byte, sync bool) KernelType {
+	if sync {
+		return kernelTypeOf(name, true)
+	}
+	if t, ok := c.types[string(name)]; ok {
+		return t
+	}
+	t := kernelTypeOf(name, false)
+	if len(c.types) < maxKernelNames && len(name) <= 1024 {
+		if c.types == nil {
+			c.types = map[string]KernelType{}
+		}
+		c.types[string(name)] = t
+	}
+	return t
 }
 
 func (c *collector) addLaunch(p *parser, start, dur float64) {
