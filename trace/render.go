@@ -380,20 +380,13 @@ func fitNames(full []string, w int) []string {
 		}
 		out[i] = middleEllipsis(labels[i], w, -1)
 	}
-	// Different kernels with the same label (or the same shortening):
-	// show where their labels differ, else tell them apart by number.
-	groups := map[string][]int{}
-	for i, o := range out {
-		groups[o] = append(groups[o], i)
-	}
-	for _, idx := range groups {
-		if len(idx) < 2 {
-			continue
-		}
+	// Different kernels with the same shortening: show where their labels
+	// differ.
+	for _, idx := range duplicates(out) {
 		for _, i := range idx {
 			d := -1
 			for _, j := range idx {
-				if j != i && labels[j] != labels[i] {
+				if labels[j] != labels[i] {
 					d = max(d, commonPrefix(labels[i], labels[j]))
 				}
 			}
@@ -401,15 +394,56 @@ func fitNames(full []string, w int) []string {
 				out[i] = middleEllipsis(labels[i], w, d)
 			}
 		}
-		seen := map[string]int{}
-		for _, i := range idx {
-			seen[out[i]]++
-			if n := seen[out[i]]; n > 1 {
-				out[i] = middleEllipsis(labels[i], w-3, -1) + fmt.Sprintf(" #%d", n)
+	}
+	// Still the same (or the same label): number them. The first of
+	// identical labels stays as it is, the others get " #2", " #3"; names
+	// that differ only beyond what fits get their row's number.
+	for range 4 {
+		dups := duplicates(out)
+		if len(dups) == 0 {
+			break
+		}
+		for _, idx := range dups {
+			same := true
+			for _, i := range idx {
+				same = same && labels[i] == labels[idx[0]]
+			}
+			for n, i := range idx {
+				suffix := fmt.Sprintf("#%d", i+1)
+				if same {
+					if n == 0 {
+						continue
+					}
+					suffix = fmt.Sprintf(" #%d", n+1)
+				}
+				out[i] = middleEllipsis(labels[i], max(w-len(suffix), 1), -1) + suffix
 			}
 		}
 	}
 	return out
+}
+
+// duplicates lists the groups of indexes whose strings are equal, in the
+// order of their first index.
+func duplicates(out []string) [][]int {
+	at := map[string]int{}
+	var groups [][]int
+	for i, o := range out {
+		g, ok := at[o]
+		if !ok {
+			g = len(groups)
+			at[o] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	var dups [][]int
+	for _, g := range groups {
+		if len(g) > 1 {
+			dups = append(dups, g)
+		}
+	}
+	return dups
 }
 
 func commonPrefix(a, b string) int {

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -178,6 +179,40 @@ func TestEightyColumnsKeepMinMax(t *testing.T) {
 	for _, col := range []string{"count", "total", "mean", "min", "max", "share"} {
 		if !strings.Contains(out, col) {
 			t.Errorf("80 columns: no %s column:\n%s", col, out)
+		}
+	}
+}
+
+// TestFitNamesKeepDistinctKernelsDistinct: whatever the width, kernels
+// with different labels never read the same, and no name is wider than
+// asked; the 80-column case of issue 13 (two nvjet kernels) included.
+func TestFitNamesKeepDistinctKernelsDistinct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	parts := []string{"nvjet_sm90_tst_", "192x192_", "64x4_", "1x2_", "2x1_", "h_bz_", "v_bz_", "coopA_", "coopB_", "TNN", "TNT", "NNT"}
+	var names []string
+	seen := map[string]bool{}
+	for len(names) < 60 {
+		var b strings.Builder
+		for range 3 + rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		if n := b.String(); !seen[KernelLabel(n)] {
+			seen[KernelLabel(n)] = true
+			names = append(names, n)
+		}
+	}
+	names = append(names, "nvjet_sm90_tst_192x192_64x4_1x2_h_bz_coopB_TNN", "nvjet_sm90_tst_192x192_64x4_2x1_v_bz_coopB_TNN")
+	for _, w := range []int{8, 12, 20, 26, 40, 80} {
+		fitted := fitNames(names, w)
+		got := map[string]string{}
+		for i, f := range fitted {
+			if ansi.StringWidth(f) > w {
+				t.Fatalf("width %d: %q is %d cells", w, f, ansi.StringWidth(f))
+			}
+			if other, dup := got[f]; dup && other != names[i] {
+				t.Fatalf("width %d: %q and %q both read %q", w, other, names[i], f)
+			}
+			got[f] = names[i]
 		}
 	}
 }
