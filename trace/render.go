@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"slices"
 	"path/filepath"
 	"strings"
 
@@ -382,18 +383,33 @@ func fitNames(full []string, w int) []string {
 	}
 	// Different kernels with the same shortening: show where their labels
 	// differ.
+	// (Sorted, each label's longest common prefix with another is with
+	// a neighbour: n log n, whatever the names.)
 	for _, idx := range duplicates(out) {
+		slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(labels[a], labels[b]) })
+		var runs [][]int // identical labels together
 		for _, i := range idx {
-			d := -1
-			for _, j := range idx {
-				if labels[j] != labels[i] {
-					d = max(d, commonPrefix(labels[i], labels[j]))
-				}
-			}
-			if d >= 0 {
-				out[i] = middleEllipsis(labels[i], w, d)
+			if n := len(runs); n > 0 && labels[runs[n-1][0]] == labels[i] {
+				runs[n-1] = append(runs[n-1], i)
+			} else {
+				runs = append(runs, []int{i})
 			}
 		}
+		for r, run := range runs {
+			d := -1
+			if r > 0 {
+				d = commonPrefix(labels[run[0]], labels[runs[r-1][0]])
+			}
+			if r+1 < len(runs) {
+				d = max(d, commonPrefix(labels[run[0]], labels[runs[r+1][0]]))
+			}
+			if d >= 0 {
+				for _, i := range run {
+					out[i] = middleEllipsis(labels[i], w, d)
+				}
+			}
+		}
+		slices.Sort(idx)
 	}
 	// Still the same (or the same label): number them. The first of
 	// identical labels stays as it is, the others get " #2", " #3"; names

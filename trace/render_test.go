@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -214,5 +215,23 @@ func TestFitNamesKeepDistinctKernelsDistinct(t *testing.T) {
 			}
 			got[f] = names[i]
 		}
+	}
+}
+
+// TestFitNamesManyAlike: 20,000 names that all shorten alike (a long
+// common head and tail) are told apart (pairwise comparison took minutes).
+func TestFitNamesManyAlike(t *testing.T) {
+	head, tail := strings.Repeat("h", 100), strings.Repeat("t", 100)
+	var names []string
+	for i := range 20000 {
+		names = append(names, fmt.Sprintf("%s%d%s", head, i, tail))
+	}
+	fitted := fitNames(names, 30)
+	seen := map[string]bool{}
+	for _, f := range fitted {
+		if seen[f] || ansi.StringWidth(f) > 30 {
+			t.Fatalf("%q twice or too wide", f)
+		}
+		seen[f] = true
 	}
 }
