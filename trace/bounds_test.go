@@ -44,6 +44,9 @@ func TestManyNamesFoldIntoOneRow(t *testing.T) {
 	if !strings.Contains(out, "+ 900 launches (900 µs, 89.7%) of kernels whose names were not kept: more than 100 distinct names") {
 		t.Fatalf("no folded row:\n%s", out)
 	}
+	if c := Combine([]*FileSummary{sum, sum}); c.Folded.Count != 1800 || c.Folded.TotalUS != 1800 || c.KernelTotalUS != 2006 {
+		t.Fatalf("combined: folded %+v, total %v", c.Folded, c.KernelTotalUS)
+	}
 	var js strings.Builder
 	if err := WriteJSON(&js, []*FileSummary{sum}, 3); err != nil || !strings.Contains(js.String(), `"folded_kernels": {`) {
 		t.Fatalf("JSON: %v\n%s", err, js.String())

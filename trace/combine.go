@@ -47,6 +47,16 @@ func Combine(sums []*FileSummary) *FileSummary {
 			m.MaxUS = math.Max(m.MaxUS, k.MaxUS)
 		}
 		out.KernelTotalUS += s.KernelTotalUS
+		if f := s.Folded; f.Count > 0 {
+			if out.Folded.Count == 0 {
+				out.Folded = KernelStat{MinUS: math.Inf(1), MaxUS: math.Inf(-1)}
+			}
+			out.Folded.Count += f.Count
+			out.Folded.TotalUS += f.TotalUS
+			out.Folded.MinUS = math.Min(out.Folded.MinUS, f.MinUS)
+			out.Folded.MaxUS = math.Max(out.Folded.MaxUS, f.MaxUS)
+		}
+		out.BusyApprox = out.BusyApprox || s.BusyApprox
 	}
 	sortCategories(out.Categories)
 	sortKernels(out.Kernels)
