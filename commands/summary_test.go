@@ -174,6 +174,21 @@ func TestSummaryRunsNotCombined(t *testing.T) {
 			t.Errorf("2-rank run lacks %q:\n%s", want, plain)
 		}
 	}
+	out, _, _ = runCLI(t, "summary", "--json", "--top", "1", hta)
+	var ranks []struct {
+		Rank, Run string
+		Skew      struct {
+			Straggler string  `json:"straggler"`
+			IdleMinUS float64 `json:"idle_min_us"`
+		} `json:"run_skew"`
+		Temporal map[string]float64
+	}
+	if err := json.Unmarshal([]byte(out), &ranks); err != nil || len(ranks) != 2 {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if ranks[0].Run != ranks[1].Run || ranks[0].Skew.Straggler != "rank 1" || ranks[0].Skew.IdleMinUS != min(ranks[0].Temporal["idle_us"], ranks[1].Temporal["idle_us"]) {
+		t.Fatalf("run skew in --json: %+v", ranks)
+	}
 }
 
 // TestSummaryCompare: --compare A B, as text and as JSON.

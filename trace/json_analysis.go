@@ -141,3 +141,30 @@ func WriteCompareJSON(w io.Writer, c *Comparison) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// writeSkew adds the skew of the file's run (the same in each of its
+// ranks' objects): busy and idle spread, the straggler, the kernels whose
+// total differs most across ranks (10 at most).
+func writeSkew(o *jsonObject, sk *Skew) {
+	k := o.object("run_skew")
+	k.float("busy_min_pct", sk.BusyMinPct)
+	k.float("busy_max_pct", sk.BusyMaxPct)
+	k.float("idle_min_us", sk.IdleMinUS)
+	k.float("idle_max_us", sk.IdleMaxUS)
+	if sk.Straggler != "" {
+		k.str("straggler", sk.Straggler)
+		k.float("straggler_comm_us", sk.StragglerCommUS)
+	} else {
+		k.null("straggler")
+	}
+	spread := sk.Kernels[:min(len(sk.Kernels), 10)]
+	k.list("kernel_spread", len(spread), func(i int, e *jsonObject) {
+		ks := spread[i]
+		e.str("name", ks.Name)
+		e.float("min_us", round3(ks.MinUS))
+		e.str("min_rank", ks.MinRank)
+		e.float("max_us", round3(ks.MaxUS))
+		e.str("max_rank", ks.MaxRank)
+	})
+	k.close(o.indent)
+}

@@ -106,6 +106,8 @@ type JSONOptions struct {
 	// ReferenceOnly leaves out what reference_summary.py does not print
 	// (the analyses, the rank): the tests compare that part byte for byte.
 	ReferenceOnly bool
+	// skews are the runs' skews by run key (several files).
+	skews map[string]*Skew
 }
 
 // WriteJSON prints summaries as reference_summary.py prints one, byte for
@@ -123,6 +125,12 @@ func writeJSON(w io.Writer, sums []*FileSummary, opts JSONOptions) error {
 		writeObject(&b, sums[0], opts, "")
 	} else {
 		b.WriteString("[")
+		opts.skews = map[string]*Skew{}
+		for _, r := range Runs(sums) {
+			if sk := SkewOf(r.Sums); sk != nil {
+				opts.skews[r.Key] = sk
+			}
+		}
 		for i, s := range sums {
 			if i > 0 {
 				b.WriteString(",")
@@ -261,6 +269,9 @@ func writeObject(b *strings.Builder, s *FileSummary, opts JSONOptions, indent st
 	}
 	if opts.WithFile && !opts.ReferenceOnly {
 		o.str("run", RunOf(s.Path)) // ranks of one run share it
+		if sk := opts.skews[RunOf(s.Path)]; sk != nil {
+			writeSkew(o, sk)
+		}
 	}
 	if s.Analysis != nil && !opts.ReferenceOnly {
 		writeAnalysis(o, s.Analysis)
