@@ -61,7 +61,7 @@ otherwise they are listed with their sizes and the commands that open them.
 values and formatting), then "rank", "temporal", "kernel_types",
 "comm_comp_overlap_pct", "type_states", "launch_stats", "idle_by_stream",
 "profiler_steps" (µs, unrounded): one object for one file, a list (with
-"file", "phase" and "rank" added) for several. With --compare: {"a": ...,
+"file", "phase" and "rank" added, and "run" and its "run_skew") for several. With --compare: {"a": ...,
 "b": ..., "kernels": [{"name", "a": {"count", "total_us"}, "b": ...}]}.
 
 Exit status: 0 when every file was read whole, 1 when some were truncated or
