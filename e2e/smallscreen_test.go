@@ -61,7 +61,12 @@ func TestDemoAt80x24ShowsEveryKey(t *testing.T) {
 
 	// The demo fetches the traces and opens their summary by itself.
 	p.waitLong(90*time.Second, "Summary ·")
-	p.footerShows("f full names", "a all kernels", "s layout", "q quit")
+	p.footerShows("tab section", "f names", "a all", "s layout", "esc back", "q quit", "? more keys")
+	// The summary's ? overlay: every key it offers, within 80x24.
+	p.keys("?")
+	p.footerShows("↑/k up", "↓/j down", "pgup page up", "pgdn page down", "g top", "G bottom", "←/h left", "→/l right",
+		"tab section", "shift+tab prev", "f names", "a all", "s layout", "esc back", "q quit")
+	p.keys("?")
 	p.keys("Escape")
 	s := p.footerShows("s summary", "c cancel job", "q quit (job keeps running)")
 	if strings.Contains(s, "d fetch") {
