@@ -130,7 +130,11 @@ func (c *Conn) sshBase(extra ...string) []string {
 // logs in by itself: when the socket does not answer, ssh would quietly
 // open a connection of its own (a new login each time, a 2FA prompt, a
 // strike for fail2ban). ProxyCommand=false, ignored while the master
-// answers, makes that fallback fail at once instead (muxRefused).
+// answers, makes that fallback fail at once instead (muxRefused). The
+// control commands (-O check, -O exit) need it as much: when the socket
+// accepts but the hello exchange fails (a master being killed, or a socket
+// that is no master), ssh (seen with OpenSSH 9.2) forgets -O and logs in,
+// opening a shell.
 func (c *Conn) batchArgs(extra ...string) []string {
 	return c.sshBase(append([]string{"-o", "ControlMaster=no", "-o", "BatchMode=yes", "-o", "ProxyCommand=false"}, extra...)...)
 }
@@ -142,8 +146,9 @@ func muxRefused(stderr string) bool {
 }
 
 // masterAlive asks ssh whether the master connection answers.
-// Its exit status is not enough: a socket that accepts but is no master
-// (left by another program) fails the hello exchange with status 0.
+// It counts only when ssh names the master's pid: on a socket that accepts
+// but is no master, ssh's status was 0 from the login it fell back to
+// (batchArgs now forbids that login; the pid stays the proof).
 func (c *Conn) masterAlive(ctx context.Context) bool { return c.masterPID(ctx) > 0 }
 
 // masterArgs are the arguments that start the master connection.
@@ -432,7 +437,7 @@ func (c *Conn) closeMasterLocked() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	args := append(c.sshBase(), "-O", "exit", "--", c.cluster.Host)
+	args := append(c.batchArgs(), "-O", "exit", "--", c.cluster.Host)
 	cmd := exec.CommandContext(ctx, c.opts.SSH, args...)
 	if out, err := cmd.CombinedOutput(); err != nil && c.masterAlive(ctx) {
 		return fmt.Errorf("cluster %s: closing the master connection: %s", c.cluster.Name, lastLines(safetext.Plain(string(out)), 2))

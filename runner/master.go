@@ -199,7 +199,7 @@ func (c *Conn) reapStrayMasters(ctx context.Context, before map[int]bool) int {
 func (c *Conn) masterPID(ctx context.Context) int {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	args := append(c.sshBase(), "-O", "check", "--", c.cluster.Host)
+	args := append(c.batchArgs(), "-O", "check", "--", c.cluster.Host)
 	out, _ := exec.CommandContext(ctx, c.opts.SSH, args...).CombinedOutput()
 	_, rest, ok := strings.Cut(string(out), "(pid=")
 	if !ok {

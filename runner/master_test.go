@@ -113,7 +113,7 @@ func killWait(t *testing.T, pid int) {
 
 func stopMasterAtEnd(t *testing.T, conn *Conn) {
 	t.Cleanup(func() {
-		exec.Command(conn.opts.SSH, append(conn.sshBase(), "-O", "exit", "--", conn.cluster.Host)...).Run()
+		exec.Command(conn.opts.SSH, append(conn.batchArgs(), "-O", "exit", "--", conn.cluster.Host)...).Run()
 	})
 }
 
@@ -233,23 +233,10 @@ func TestMasterThatCannotOwnTheSocketIsStopped(t *testing.T) {
 	dir := controlDir(t)
 	probe := &Conn{cluster: cl, opts: ConnectOptions{SSH: "ssh"}}
 	probe.resolveSSHConfig(context.Background(), filepath.Join(dir, "%C"))
-	l, err := net.Listen("unix", probe.controlPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	hangUpSocket(t, probe.controlPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	_, err = Connect(ctx, cl, ConnectOptions{ControlDir: dir})
+	_, err := Connect(ctx, cl, ConnectOptions{ControlDir: dir})
 	if err == nil || !strings.Contains(err.Error(), "another program holds it") {
 		t.Fatalf("Connect with the socket taken: %v", err)
 	}
@@ -263,6 +250,48 @@ func TestMasterThatCannotOwnTheSocketIsStopped(t *testing.T) {
 		}
 		t.Fatalf("ssh left running without the socket: %v", m)
 	}
+}
+
+// hangUpSocket listens on the unix socket p until the test ends and hangs
+// up on every connection, as a master being killed does (or a socket that
+// is no master): ssh connects, and its hello exchange fails.
+func hangUpSocket(t *testing.T, p string) {
+	t.Helper()
+	l, err := net.Listen("unix", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+}
+
+// A socket that accepts and hangs up (the master's, while it is being
+// killed) makes ssh -O check and -O exit forget -O and log in by themselves
+// (a shell session, exit 0; with 2FA a prompt): the master's checks and
+// its close go through the socket or fail, and never log in.
+func TestMasterChecksNeverLogIn(t *testing.T) {
+	tc, k, cl := keyCluster(t)
+	c := &Conn{cluster: cl, opts: ConnectOptions{SSH: "ssh"}}
+	c.resolveSSHConfig(context.Background(), filepath.Join(controlDir(t), "%C"))
+	hangUpSocket(t, c.controlPath)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if pid := c.masterPID(ctx); pid != 0 {
+		t.Fatalf("a socket that hangs up answered as master %d", pid)
+	}
+	c.startedMaster = true
+	if err := c.closeMasterLocked(); err != nil {
+		t.Fatalf("closing a master that is gone: %v", err)
+	}
+	waitLogins(t, tc, k, 0)
 }
 
 // ControlPersist (how long an idle master stays for its next user) is 10

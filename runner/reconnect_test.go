@@ -13,10 +13,10 @@ import (
 var masterPID = regexp.MustCompile(`Master running \(pid=(\d+)\)`)
 
 // masterCheck runs ssh -O check on conn's control socket and returns the
-// master's pid, or 0 when no master answers.
+// master's pid, or 0 when no master answers (never logging in: batchArgs).
 func masterCheck(t *testing.T, conn *Conn) int {
 	t.Helper()
-	args := append(conn.sshBase(), "-O", "check", "--", conn.cluster.Host)
+	args := append(conn.batchArgs(), "-O", "check", "--", conn.cluster.Host)
 	out, _ := exec.Command(conn.opts.SSH, args...).CombinedOutput()
 	m := masterPID.FindSubmatch(out)
 	if m == nil {
