@@ -220,12 +220,37 @@ func (c *Conn) startMaster(ctx context.Context, interactive bool) error {
 // finds the path taken, says "disabling multiplexing", runs without a
 // socket and can never be stopped with -O exit; every later command then
 // fails. Only called under the start lock, when -O check has just failed.
-func (c *Conn) removeStaleSocket() {
+//
+// A socket that still accepts is left alone, but only once it has done so
+// for dyingMasterWait: a master killed a moment ago accepts until its
+// process is gone (long enough on a loaded machine for the next command
+// to see it), then leaves its socket behind.
+func (c *Conn) removeStaleSocket(ctx context.Context) {
 	p := c.controlPath
-	if info, err := os.Lstat(p); err == nil && info.Mode()&os.ModeSocket != 0 && !socketAnswers(p) {
-		_ = os.Remove(p)
+	deadline := time.Now().Add(dyingMasterWait)
+	for {
+		info, err := os.Lstat(p)
+		if err != nil || info.Mode()&os.ModeSocket == 0 {
+			return
+		}
+		if !socketAnswers(p) {
+			_ = os.Remove(p)
+			return
+		}
+		if time.Now().After(deadline) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }
+
+// dyingMasterWait is how long a socket that accepts, although -O check
+// found no master on it, is taken for a master still dying.
+const dyingMasterWait = 3 * time.Second
 
 // socketAnswers reports whether a master accepts connections on the socket
 // at p. Another master may have bound it since -O check failed (the user

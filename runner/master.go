@@ -168,7 +168,7 @@ func (c *Conn) ensureMaster(ctx context.Context, interactive bool) error {
 	if c.masterAlive(ctx) {
 		return nil
 	}
-	c.removeStaleSocket()
+	c.removeStaleSocket(ctx)
 	before := masterProcesses(c.controlPath)
 	if err := c.startMaster(ctx, interactive); err != nil {
 		return err

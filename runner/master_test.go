@@ -255,9 +255,9 @@ func TestMasterThatCannotOwnTheSocketIsStopped(t *testing.T) {
 // hangUpSocket listens on the unix socket p until the test ends and hangs
 // up on every connection, as a master being killed does (or a socket that
 // is no master): ssh connects, and its hello exchange fails.
-func hangUpSocket(t *testing.T, p string) {
+func hangUpSocket(t *testing.T, p string) *net.UnixListener {
 	t.Helper()
-	l, err := net.Listen("unix", p)
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: p, Net: "unix"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,6 +271,28 @@ func hangUpSocket(t *testing.T, p string) {
 			c.Close()
 		}
 	}()
+	return l
+}
+
+// A master killed a moment ago can still accept on its socket while it
+// dies (a loaded machine), and leaves the socket file behind. Connect
+// waits for it to stop answering instead of taking the socket for another
+// program's ("another program holds it"), then starts one master: one
+// login.
+func TestConnectAsTheMasterDies(t *testing.T) {
+	tc, k, cl := keyCluster(t)
+	dir := controlDir(t)
+	probe := &Conn{cluster: cl, opts: ConnectOptions{SSH: "ssh"}}
+	probe.resolveSSHConfig(context.Background(), filepath.Join(dir, "%C"))
+	dying := hangUpSocket(t, probe.controlPath)
+	dying.SetUnlinkOnClose(false)
+	time.AfterFunc(time.Second, func() { dying.Close() })
+	conn := connect(t, cl, ConnectOptions{ControlDir: dir, KeepMaster: true})
+	stopMasterAtEnd(t, conn)
+	waitLogins(t, tc, k, 1)
+	if m := masterProcesses(conn.controlPath); len(m) != 1 || !m[masterCheck(t, conn)] {
+		t.Fatalf("masters %v, the socket's %d", m, masterCheck(t, conn))
+	}
 }
 
 // A socket that accepts and hangs up (the master's, while it is being
