@@ -373,19 +373,8 @@ func TestDetachedSubmitLeavesTheMonitorsMaster(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer mon.Close()
-	check := func() int {
-		out, _ := exec.Command("ssh", "-F", k.SSHConfig, "-o", "ControlPath="+control+"/%C", "-O", "check", tc.Host).CombinedOutput()
-		m := regexp.MustCompile(`pid=([0-9]+)`).FindSubmatch(out)
-		if m == nil {
-			return 0
-		}
-		var pid int
-		fmt.Sscan(string(m[1]), &pid)
-		return pid
-	}
-	t.Cleanup(func() {
-		exec.Command("ssh", "-F", k.SSHConfig, "-o", "ControlPath="+control+"/%C", "-O", "exit", tc.Host).Run()
-	})
+	check := func() int { return tc.MasterPID(k.SSHConfig, control+"/%C") }
+	t.Cleanup(func() { tc.StopMaster(k.SSHConfig, control+"/%C") })
 	first := check()
 	if first == 0 {
 		t.Fatal("no master after the monitor connected")
