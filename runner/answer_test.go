@@ -60,20 +60,7 @@ func TestWaitAnswering(t *testing.T) {
 		t.Fatalf("returned although the socket never answered (the port does, but was not asked): %v", err)
 	default:
 	}
-	u, err := net.Listen("unix", c.controlPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer u.Close()
-	go func() {
-		for {
-			conn, err := u.Accept()
-			if err != nil {
-				return
-			}
-			conn.Close()
-		}
-	}()
+	hangUpSocket(t, c.controlPath)
 	start = time.Now()
 	if err := <-done; err != nil || time.Since(start) > time.Second {
 		t.Fatalf("socket back: %v after %v", err, time.Since(start))

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,19 +15,7 @@ func TestSocketAnswersTellsLiveFromStale(t *testing.T) {
 	}
 	defer os.RemoveAll(dir)
 	p := filepath.Join(dir, "s")
-	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: p, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	l := hangUpSocket(t, p)
 	if !socketAnswers(p) {
 		t.Fatal("a listening socket counted as stale")
 	}
