@@ -138,6 +138,9 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 	if err := tabError(name, sc); err != nil {
 		return nil, nil, err
 	}
+	if err := mergeError(name, top); err != nil {
+		return nil, nil, err
+	}
 	return top, &doc, nil
 }
 
