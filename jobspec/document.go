@@ -141,6 +141,9 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 	if err := mergeError(name, top); err != nil {
 		return nil, nil, err
 	}
+	if err := pyyamlLoadError(name, top); err != nil {
+		return nil, nil, err
+	}
 	return top, &doc, nil
 }
 
