@@ -51,6 +51,7 @@ func lineN(line string, maxRunes int, reserved bool) string {
 	out.Grow(min(len(line), 4*maxRunes) + 16)
 	col, runes := 0, 0
 	coloured := false
+	var colours sgrColours
 	rest := line
 	for len(rest) > 0 {
 		seq, width, n, newState := ansi.DecodeSequence(rest, ansi.NormalState, nil)
@@ -69,7 +70,8 @@ func lineN(line string, maxRunes int, reserved bool) string {
 			switch {
 			case isEscapeSequence(seq):
 				if isSGR(seq) {
-					if sgr := unconcealed(seq); sgr != "" {
+					// Neither concealed nor drawn in the background's colour.
+					if sgr := colours.apply(unconcealed(seq)); sgr != "" {
 						out.WriteString(sgr)
 						coloured = true
 					}
