@@ -2,6 +2,7 @@ package jobspec
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -43,6 +44,10 @@ func pyyamlLoadError(name string, n *yaml.Node) error {
 			return pyyamlRefusal(name, n, fmt.Sprintf("the tag %s needs a %s, not a %s", tag, kindName(&yaml.Node{Kind: kind}), kindName(n)), "remove the tag")
 		case tag == "!!bool" && !pyyamlBoolValues[strings.ToLower(n.Value)]:
 			return pyyamlRefusal(name, n, fmt.Sprintf("%q is not a boolean for srtctl's YAML loader (PyYAML)", n.Value), "write true or false")
+		case tag == "!!int" && !pyyamlInt(n.Value):
+			return pyyamlRefusal(name, n, fmt.Sprintf("%q is not an integer for srtctl's YAML loader (PyYAML)", n.Value), "write a whole number, or remove the tag")
+		case tag == "!!float" && !pyyamlFloat(n.Value):
+			return pyyamlRefusal(name, n, fmt.Sprintf("%q is not a number for srtctl's YAML loader (PyYAML)", n.Value), "write a number, or remove the tag")
 		}
 	}
 	if n.Kind == yaml.MappingNode {
@@ -62,4 +67,88 @@ func pyyamlLoadError(name string, n *yaml.Node) error {
 
 func pyyamlRefusal(name string, at *yaml.Node, why, fix string) error {
 	return &SyntaxError{File: name, Line: max(at.Line, 1), Col: max(at.Column, 1), Reason: why + " (" + fix + ")"}
+}
+
+// pyyamlInt reports whether SafeConstructor.construct_yaml_int reads s:
+// underscores dropped, one sign, then 0, 0b.., 0x.., 0.. (octal),
+// a:b:c (base 60) or a decimal, each through Python's int().
+func pyyamlInt(s string) bool {
+	v := strings.ReplaceAll(s, "_", "")
+	if v != "" && (v[0] == '-' || v[0] == '+') {
+		v = v[1:]
+	}
+	switch {
+	case v == "":
+		return false
+	case v == "0":
+		return true
+	case strings.HasPrefix(v, "0b"):
+		return pythonInt(v[2:], 2)
+	case strings.HasPrefix(v, "0x"):
+		return pythonInt(v[2:], 16)
+	case v[0] == '0':
+		return pythonInt(v, 8)
+	case strings.Contains(v, ":"):
+		for _, part := range strings.Split(v, ":") {
+			if !pythonInt(part, 10) {
+				return false
+			}
+		}
+		return true
+	}
+	return pythonInt(v, 10)
+}
+
+// pythonInt is int(s, base) not raising: blanks around, one sign, the
+// base's own prefix (0o for 8, 0x for 16, 0b for 2), at least one digit.
+func pythonInt(s string, base int) bool {
+	s = strings.Trim(s, " \t\n\r\f\v")
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if prefix := map[int]string{2: "0b", 8: "0o", 16: "0x"}[base]; prefix != "" && len(s) > 2 && strings.EqualFold(s[:2], prefix) {
+		s = s[2:]
+	}
+	if s == "" {
+		return false
+	}
+	for _, r := range strings.ToLower(s) {
+		d := -1
+		switch {
+		case r >= '0' && r <= '9':
+			d = int(r - '0')
+		case r >= 'a' && r <= 'z':
+			d = int(r-'a') + 10
+		}
+		if d < 0 || d >= base {
+			return false
+		}
+	}
+	return true
+}
+
+// pyyamlFloatRe is what Python's float() reads, after construct_yaml_float
+// dropped underscores, lowercased and took one sign.
+var pyyamlFloatRe = regexp.MustCompile(`^[-+]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[-+]?[0-9]+)?|inf|infinity|nan)$`)
+
+// pyyamlFloat reports whether SafeConstructor.construct_yaml_float reads s.
+func pyyamlFloat(s string) bool {
+	v := strings.ToLower(strings.ReplaceAll(s, "_", ""))
+	if v != "" && (v[0] == '-' || v[0] == '+') {
+		v = v[1:]
+	}
+	switch {
+	case v == "":
+		return false
+	case v == ".inf" || v == ".nan":
+		return true
+	case strings.Contains(v, ":"):
+		for _, part := range strings.Split(v, ":") {
+			if !pyyamlFloatRe.MatchString(strings.Trim(part, " \t\n\r\f\v")) {
+				return false
+			}
+		}
+		return true
+	}
+	return pyyamlFloatRe.MatchString(strings.Trim(v, " \t\n\r\f\v"))
 }

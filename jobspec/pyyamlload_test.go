@@ -65,3 +65,36 @@ func TestWhatPyYAMLCannotConstructIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestExplicitIntAndFloatAreReadAsPyYAMLReadsThem: `!!int` and `!!float`
+// values are accepted exactly when PyYAML 6.0.3's construct_yaml_int and
+// construct_yaml_float read them (each verdict checked with yaml.safe_load
+// on `x: !!int "VALUE"`); a value they refuse makes srtctl fail to load.
+func TestExplicitIntAndFloatAreReadAsPyYAMLReadsThem(t *testing.T) {
+	cases := []struct {
+		v          string
+		int, float bool
+	}{
+		{"0", true, true}, {"-12", true, true}, {"+-12", true, true}, {"1_000", true, true},
+		{"0b101", true, false}, {"0b2", false, false}, {"0B101", false, false},
+		{"0x1F", true, false}, {"0X1F", false, false}, {"017", true, true}, {"08", false, true},
+		{"0o17", true, false}, {"1:30:00", true, true}, {"1::3", false, false}, {"1e3", false, true},
+		{"1.5", false, true}, {"abc", false, false}, {"", false, false}, {" 12", true, true},
+		{"- 1", true, true}, {"0x", false, false}, {".5", false, true}, {"5.", false, true},
+		{"1e", false, false}, {"-.inf", false, true}, {".NaN", false, true}, {"infinity", false, true},
+		{"1:30.5", false, true}, {"0x1p3", false, false}, {"-", false, false},
+	}
+	for _, c := range cases {
+		if got := pyyamlInt(c.v); got != c.int {
+			t.Errorf("!!int %q: read %v, PyYAML %v", c.v, got, c.int)
+		}
+		if got := pyyamlFloat(c.v); got != c.float {
+			t.Errorf("!!float %q: read %v, PyYAML %v", c.v, got, c.float)
+		}
+	}
+	src := strings.Replace(jobspectest.ValidP1Disagg, "\nresources:\n", "\nx-a: !!int 1e3\nresources:\n", 1)
+	var se *SyntaxError
+	if _, err := Parse("t.yaml", []byte(src)); !errors.As(err, &se) || !strings.Contains(se.Reason, `"1e3" is not an integer`) {
+		t.Errorf("!!int 1e3 in a job file: %v", err)
+	}
+}
