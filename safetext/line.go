@@ -166,18 +166,10 @@ func unconcealed(seq string) string {
 		case "8":
 			continue
 		case "38", "48", "58":
-			// 5;n or 2;r;g;b follow as separate parameters (unless the
-			// colon form carried them inside this one).
-			n := 0
-			if i+1 < len(params) && !strings.Contains(p, ":") {
-				switch strings.TrimLeft(params[i+1], "0") {
-				case "5":
-					n = 2
-				case "2":
-					n = 4
-				}
+			end := i + 1
+			if !strings.Contains(p, ":") {
+				end = colourArgsEnd(params, i)
 			}
-			end := min(i+1+n, len(params))
 			kept = append(kept, params[i:end]...)
 			i = end - 1
 			continue
@@ -293,4 +285,20 @@ func emojiJoin(cluster string) bool {
 
 func cutMarker(bytesLeft int) string {
 	return " … [" + strconv.Itoa(bytesLeft) + " bytes cut]"
+}
+
+// colourArgsEnd is the index just past the arguments of the 38, 48 or 58
+// at params[i] in the semicolon form, where 5;n or 2;r;g;b follow as
+// separate parameters (the colon form carries them inside params[i]).
+func colourArgsEnd(params []string, i int) int {
+	n := 0
+	if i+1 < len(params) {
+		switch strings.TrimLeft(params[i+1], "0") {
+		case "5":
+			n = 2
+		case "2":
+			n = 4
+		}
+	}
+	return min(i+1+n, len(params))
 }

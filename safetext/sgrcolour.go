@@ -49,16 +49,7 @@ func sgrGroups(params []string) []sgrGroup {
 			if colon {
 				args = strings.Split(sub, ":")
 			} else {
-				k := 0
-				if i+1 < len(params) {
-					switch strings.TrimLeft(params[i+1], "0") {
-					case "5":
-						k = 2
-					case "2":
-						k = 4
-					}
-				}
-				end := min(i+1+k, len(params))
+				end := colourArgsEnd(params, i)
 				args = params[i+1 : end]
 				g.params = params[i:end]
 				i = end - 1
