@@ -107,7 +107,7 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 		return nil, nil, err
 	}
 	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec := yaml.NewDecoder(bytes.NewReader(asYAML11(src)))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, nil, nil // empty file, or only comments

@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -151,4 +152,26 @@ func pyyamlFloat(s string) bool {
 		return true
 	}
 	return pyyamlFloatRe.MatchString(strings.Trim(v, " \t\n\r\f\v"))
+}
+
+// yamlDirectiveRe is a %YAML 1.x directive line whose minor version is not
+// 1: PyYAML loads such a file (with a warning), yaml.v3 refuses it
+// ("found incompatible YAML document").
+var yamlDirectiveRe = regexp.MustCompile(`(?m)^%YAML[ \t]+1\.([02-9]|[0-9]{2,})[ \t]*(?:#.*)?\r?$`)
+
+// asYAML11 is src with such directives read as %YAML 1.1 (what both
+// parsers take, and how PyYAML reads the file anyway), padded with blanks
+// so that every byte after them keeps its offset: the tree still points
+// into src.
+func asYAML11(src []byte) []byte {
+	locs := yamlDirectiveRe.FindAllSubmatchIndex(src, -1)
+	if locs == nil {
+		return src
+	}
+	out := bytes.Clone(src)
+	for _, l := range locs {
+		start, end := l[2]-2, l[3] // "1." and the minor version
+		copy(out[start:end], append([]byte("1.1"), bytes.Repeat([]byte(" "), end-start-3)...))
+	}
+	return out
 }

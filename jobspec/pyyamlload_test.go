@@ -98,3 +98,28 @@ func TestExplicitIntAndFloatAreReadAsPyYAMLReadsThem(t *testing.T) {
 		t.Errorf("!!int 1e3 in a job file: %v", err)
 	}
 }
+
+// TestOtherYAML1VersionsLoadAsInPyYAML: PyYAML loads a file declaring
+// %YAML 1.0, 1.2 or 1.10 (it warns); yaml.v3 refused it, so validate,
+// set and edit refused a file srtctl loads. %YAML 2.0 stays refused, as
+// PyYAML refuses it. Edits keep the directive as written.
+func TestOtherYAML1VersionsLoadAsInPyYAML(t *testing.T) {
+	for _, v := range []string{"1.0", "1.2", "1.10", "1.2 # comment"} {
+		src := "%YAML " + v + "\n---\n" + jobspectest.ValidP1Disagg
+		d, err := Parse("v.yaml", []byte(src))
+		if err != nil {
+			t.Errorf("%%YAML %s: %v", v, err)
+			continue
+		}
+		if err := d.Set("name", "renamed"); err != nil {
+			t.Errorf("%%YAML %s: set: %v", v, err)
+			continue
+		}
+		if !strings.HasPrefix(string(d.Bytes()), "%YAML "+v+"\n---\n") || !strings.Contains(string(d.Bytes()), `name: "renamed"`) {
+			t.Errorf("%%YAML %s: after set:\n%.80s", v, d.Bytes())
+		}
+	}
+	if _, err := Parse("v.yaml", []byte("%YAML 2.0\n---\n"+jobspectest.ValidP1Disagg)); err == nil {
+		t.Error("%YAML 2.0 accepted; PyYAML refuses it")
+	}
+}
