@@ -160,7 +160,9 @@ func SyntaxErrorOf(name string, src []byte, err error) *SyntaxError {
 		line, _ = strconv.Atoi(m[1])
 		col, msg = firstNonBlankCol(src, line), m[2]
 	}
-	if l, c, why, ok := locateSyntaxError(src); ok {
+	if l, c, why, ok := locateUnreadable(src, msg); ok {
+		line, col, msg = l, c, why
+	} else if l, c, why, ok := locateSyntaxError(src); ok {
 		line, col, msg = l, c, why
 	} else if l, c, ok := locateAlias(src, msg); ok {
 		line, col = l, c
