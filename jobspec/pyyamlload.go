@@ -12,9 +12,11 @@ import (
 // srtctl loads job files with PyYAML's safe_load, whose constructor
 // refuses what yaml.v3 parses into a tree without complaint: a tag it has
 // no constructor for (`!foo`, `!!python/object:...`, a %TAG prefix), a
-// standard tag on the wrong kind of node (`!!str {a: 1}`), a `!!bool`
-// that is no boolean, and a list or mapping used as a key ("found
-// unhashable key"). Such a file passed validate and then failed in srtctl.
+// standard tag on the wrong kind of node (`!!str {a: 1}`), a `!!bool`,
+// `!!int` or `!!float` whose value it cannot read, and a list or mapping
+// used as a key ("found unhashable key"). Such a file passed validate and
+// then failed in srtctl. The other way round, yaml.v3 refuses a %YAML 1.2
+// directive that PyYAML loads (asYAML11).
 
 // pyyamlSafeTags are the tags SafeConstructor builds, with the node kind
 // each needs.
