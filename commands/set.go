@@ -155,6 +155,6 @@ func setOnce(cmd *cobra.Command, file string, load func(string) (*jobspec.Doc, e
 		}
 		return withExit(2, saveErr)
 	}
-	fmt.Fprintf(errOut, "%s: written (previous version in %s.bak)\n", file, file)
+	fmt.Fprintf(errOut, "%s: written (previous version in %s)\n", file, jobspec.BackupPath(file))
 	return nil
 }

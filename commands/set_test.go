@@ -11,6 +11,31 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
+// Through a symbolic link, set writes the file the link points to and
+// keeps the .bak beside it; its message named a .bak beside the link,
+// which does not exist.
+func TestSetThroughALinkNamesTheRealBackup(t *testing.T) {
+	dir := t.TempDir()
+	target := writeFile(t, dir, "job.yaml", goodJob)
+	if err := os.Mkdir(filepath.Join(dir, "links"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "links", "job.yaml")
+	if err := os.Symlink("../job.yaml", link); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, "set", link, "profiling.decode.concurrency=128")
+	if code != 0 {
+		t.Fatalf("set: code %d stderr %q", code, errOut)
+	}
+	if bak, err := os.ReadFile(target + ".bak"); err != nil || string(bak) != goodJob {
+		t.Fatalf("no .bak beside the target file: %v", err)
+	}
+	if !strings.Contains(errOut, "previous version in "+target+".bak") {
+		t.Errorf("stderr %q does not name %s.bak", errOut, target)
+	}
+}
+
 func TestSetCommand(t *testing.T) {
 	dir := t.TempDir()
 	p := writeFile(t, dir, "job.yaml", goodJob)

@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"bytes"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -21,12 +22,20 @@ func lineStart(src []byte, line int) int {
 }
 
 func indexByteFrom(src []byte, from int, c byte) int {
-	for i := from; i < len(src); i++ {
-		if src[i] == c {
-			return i
-		}
+	if from >= len(src) {
+		return -1
+	}
+	if i := bytes.IndexByte(src[from:], c); i >= 0 {
+		return from + i
 	}
 	return -1
+}
+
+// prevLineStart is the offset where the line before the one starting at
+// start (a line start, > 0) begins. Walking up a file line by line goes
+// through this, not lineStart, which counts from the top each time.
+func prevLineStart(src []byte, start int) int {
+	return bytes.LastIndexByte(src[:start-1], '\n') + 1
 }
 
 // lineEnd is the offset of the '\n' ending the line that holds off, or

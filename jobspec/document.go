@@ -107,7 +107,7 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 		return nil, nil, err
 	}
 	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec := yaml.NewDecoder(bytes.NewReader(asYAML11(src)))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, nil, nil // empty file, or only comments
@@ -138,6 +138,12 @@ func parseTree(name string, src []byte) (root, dnode *yaml.Node, err error) {
 	if err := tabError(name, sc); err != nil {
 		return nil, nil, err
 	}
+	if err := mergeError(name, top); err != nil {
+		return nil, nil, err
+	}
+	if err := pyyamlLoadError(name, top); err != nil {
+		return nil, nil, err
+	}
 	return top, &doc, nil
 }
 
@@ -154,7 +160,9 @@ func SyntaxErrorOf(name string, src []byte, err error) *SyntaxError {
 		line, _ = strconv.Atoi(m[1])
 		col, msg = firstNonBlankCol(src, line), m[2]
 	}
-	if l, c, why, ok := locateSyntaxError(src); ok {
+	if l, c, why, ok := locateUnreadable(src, msg); ok {
+		line, col, msg = l, c, why
+	} else if l, c, why, ok := locateSyntaxError(src); ok {
 		line, col, msg = l, c, why
 	} else if l, c, ok := locateAlias(src, msg); ok {
 		line, col = l, c

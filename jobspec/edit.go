@@ -495,19 +495,18 @@ func (d *Doc) insert(m *yaml.Node, parent, rest []string, v any, step int) ([]by
 		if lineStart(src, first.Line)+ind != nodeOffset(src, first) {
 			return nil, fmt.Errorf("the section at line %d does not start its line; edit it by hand", first.Line)
 		}
-		line := first.Line
-		for line > 1 {
-			prev := lineStart(src, line-1)
+		at = lineStart(src, first.Line)
+		for at > 0 {
+			prev := prevLineStart(src, at)
 			pl := trimSpace(src[prev:lineEnd(src, prev)])
 			if len(pl) == 0 || pl[0] != '#' || indentOf(src, prev) != ind {
 				break
 			}
-			if len(parent) == 0 && line-1 == 1 {
+			if len(parent) == 0 && prev == 0 {
 				break // the file's opening comment stays first
 			}
-			line--
+			at = prev
 		}
-		at = lineStart(src, line)
 	}
 	if at == len(src) && len(src) > 0 && src[len(src)-1] != '\n' {
 		block = "\n" + block
@@ -544,13 +543,22 @@ func (d *Doc) topLevelGaps() bool {
 	if d.root == nil || len(d.root.Content) < 4 {
 		return true
 	}
+	// The keys come in line order: one walk down the file finds the line
+	// above each (lineStart per key would walk from the top every time).
+	off, line := 0, 1
 	for i := 2; i+1 < len(d.root.Content); i += 2 {
 		k := d.root.Content[i]
-		if k.Line >= 2 {
-			prev := lineStart(d.src, k.Line-1)
-			if len(trimSpace(d.src[prev:lineEnd(d.src, prev)])) == 0 {
-				return true
-			}
+		if k.Line < 2 {
+			continue
+		}
+		if k.Line-1 < line {
+			off, line = 0, 1
+		}
+		for ; line < k.Line-1 && off < len(d.src); line++ {
+			off = lineAfter(d.src, lineEnd(d.src, off))
+		}
+		if len(trimSpace(d.src[off:lineEnd(d.src, off)])) == 0 {
+			return true
 		}
 	}
 	return false
@@ -619,22 +627,21 @@ func (d *Doc) deleteBytes(k, parent *yaml.Node) ([]byte, error) {
 	}
 	_, v := mapGet(parent, k.Value)
 	end := entryEnd(src, keyOff, ind, v != nil && v.Kind == yaml.SequenceNode)
-	line := k.Line
-	for line > 1 {
-		prev := lineStart(src, line-1)
+	start := lineStart(src, k.Line)
+	for start > 0 {
+		prev := prevLineStart(src, start)
 		pl := trimSpace(src[prev:lineEnd(src, prev)])
 		if len(pl) == 0 || pl[0] != '#' || indentOf(src, prev) != ind {
 			break
 		}
-		line--
+		start = prev
 	}
-	start := lineStart(src, line)
 	// Swallow one blank line after the entry when the entry sat right under
 	// its parent's key or after a blank line, so no double gap is left.
 	if end < len(src) && len(trimSpace(src[end:lineEnd(src, end)])) == 0 && end < lineEnd(src, end)+1 {
 		prevBlank := start == 0
 		if start > 0 {
-			p := lineStart(src, line-1)
+			p := prevLineStart(src, start)
 			pl := trimSpace(src[p:lineEnd(src, p)])
 			prevBlank = len(pl) == 0 || (len(pl) > 0 && pl[len(pl)-1] == ':' && indentOf(src, p) < ind)
 		}

@@ -73,7 +73,10 @@ func DecodeYAML(name string, src []byte) (*yaml.Node, error) {
 // more than maxExpandedNodes values. Each anchored node is measured once,
 // so the check itself stays linear in the tree.
 func checkExpansion(name string, root *yaml.Node) error {
-	type size struct{ depth, nodes int }
+	type size struct {
+		depth, nodes int
+		alias        bool // an alias is expanded below
+	}
 	memo := map[*yaml.Node]size{}
 	var bad *yaml.Node
 	var why string
@@ -87,8 +90,9 @@ func checkExpansion(name string, root *yaml.Node) error {
 			if !ok {
 				// An alias to a node not measured yet (yaml.v3 refuses
 				// self-containing anchors): count the alias alone.
-				s = size{1, 1}
+				s = size{1, 1, true}
 			}
+			s.alias = true
 			if depth+s.depth > MaxYAMLDepth {
 				bad, why = n, fmt.Sprintf("with the alias *%s expanded, nesting is deeper than %d levels", n.Value, MaxYAMLDepth)
 			}
@@ -98,14 +102,18 @@ func checkExpansion(name string, root *yaml.Node) error {
 			bad, why = n, fmt.Sprintf("nesting deeper than %d levels", MaxYAMLDepth)
 			return size{}
 		}
-		s := size{1, 1}
+		s := size{1, 1, false}
 		for _, c := range n.Content {
 			cs := measure(c, depth+1)
 			s.depth = max(s.depth, cs.depth+1)
 			s.nodes = min(s.nodes+cs.nodes, maxExpandedNodes+1)
+			s.alias = s.alias || cs.alias
 		}
 		if s.nodes > maxExpandedNodes && bad == nil {
-			bad, why = n, fmt.Sprintf("the aliases (*name) expand to more than %d values; use fewer aliases of large anchors", maxExpandedNodes)
+			bad, why = n, fmt.Sprintf("more than %d values here; a job file holds a few hundred (is this the right file?)", maxExpandedNodes)
+			if s.alias {
+				why = fmt.Sprintf("the aliases (*name) expand to more than %d values; use fewer aliases of large anchors", maxExpandedNodes)
+			}
 		}
 		if n.Anchor != "" {
 			memo[n] = s

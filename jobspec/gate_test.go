@@ -92,6 +92,17 @@ func TestAliasExpansionIsBounded(t *testing.T) {
 	}
 }
 
+// TestTooManyValuesWithoutAliases: a long flat list is refused for its
+// size, not blamed on aliases it does not have.
+func TestTooManyValuesWithoutAliases(t *testing.T) {
+	src := "name: x\nlist: [" + strings.Repeat("1,", maxExpandedNodes) + "1]\n"
+	_, err := Parse("flat.yaml", []byte(src))
+	var se *SyntaxError
+	if !errors.As(err, &se) || !strings.Contains(se.Reason, fmt.Sprintf("more than %d values", maxExpandedNodes)) || strings.Contains(se.Reason, "alias") || se.Line != 2 {
+		t.Fatalf("flat list: %v", err)
+	}
+}
+
 func TestDecodeYAMLGatesAndLocates(t *testing.T) {
 	doc, err := DecodeYAML("c.yaml", []byte("default: x\nclusters: []\n"))
 	if err != nil || doc.Kind != yaml.DocumentNode || doc.Content[0].Kind != yaml.MappingNode {

@@ -1,6 +1,10 @@
 package jobspec
 
-import "go.yaml.in/yaml/v3"
+import (
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+)
 
 // mapLookup is mapGet as srtctl reads the mapping: PyYAML applies merge
 // keys (`<<: *anchor`, `<<: [*a, *b]`), so a key not written in m but in
@@ -57,4 +61,64 @@ func mergedFrom(parent *yaml.Node, key string) (*yaml.Node, bool) {
 	}
 	k, _ := mapLookup(parent, key)
 	return k, k != nil
+}
+
+// mergeError refuses a merge key PyYAML (srtctl's loader) refuses: its
+// value must be a mapping or a list of mappings, directly or through
+// aliases ("expected a mapping or list of mappings for merging"). yaml.v3
+// keeps such a file as a tree and mapLookup would skip the bad merge,
+// so without this check validate passed a file srtctl cannot load.
+// Anchored nodes are checked where they are written, not at each alias.
+func mergeError(name string, n *yaml.Node) error {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if !isMergeKey(n.Content[i]) {
+				continue
+			}
+			v := n.Content[i+1]
+			switch dv := deref(v); {
+			case dv != nil && dv.Kind == yaml.MappingNode:
+			case dv != nil && dv.Kind == yaml.SequenceNode:
+				for _, e := range dv.Content {
+					if de := deref(e); de == nil || de.Kind != yaml.MappingNode {
+						at := e
+						if v.Kind == yaml.AliasNode {
+							at = v // the list is elsewhere: point at its use here
+						}
+						return mergeSyntaxError(name, at, "a list given to the merge key << may hold only mappings (&anchor of key: value lines), not "+nodeKindName(de))
+					}
+				}
+			default:
+				return mergeSyntaxError(name, v, "the merge key << takes a mapping or a list of mappings, not "+nodeKindName(dv))
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if err := mergeError(name, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func mergeSyntaxError(name string, at *yaml.Node, why string) error {
+	return &SyntaxError{File: name, Line: max(at.Line, 1), Col: max(at.Column, 1),
+		Reason: why + "; srtctl's YAML loader (PyYAML) refuses the file"}
+}
+
+func nodeKindName(n *yaml.Node) string {
+	switch {
+	case n == nil:
+		return "an undefined alias"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+		return "an empty value"
+	case n.Kind == yaml.ScalarNode:
+		return "the value " + strconv.Quote(n.Value)
+	}
+	return "this"
 }

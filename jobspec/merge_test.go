@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -90,5 +91,55 @@ m:
 	}
 	if d.Has("q.x") {
 		t.Error(`a quoted "<<" key merged`)
+	}
+}
+
+// TestMergeKeysPyYAMLRefusesAreRefused: PyYAML's flatten_mapping refuses a
+// merge key whose value is not a mapping or a list of mappings; validate
+// passed such files (srtctl then failed to load them). The verdicts below
+// are PyYAML 6.0.3's (yaml.safe_load), checked by hand.
+func TestMergeKeysPyYAMLRefusesAreRefused(t *testing.T) {
+	base := jobspectest.ValidP1Disagg
+	if !strings.Contains(base, "\nresources:\n") {
+		t.Fatal("ValidP1Disagg has no resources section; update this test")
+	}
+	with := func(before, merge string) string {
+		return strings.Replace(base, "\nresources:\n", "\n"+before+"resources:\n  <<: "+merge+"\n", 1)
+	}
+	refused := map[string]struct {
+		src       string
+		line, col int
+	}{
+		"alias to a list":           {with("x-l: &l [1, 2]\n", "*l"), 0, 7},
+		"alias to a scalar":         {with("x-l: &l 3\n", "*l"), 0, 7},
+		"empty value":               {with("", "null"), 0, 7},
+		"list of scalars":           {with("", "[1, 2]"), 0, 8},
+		"list with a scalar":        {with("x-m: &m {a: 1}\n", "[*m, 3]"), 0, 12},
+		"list holding a list":       {with("x-m: &m {a: 1}\n", "[[*m]]"), 0, 8},
+		"alias to a list of values": {with("x-l: &l [1]\n", "[*l]"), 0, 8},
+	}
+	for name, c := range refused {
+		_, err := Parse("m.yaml", []byte(c.src))
+		var se *SyntaxError
+		if !errors.As(err, &se) || !strings.Contains(se.Reason, "merge key <<") || !strings.Contains(se.Reason, "PyYAML") {
+			t.Errorf("%s: %v, want the merge key refused as PyYAML refuses it", name, err)
+			continue
+		}
+		// The << line is the one after "resources:".
+		want := strings.Count(c.src[:strings.Index(c.src, "  <<: ")], "\n") + 1
+		if se.Line != want || se.Col != c.col {
+			t.Errorf("%s: at %d:%d, want %d:%d", name, se.Line, se.Col, want, c.col)
+		}
+	}
+	accepted := map[string]string{
+		"empty mapping":      with("", "{}"),
+		"empty list":         with("", "[]"),
+		"list of mappings":   with("x-m: &m {a: 1}\n", "[*m, {b: 2}]"),
+		"quoted << is a key": strings.Replace(base, "\nresources:\n", "\nx: {\"<<\": 3}\nresources:\n", 1),
+	}
+	for name, src := range accepted {
+		if _, err := Parse("m.yaml", []byte(src)); err != nil {
+			t.Errorf("%s: %v, PyYAML loads it", name, err)
+		}
 	}
 }

@@ -57,9 +57,17 @@ func yamlKind(n *yaml.Node) string {
 	return "str"
 }
 
+// maxPyyamlWarnings bounds the warnings of one file about values PyYAML
+// reads differently: a generated file can hold 100,000 such values, and
+// the same warning for each is no help (and costs memory and time).
+const maxPyyamlWarnings = 100
+
 // pyyamlReadings warns about every plain value PyYAML reads as another
-// type than this tool does.
+// type than this tool does, the first maxPyyamlWarnings of them one by
+// one, then one more warning that counts the rest.
 func (v *validator) pyyamlReadings() {
+	warned, more := 0, 0
+	var firstMore *yaml.Node
 	var walk func(n *yaml.Node, path string)
 	walk = func(n *yaml.Node, path string) {
 		switch n.Kind {
@@ -79,12 +87,23 @@ func (v *validator) pyyamlReadings() {
 			if py == ours || py == "bool" && readsPyyamlBools[path] {
 				return
 			}
+			if warned == maxPyyamlWarnings {
+				if more++; firstMore == nil {
+					firstMore = n
+				}
+				return
+			}
+			warned++
 			v.out = append(v.out, Finding{Severity: Warning, Path: path, Line: n.Line, Col: n.Column,
 				Message: pyyamlMessage(path, n.Value, py)})
 		}
 	}
 	if v.d.root != nil {
 		walk(v.d.root, "")
+	}
+	if more > 0 {
+		v.out = append(v.out, Finding{Severity: Warning, Line: firstMore.Line, Col: firstMore.Column,
+			Message: fmt.Sprintf("%d more values from here on are read differently by srtctl's YAML loader (PyYAML, YAML 1.1), as the %d above are; only the first %d are listed", more, maxPyyamlWarnings, maxPyyamlWarnings)})
 	}
 }
 

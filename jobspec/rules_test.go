@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -264,5 +265,27 @@ func TestGPUFitHugeNodesDoNotWrap(t *testing.T) {
 		if strings.Contains(f.Message, "resource mismatch") {
 			t.Errorf("wrapped arithmetic: %s", f.Message)
 		}
+	}
+}
+
+// TestPyyamlWarningsAreBounded: a generated file with 100,000 values
+// PyYAML reads differently gets the first maxPyyamlWarnings warnings and
+// one that counts the rest (it got 100,000, 105 MB and 1.3 s in validate).
+func TestPyyamlWarningsAreBounded(t *testing.T) {
+	const n = 100_000
+	src := "name: \"t\"\nx: [" + strings.Repeat("1e3, ", n-1) + "1e3]\n"
+	d := mustParse(t, src)
+	var py []Finding
+	for _, f := range d.Validate() {
+		if strings.Contains(f.Message, "PyYAML") {
+			py = append(py, f)
+		}
+	}
+	if len(py) != maxPyyamlWarnings+1 {
+		t.Fatalf("%d PyYAML warnings, want %d and one counting the rest", len(py), maxPyyamlWarnings+1)
+	}
+	last := py[len(py)-1]
+	if want := fmt.Sprintf("%d more values", n-maxPyyamlWarnings); !strings.Contains(last.Message, want) || last.Line != 2 || last.Col != 5+5*maxPyyamlWarnings {
+		t.Fatalf("last warning %d:%d %q, want %q at the first value not listed", last.Line, last.Col, last.Message, want)
 	}
 }

@@ -76,7 +76,7 @@ func (d *Doc) SaveWith(path string, opts SaveOptions) error {
 		mode = d.disk.mode
 	}
 	if old != nil {
-		if err := writeAtomic(target+".bak", old, mode); err != nil {
+		if err := writeAtomic(BackupPath(path), old, mode); err != nil {
 			return fmt.Errorf("keeping the previous version: %w", err)
 		}
 	}
@@ -91,6 +91,10 @@ func (d *Doc) SaveWith(path string, opts SaveOptions) error {
 	d.disk = &diskState{path: path, size: st.Size(), modTime: st.ModTime(), mode: mode, content: append([]byte(nil), d.src...)}
 	return nil
 }
+
+// BackupPath is where Save keeps the previous version of path: beside
+// the file a symbolic link points to, not beside the link.
+func BackupPath(path string) string { return resolveLink(path) + ".bak" }
 
 // resolveLink is the file path names once symbolic links are followed
 // (path itself when it is not a link; a dangling link's destination).

@@ -2,6 +2,7 @@ package jobspec
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -102,4 +103,41 @@ func syntaxHint(reason string) string {
 		return "check this line's indentation against the lines above, and that each key ends with ':'"
 	}
 	return ""
+}
+
+// readerErrors are yaml.v3's errors about bytes it cannot read as YAML
+// text, which it reports without a position.
+var readerErrors = []string{"control characters are not allowed", "UTF-8", "invalid Unicode character"}
+
+// locateUnreadable finds the first character yaml.v3's reader refuses (the
+// printable set of YAML 1.1, as PyYAML's too: tab, newlines, U+0020..U+007E,
+// U+0085, U+00A0..U+D7FF, U+E000..U+FFFD, U+10000 and up) or invalid
+// UTF-8, for the reader errors that carry no position. A file in UTF-16
+// is left to the parser.
+func locateUnreadable(src []byte, reason string) (line, col int, why string, ok bool) {
+	reader := false
+	for _, e := range readerErrors {
+		reader = reader || strings.Contains(reason, e)
+	}
+	if !reader || len(src) >= 2 && (src[0] == 0xFE && src[1] == 0xFF || src[0] == 0xFF && src[1] == 0xFE) {
+		return 0, 0, "", false
+	}
+	line, col = 1, 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return line, col, fmt.Sprintf("byte 0x%02X is not UTF-8 text (save the file as UTF-8)", src[i]), true
+		case r == '\n':
+			line, col = line+1, 1
+			i += size
+			continue
+		case r == '\t' || r == '\r' || r >= 0x20 && r <= 0x7E || r == 0x85 || r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000:
+		default:
+			return line, col, fmt.Sprintf("the character U+%04X is not allowed in YAML (remove it, or write it as \\u%04X inside double quotes)", r, r), true
+		}
+		col++
+		i += size
+	}
+	return 0, 0, "", false
 }

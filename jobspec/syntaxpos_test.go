@@ -41,3 +41,30 @@ func TestSecondParserDoesNotRejectValidFiles(t *testing.T) {
 		t.Fatalf("duplicate keys rejected: %v", err)
 	}
 }
+
+// A character YAML does not allow (a control character, U+FFFE) or a byte
+// that is not UTF-8 was reported at 1:1 ("control characters are not
+// allowed": yaml.v3's reader gives no position); it is reported where it
+// is, as PyYAML (which refuses the same characters) would.
+func TestUnreadableCharactersAreLocated(t *testing.T) {
+	for _, c := range []struct {
+		src, want string
+		line, col int
+	}{
+		{"name: x\nmodel:\n  path: \"a\ab\"\n", "U+0007", 3, 11},
+		{"name: é\x7f\n", "U+007F", 1, 8},
+		{"name: x\n# \u0080 in a comment\n", "U+0080", 2, 3},
+		{"a: \"\ufffe\"\n", "U+FFFE", 1, 5},
+		{"a: 1\nb: \xff\xfe x\n", "byte 0xFF is not UTF-8", 2, 4},
+	} {
+		_, err := Parse("u.yaml", []byte(c.src))
+		var se *SyntaxError
+		if !errors.As(err, &se) || !strings.Contains(se.Reason, c.want) || se.Line != c.line || se.Col != c.col {
+			t.Errorf("%q: %v, want %q at %d:%d", c.src, err, c.want, c.line, c.col)
+		}
+	}
+	// The same through DecodeYAML (the cluster configuration).
+	if _, err := DecodeYAML("c.yaml", []byte("clusters:\n  - name: \"a\x01\"\n")); err == nil || !strings.Contains(err.Error(), "c.yaml:2:13") {
+		t.Errorf("config: %v", err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
@@ -87,10 +88,16 @@ func (h *History) Append(e Entry) error {
 // hundred bytes.
 const maxHistoryLine = 64 << 10
 
+// MaxSkippedNamed is how many damaged lines Entries names one by one; the
+// rest are counted in one more message, so that a history damaged
+// throughout (20,000 bad lines took 1.3 GB to report) costs no memory.
+const MaxSkippedNamed = 20
+
 // Entries returns the history oldest first. A line that is not an entry
 // (not JSON, no cluster, a job id SLURM would refuse) is skipped and named
 // in skipped as "file:line: why", so one damaged line cannot break the
-// listing of every job of its cluster; a missing file is an empty history.
+// listing of every job of its cluster; after MaxSkippedNamed of them, one
+// last message counts the rest. A missing file is an empty history.
 // A history others can write is refused (see checkPrivate).
 func (h *History) Entries() (entries []Entry, skipped []string, err error) {
 	h.mu.Lock()
@@ -108,23 +115,35 @@ func (h *History) Entries() (entries []Entry, skipped []string, err error) {
 		return nil, nil, err
 	}
 	r := bufio.NewReaderSize(data, 64<<10)
+	more, firstMore := 0, 0
+	done := func() []string {
+		if more > 0 {
+			skipped = append(skipped, fmt.Sprintf("%s:%d: %d more damaged lines from here on; skipped", h.path, firstMore, more))
+		}
+		return skipped
+	}
 	for n := 1; ; n++ {
 		line, long, err := readHistoryLine(r)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return entries, skipped, nil
+				return entries, done(), nil
 			}
-			return entries, skipped, fmt.Errorf("job history %s: %w", h.path, err)
+			return entries, done(), fmt.Errorf("job history %s: %w", h.path, err)
 		}
 		if len(bytes.TrimSpace(line)) == 0 && !long {
 			continue
 		}
 		e, why := parseHistoryLine(line, long)
-		if why != "" {
+		switch {
+		case why == "":
+			entries = append(entries, e)
+		case len(skipped) < MaxSkippedNamed:
 			skipped = append(skipped, fmt.Sprintf("%s:%d: %s; line skipped", h.path, n, why))
-			continue
+		default:
+			if more++; more == 1 {
+				firstMore = n
+			}
 		}
-		entries = append(entries, e)
 	}
 }
 
@@ -159,9 +178,9 @@ func parseHistoryLine(line []byte, long bool) (Entry, string) {
 	case json.Unmarshal(line, &e) != nil:
 		return e, "not a JSON entry"
 	case e.Cluster == "" || strings.ContainsFunc(e.Cluster, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '/' }):
-		return e, fmt.Sprintf("cluster %q is not a cluster name", e.Cluster)
+		return e, fmt.Sprintf("cluster %q is not a cluster name", shortened(e.Cluster))
 	case !ValidJobID(e.JobID):
-		return e, fmt.Sprintf("job id %q is not a SLURM job id", e.JobID)
+		return e, fmt.Sprintf("job id %q is not a SLURM job id", shortened(e.JobID))
 	}
 	return e, ""
 }
@@ -179,4 +198,17 @@ func (h *History) Find(cluster, id string) (Entry, bool, error) {
 		}
 	}
 	return Entry{}, false, nil
+}
+
+// shortened keeps a damaged value short enough to quote in a message.
+func shortened(s string) string {
+	const keep = 60
+	if len(s) <= keep {
+		return s
+	}
+	i := keep
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

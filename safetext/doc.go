@@ -7,7 +7,8 @@
 // of showing such text:
 //
 //   - Line (line.go): one line inside a pane. Keeps colours (SGR) but not
-//     concealment (SGR 8), removes every other escape, makes control
+//     concealment (SGR 8) nor a colour that would draw text in its
+//     background's colour (sgrcolour.go), removes every other escape, makes control
 //     characters, bidirectional controls and invisible runes (zero-width,
 //     U+2028/U+2029, tags) visible (cat -v style, <U+200B>), collapses "\r"
 //     progress output and bounds the length.

@@ -51,6 +51,7 @@ func lineN(line string, maxRunes int, reserved bool) string {
 	out.Grow(min(len(line), 4*maxRunes) + 16)
 	col, runes := 0, 0
 	coloured := false
+	var colours sgrColours
 	rest := line
 	for len(rest) > 0 {
 		seq, width, n, newState := ansi.DecodeSequence(rest, ansi.NormalState, nil)
@@ -69,7 +70,8 @@ func lineN(line string, maxRunes int, reserved bool) string {
 			switch {
 			case isEscapeSequence(seq):
 				if isSGR(seq) {
-					if sgr := unconcealed(seq); sgr != "" {
+					// Neither concealed nor drawn in the background's colour.
+					if sgr := colours.apply(unconcealed(seq)); sgr != "" {
 						out.WriteString(sgr)
 						coloured = true
 					}
@@ -164,18 +166,10 @@ func unconcealed(seq string) string {
 		case "8":
 			continue
 		case "38", "48", "58":
-			// 5;n or 2;r;g;b follow as separate parameters (unless the
-			// colon form carried them inside this one).
-			n := 0
-			if i+1 < len(params) && !strings.Contains(p, ":") {
-				switch strings.TrimLeft(params[i+1], "0") {
-				case "5":
-					n = 2
-				case "2":
-					n = 4
-				}
+			end := i + 1
+			if !strings.Contains(p, ":") {
+				end = colourArgsEnd(params, i)
 			}
-			end := min(i+1+n, len(params))
 			kept = append(kept, params[i:end]...)
 			i = end - 1
 			continue
@@ -291,4 +285,20 @@ func emojiJoin(cluster string) bool {
 
 func cutMarker(bytesLeft int) string {
 	return " … [" + strconv.Itoa(bytesLeft) + " bytes cut]"
+}
+
+// colourArgsEnd is the index just past the arguments of the 38, 48 or 58
+// at params[i] in the semicolon form, where 5;n or 2;r;g;b follow as
+// separate parameters (the colon form carries them inside params[i]).
+func colourArgsEnd(params []string, i int) int {
+	n := 0
+	if i+1 < len(params) {
+		switch strings.TrimLeft(params[i+1], "0") {
+		case "5":
+			n = 2
+		case "2":
+			n = 4
+		}
+	}
+	return min(i+1+n, len(params))
 }

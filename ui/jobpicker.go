@@ -184,7 +184,10 @@ func (p *JobPicker) View() string {
 		}
 		b.WriteString(ansi.Truncate(line, max(p.w, 20), "…") + "\n")
 	}
-	if p.skipped > 0 {
+	switch {
+	case p.skipped > runner.MaxSkippedNamed:
+		b.WriteString(st.Muted.Render(fmt.Sprintf("(more than %d damaged lines of the history skipped; srtctl-tui jobs names them)", runner.MaxSkippedNamed)) + "\n")
+	case p.skipped > 0:
 		b.WriteString(st.Muted.Render(fmt.Sprintf("(%d damaged line(s) of the history skipped)", p.skipped)) + "\n")
 	}
 	return b.String() + p.idPrompt()

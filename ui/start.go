@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -88,9 +89,20 @@ func AlignedLabels(files []JobFile, prefix string, width int) []string {
 	return out
 }
 
+const (
+	// maxListedSize: a job file is a few KB; a larger *.yaml is not parsed
+	// to be listed (Edit another file… still opens it).
+	maxListedSize = 64 << 10
+	// maxScanBytes bounds what the scan parses in all, so that a directory
+	// of many large YAML files cannot hold up the screen (each parse is
+	// bounded by the gate, their number is not): about 0.5 s at worst.
+	maxScanBytes = 1 << 20
+)
+
 // JobFiles returns the *.yaml/*.yml files of dir that look like srtctl
 // jobs (a mapping with model and resources), labelled with their dialect
-// when it is not P1.
+// when it is not P1. Files above maxListedSize are passed over, and the
+// scan stops after parsing maxScanBytes.
 func JobFiles(dir string) []JobFile {
 	var out []JobFile
 	var names []string
@@ -99,7 +111,15 @@ func JobFiles(dir string) []JobFile {
 		names = append(names, m...)
 	}
 	sort.Strings(names)
+	budget := int64(maxScanBytes)
 	for _, p := range names {
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() || st.Size() > maxListedSize {
+			continue
+		}
+		if budget -= st.Size(); budget < 0 {
+			break
+		}
 		doc, err := jobspec.Load(p) // regular files only, through the YAML gate
 		if err != nil || !doc.Has("model") || !doc.Has("resources") {
 			continue
