@@ -127,12 +127,8 @@ func TestCorpusDialects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := d.Dialect(); got != DialectCurrent {
-			t.Errorf("%s: dialect %s, want current", rel, got)
-		}
-		fs := d.Validate()
-		if len(fs) != 1 || fs[0].Severity != Notice || !strings.HasPrefix(fs[0].Message, "written for srtctl 2026: profiling traffic comes from the benchmark; P1 rules not applied") {
-			t.Errorf("%s: want exactly the current-dialect notice, got %v", rel, fs)
+		if det := d.Detect(""); det.Dialect != DialectV1 || det.Assumed && currentTopKey.Match(data) {
+			t.Errorf("%s: detected %+v, want v1 (and not assumed when a 1.0.x-only key is there)", rel, det)
 		}
 	}
 	minCurrent := 3 // the current/ recipes in jobspectest's testdata
@@ -141,5 +137,23 @@ func TestCorpusDialects(t *testing.T) {
 	}
 	if nCurrent < minCurrent {
 		t.Errorf("only %d current-only files checked", nCurrent)
+	}
+	nV2 := 0
+	for _, f := range jobspectest.Corpus(t) {
+		rel, _ := filepath.Rel(root, f)
+		if !strings.HasPrefix(rel, "v2/") {
+			continue
+		}
+		nV2++
+		d, err := Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if det := d.Detect(""); det.Dialect != DialectV2 || det.Assumed {
+			t.Errorf("%s: detected %+v, want v2", rel, det)
+		}
+	}
+	if nV2 < 15 {
+		t.Errorf("only %d 2.x files checked", nV2)
 	}
 }

@@ -42,6 +42,13 @@ type Finding struct {
 	// on later (or silently ignore): a check of ours, made before anything
 	// is submitted. srtctl rejects a file only for the other errors.
 	Precheck bool `json:"precheck,omitempty"`
+
+	// srtctl is marshmallow's message for a field error (Path says where);
+	// srtctl prints all of them as one dict (see SrtctlVerdict).
+	srtctl string
+	// gate marks 2.x's schema gate, which srtctl prints without the
+	// "Invalid config in <path>: " prefix.
+	gate bool
 }
 
 // String formats the finding as "line:col: severity: message".

@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = d.Job().ProfiledPhases()
 		_ = d.Dialect()
-		for _, dia := range []Dialect{DialectP1, DialectP3, DialectCurrent} {
+		for _, dia := range []Dialect{DialectP1, DialectP3, DialectV1, DialectV2} {
 			for _, fd := range d.ValidateAs(dia) {
 				if fd.Message == "" {
 					t.Fatal("empty message")

@@ -48,23 +48,6 @@ func (v *validator) sort() {
 	})
 }
 
-func (v *validator) currentNotice() {
-	path := "profiling"
-	if !v.d.Has(path) {
-		path = ""
-	}
-	line, col := 1, 1
-	if path != "" {
-		line, col = v.d.Position(path)
-	}
-	msg := "written for srtctl 2026: profiling traffic comes from the benchmark; P1 rules not applied"
-	if _, why := v.d.dialectWhy(); why == stepsOnlyReason && v.d.currentKeys() == "" {
-		// The same shape is a P1 file whose phases forgot their traffic.
-		msg += " (if this file is for srtctl P1, its phases lack isl, osl and concurrency: check it with --dialect p1)"
-	}
-	v.out = append(v.out, Finding{Severity: Notice, Path: path, Line: line, Col: col, Message: msg})
-}
-
 // placeholder reports a sweep value such as "{tp}" that srtctl fills in
 // per generated job: checks on it wait for the generated files.
 func (v *validator) placeholder(n *yaml.Node) bool {

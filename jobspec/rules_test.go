@@ -224,27 +224,6 @@ func TestSweepPlaceholdersSkipChecks(t *testing.T) {
 	}
 }
 
-func TestCurrentNoticeOnly(t *testing.T) {
-	d := mustParse(t, "name: x\ndynamo:\n  version: 1\nprofiling:\n  type: torch\n  decode:\n    start_step: -4\nbenchmark:\n  type: sa-bench\n")
-	fs := d.Validate()
-	if d.Dialect() != DialectCurrent || len(fs) != 1 || fs[0].Severity != Notice ||
-		!strings.HasPrefix(fs[0].Message, "written for srtctl 2026: profiling traffic comes from the benchmark; P1 rules not applied") {
-		t.Errorf("dialect %s findings %v", d.Dialect(), fs)
-	}
-	// Known as current by its dynamo key, not by its steps: no P1 hint.
-	if strings.Contains(fs[0].Message, "--dialect p1") {
-		t.Errorf("hint on a file current by its keys: %s", fs[0].Message)
-	}
-	// Current only by its steps-only profiling section: the same shape is a
-	// P1 file that forgot its traffic, and the notice says how to check.
-	steps := strings.Replace(base, "    isl: 1024\n    osl: 128\n    concurrency: 256\n", "", 1)
-	steps = strings.Replace(steps, "    isl: 1024\n    osl: 128\n    concurrency: 24\n", "", 1)
-	d = mustParse(t, steps)
-	if fs := d.Validate(); d.Dialect() != DialectCurrent || len(fs) != 1 || !strings.HasSuffix(fs[0].Message, "its phases lack isl, osl and concurrency: check it with --dialect p1)") {
-		t.Errorf("steps-only file: dialect %s findings %v", d.Dialect(), fs)
-	}
-}
-
 func TestProfilingOffSkipsProfilingRules(t *testing.T) {
 	d := mustParse(t, strings.Replace(strings.Replace(base, `type: "torch"`, `type: "none"`, 1), `type: "manual"`, `type: "sa-bench"`, 1))
 	if fs := d.Validate(); len(fs) != 0 {
