@@ -88,8 +88,10 @@ func dialectName(d jobspec.Dialect) string {
 	switch d {
 	case jobspec.DialectP3:
 		return "P3 (late December 2025)"
-	case jobspec.DialectCurrent:
-		return "current (2026)"
+	case jobspec.DialectV1:
+		return "1.0.x (2026)"
+	case jobspec.DialectV2:
+		return "2.x (schema: 2)"
 	}
 	return string(d)
 }
@@ -98,8 +100,8 @@ func dialectDiff(d jobspec.Dialect) string {
 	switch d {
 	case jobspec.DialectP3:
 		return "P3 keeps isl/osl/concurrency at the top of profiling and only steps per phase"
-	case jobspec.DialectCurrent:
-		return "current srtctl has no isl/osl/concurrency under profiling (traffic comes from the benchmark) and allows several workers"
+	case jobspec.DialectV1, jobspec.DialectV2:
+		return "today's srtctl has no isl/osl/concurrency under profiling (traffic comes from the benchmark) and allows several workers"
 	}
 	return "the rules differ"
 }
