@@ -432,7 +432,7 @@ func (v *validator) vllmProfilerConfig(dia Dialect) (string, string) {
 // Benchmarks, as srtctl 1.0.x registers them, and the ones whose runner
 // calls the profiling start hook.
 var (
-	srtctlBenchmarks   = []string{"custom", "gpqa", "gsm8k", "lm-eval", "longbenchv2", "mmlu", "mooncake-router", "router", "sa-bench", "sglang-bench", "trace-replay"}
+	srtctlBenchmarks    = []string{"custom", "gpqa", "gsm8k", "lm-eval", "longbenchv2", "mmlu", "mooncake-router", "router", "sa-bench", "sglang-bench", "trace-replay"}
 	profilingBenchmarks = []string{"sa-bench", "sglang-bench", "trace-replay"}
 )
 
@@ -633,4 +633,3 @@ func (v *validator) benchmarkTraps() {
 		}
 	}
 }
-

@@ -72,17 +72,17 @@ var (
 	v1BenchmarkFields = "type isl osl concurrencies req_rate client_placement client_dedicated_node colocate_with_frontend sweep num_examples max_tokens repeat num_threads max_context_length categories num_shots temperature top_p top_k num_requests concurrency prefix_ratios mooncake_workload ttft_threshold_ms itl_threshold_ms random_range_ratio num_prompts_mult num_warmup_mult dataset_name dataset_path trace_file custom_tokenizer use_chat_template reuse_http_connections command container_image env aiperf_package aiperf_args export_node_metrics slow_down_sleep_time slow_down_wait_time"
 
 	v1Sections = map[string]*keySchema{
-		"model":     sec("path container precision stage_dir", nil),
-		"resources": sec("gpu_type gpus_per_node prefill_nodes decode_nodes prefill_workers decode_workers agg_nodes agg_workers spread_workers het_jobs gpus_per_prefill gpus_per_decode gpus_per_agg", nil),
-		"slurm":     sec("account partition time_limit", nil),
-		"backend":   {byType: v1Backend},
-		"frontend":  sec("type enable_multiple_frontends num_additional_frontends nginx_container nginx_raise_ulimit nginx_session_affinity nginx_session_affinity_header nginx_keepalive_timeout args env ctx_router gen_router server_config_extra orchestrator_placement dedicated_node", nil),
-		"dynamo":    sec("install version hash top_of_tree wheel request_plane event_plane cargo_patches", nil),
-		"benchmark": sec(v1BenchmarkFields, nil),
-		"profiling": v1ProfilingSchema,
-		"output":    sec("log_dir", nil),
-		"health_check": sec("max_attempts interval_seconds", nil),
-		"infra":        sec("etcd_nats_dedicated_node nats_max_payload_mb", nil),
+		"model":         sec("path container precision stage_dir", nil),
+		"resources":     sec("gpu_type gpus_per_node prefill_nodes decode_nodes prefill_workers decode_workers agg_nodes agg_workers spread_workers het_jobs gpus_per_prefill gpus_per_decode gpus_per_agg", nil),
+		"slurm":         sec("account partition time_limit", nil),
+		"backend":       {byType: v1Backend},
+		"frontend":      sec("type enable_multiple_frontends num_additional_frontends nginx_container nginx_raise_ulimit nginx_session_affinity nginx_session_affinity_header nginx_keepalive_timeout args env ctx_router gen_router server_config_extra orchestrator_placement dedicated_node", nil),
+		"dynamo":        sec("install version hash top_of_tree wheel request_plane event_plane cargo_patches", nil),
+		"benchmark":     sec(v1BenchmarkFields, nil),
+		"profiling":     v1ProfilingSchema,
+		"output":        sec("log_dir", nil),
+		"health_check":  sec("max_attempts interval_seconds", nil),
+		"infra":         sec("etcd_nats_dedicated_node nats_max_payload_mb", nil),
 		"observability": sec("enabled enable_otel otel_endpoint scrape_metrics scrape_interval_seconds scrape_output build_dashboard tachometer", nil),
 		"telemetry":     sec("enabled dcgm_exporter default_frequency storage_subdir required startup_timeout_seconds request_timeout_seconds collector_join_timeout_seconds", nil),
 		"identity": sec("frameworks container", map[string]*keySchema{
