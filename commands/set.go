@@ -26,7 +26,9 @@ are, and a missing key is added next to its siblings. KEY is a dotted path
 strings are written double-quoted; "..." forces a string).
 
 It prints the unified diff, validates the result and writes it (keeping the
-previous version as FILE.bak) only when it has no errors.
+previous version as FILE.bak) only when it has no errors. A key the file's
+dialect does not have (a P1 traffic key in a 1.0.x file, a typo) is refused
+with the dialect it belongs to or the nearest known key, unless --force.
 Exit status: 0 written (or nothing to do), 1 not written because of errors,
 2 for usage errors or an unreadable file.`,
 		Example: "  srtctl-tui set job.yaml profiling.type=nsys profiling.decode.concurrency=128\n" +
@@ -41,8 +43,8 @@ Exit status: 0 written (or nothing to do), 1 not written because of errors,
 			var forced jobspec.Dialect
 			if dialect != "" {
 				d, ok := jobspec.ParseDialect(dialect)
-				if !ok || d == jobspec.DialectUnknown {
-					return withExit(2, fmt.Errorf("--dialect %q: use p1, p3 or current", dialect))
+				if !ok {
+					return withExit(2, fmt.Errorf("--dialect %q: use %s", dialect, dialectNames()))
 				}
 				forced = d
 			}
@@ -70,9 +72,9 @@ Exit status: 0 written (or nothing to do), 1 not written because of errors,
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only print the diff and the findings; write nothing")
-	cmd.Flags().BoolVar(&force, "force", false, "write even when the result has validation errors, or the file is read-only, hard-linked or another user's")
+	cmd.Flags().BoolVar(&force, "force", false, "write even when the result has validation errors, a key is not the file's dialect's, or the file is read-only, hard-linked or another user's")
 	cmd.Flags().StringArrayVar(&unset, "unset", nil, "remove KEY (a dotted path); repeatable")
-	cmd.Flags().StringVar(&dialect, "dialect", "", "validate the result with this dialect's rules (p1, p3 or current)")
+	cmd.Flags().StringVar(&dialect, "dialect", "", "take the file as this dialect ("+dialectNames()+") for its keys and rules")
 	return cmd
 }
 
@@ -97,10 +99,17 @@ func setOnce(cmd *cobra.Command, file string, load func(string) (*jobspec.Doc, e
 	}
 	defer doc.Unlock()
 	before := append([]byte(nil), doc.Bytes()...)
+	dia := forced
+	if dia == "" {
+		dia = doc.Dialect()
+	}
 	for _, a := range assigns {
 		key, raw, ok := strings.Cut(a, "=")
 		if !ok || key == "" {
 			return withExit(2, fmt.Errorf("%q: expected KEY=VALUE (e.g. profiling.type=nsys)", a))
+		}
+		if why := doc.UnknownKey(dia, key); why != "" && !force {
+			return withExit(1, fmt.Errorf("%s: %s; nothing written (--force writes it anyway)", file, why))
 		}
 		val, err := doc.ParseValue(key, raw)
 		if err != nil {

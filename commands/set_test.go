@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // Through a symbolic link, set writes the file the link points to and
@@ -242,5 +243,35 @@ func TestSetAppliesItsEditToTheFileAsTheLockFindsIt(t *testing.T) {
 	}
 	if now, _ := os.ReadFile(p); string(now) != other {
 		t.Errorf("the other writer's file was changed:\n%s", now)
+	}
+}
+
+// set refuses a key of another dialect (a P3 traffic key in a P1 file, a
+// P1 one in a 1.0.x file) and a typo, naming the owner or the nearest key;
+// --force writes it anyway.
+func TestSetRefusesForeignKeys(t *testing.T) {
+	dir := t.TempDir()
+	p1 := writeFile(t, dir, "p1.yaml", goodJob)
+	_, errOut, code := runCLI(t, "set", p1, "profiling.isl=10")
+	if code != 1 || !strings.Contains(errOut, "profiling.isl belongs to srtctl P3 (late December 2025) files; this file is srtctl P1 (early December 2025); nothing written (--force writes it anyway)") {
+		t.Errorf("P3 key in a P1 file: code %d stderr %q", code, errOut)
+	}
+	v1 := writeFile(t, dir, "v1.yaml", jobspectest.ValidV1Agg)
+	_, errOut, code = runCLI(t, "set", v1, "profiling.aggregated.concurrency=4")
+	if code != 1 || !strings.Contains(errOut, "profiling.aggregated.concurrency is not a key of srtctl 1.0.x") {
+		t.Errorf("P1 key in a v1 file: code %d stderr %q", code, errOut)
+	}
+	_, errOut, code = runCLI(t, "set", v1, "profiling.aggregated.stop_stp=30")
+	if code != 1 || !strings.Contains(errOut, "(did you mean profiling.aggregated.stop_step?)") {
+		t.Errorf("typo: code %d stderr %q", code, errOut)
+	}
+	if now, _ := os.ReadFile(v1); string(now) != jobspectest.ValidV1Agg {
+		t.Fatal("a refused key was written")
+	}
+	if _, errOut, code = runCLI(t, "set", v1, "profiling.extra_nsys_args=--sample=none"); code != 0 {
+		t.Errorf("a v1 key in a v1 file: code %d stderr %q", code, errOut)
+	}
+	if _, errOut, code = runCLI(t, "set", "--force", p1, "profiling.isl=10"); code != 0 {
+		t.Errorf("--force: code %d stderr %q", code, errOut)
 	}
 }

@@ -20,6 +20,8 @@ func init() { registerCommand(newValidateCmd) }
 type validateResult struct {
 	File    string          `json:"file"`
 	Dialect jobspec.Dialect `json:"dialect,omitempty"` // detected
+	// Reason says what gave the dialect away (and what was assumed).
+	Reason string `json:"dialect_reason,omitempty"`
 	// RulesOf is the dialect whose rules were applied: Dialect, or --dialect.
 	RulesOf  jobspec.Dialect   `json:"rules,omitempty"`
 	Findings []jobspec.Finding `json:"findings"`
@@ -50,8 +52,8 @@ unreadable files.`,
 			var force jobspec.Dialect
 			if dialect != "" {
 				d, ok := jobspec.ParseDialect(dialect)
-				if !ok || d == jobspec.DialectUnknown {
-					return withExit(2, fmt.Errorf("--dialect %q: use p1, p3 or current", dialect))
+				if !ok {
+					return withExit(2, fmt.Errorf("--dialect %q: use %s", dialect, dialectNames()))
 				}
 				force = d
 			}
@@ -71,7 +73,7 @@ unreadable files.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the findings and each file's dialect as JSON")
-	cmd.Flags().StringVar(&dialect, "dialect", "", "apply this dialect's rules (p1, p3 or current) instead of the detected one")
+	cmd.Flags().StringVar(&dialect, "dialect", "", "apply this dialect's rules ("+dialectNames()+") instead of the detected one")
 	return cmd
 }
 
@@ -88,7 +90,8 @@ func validateFile(path string, force jobspec.Dialect) validateResult {
 		r.Error = strings.TrimPrefix(err.Error(), path+": ") // printed after the file name
 		return r
 	}
-	r.Dialect, r.RulesOf = doc.Dialect(), doc.Dialect()
+	det := doc.Detect("")
+	r.Dialect, r.RulesOf, r.Reason = det.Dialect, det.Dialect, det.Reason
 	if force != "" {
 		r.RulesOf = force
 	}
@@ -127,6 +130,9 @@ func printValidateText(out, errOut io.Writer, results []validateResult, color bo
 			fmt.Fprintf(errOut, "%s: %s\n", r.File, r.Error)
 			continue
 		}
+		if r.syntax == nil {
+			fmt.Fprintln(out, dialectLine(r))
+		}
 		told := map[string]string{} // explanation -> the finding that gave it
 		for _, f := range r.Findings {
 			// "profiling.decode.isl is not set: <why>" six times reads
@@ -154,6 +160,25 @@ func printValidateText(out, errOut io.Writer, results []validateResult, color bo
 		summary += fmt.Sprintf("; %s could not be read", plural(unreadable, "file"))
 	}
 	fmt.Fprintln(out, summary)
+}
+
+// dialectLine says which srtctl the file was checked for, and why.
+func dialectLine(r validateResult) string {
+	line := fmt.Sprintf("%s: %s (dialect %s; %s)", r.File, r.Dialect.Title(), r.Dialect, r.Reason)
+	if r.RulesOf != r.Dialect {
+		line = fmt.Sprintf("%s: checked with the rules of %s (--dialect %s); the file reads as %s (dialect %s; %s)",
+			r.File, r.RulesOf.Title(), r.RulesOf, r.Dialect.Title(), r.Dialect, r.Reason)
+	}
+	return line
+}
+
+// dialectNames lists what --dialect takes, newest first.
+func dialectNames() string {
+	names := make([]string, len(jobspec.Dialects))
+	for i, d := range jobspec.Dialects {
+		names[i] = string(d)
+	}
+	return strings.Join(names, ", ")
 }
 
 // formatFinding prints "file:line:col: severity: message"; the further

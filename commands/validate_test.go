@@ -42,7 +42,7 @@ func TestValidateCommand(t *testing.T) {
 	broken := writeFile(t, dir, "broken.yaml", "name: x\n  model: [\n")
 
 	out, _, code := runCLI(t, "validate", good)
-	if code != 0 || out != "1 file checked: 0 errors, 0 warnings\n" {
+	if code != 0 || out != good+": srtctl P1 (early December 2025) (dialect p1; profiling.prefill.isl)\n1 file checked: 0 errors, 0 warnings\n" {
 		t.Errorf("good file: code %d, out %q", code, out)
 	}
 	out, _, code = runCLI(t, "validate", good, bad)
@@ -140,7 +140,7 @@ func TestValidateExplainsOnceAndColours(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "six.yaml", src)
 	out, _, code := runCLI(t, "validate", "--dialect", "p1", p)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 1 || len(lines) != 7 {
+	if code != 1 || len(lines) != 8 { // the dialect line, six findings, the summary
 		t.Fatalf("code %d, %d lines:\n%s", code, len(lines), out)
 	}
 	if n := strings.Count(out, "after the model server is up"); n != 1 {
@@ -155,5 +155,31 @@ func TestValidateExplainsOnceAndColours(t *testing.T) {
 	line := formatFinding("f", jobspec.Finding{Severity: jobspec.Error, Line: 1, Col: 1, Message: "m"})
 	if got := colorSeverity(line, jobspec.Error); got != "f:1:1: \x1b[1;31merror\x1b[0m: m" {
 		t.Errorf("coloured: %q", got)
+	}
+}
+
+// The human output names each file's dialect, and says when it assumed
+// one: the 2x2 sa-bench file is v1 (no P1 error), a P3 file says P3.
+func TestValidateNamesTheDialect(t *testing.T) {
+	dir := t.TempDir()
+	twoByTwo := writeFile(t, dir, "2x2.yaml", jobspectest.ValidV1Disagg2x2)
+	out, _, code := runCLI(t, "validate", twoByTwo)
+	want := twoByTwo + ": srtctl 1.0.x (dialect v1; a steps-only profiling section; it could be P1 or v1: assumed v1 (no cluster srtctl known; --dialect p1 checks it as P1))\n1 file checked: 0 errors, 0 warnings\n"
+	if code != 0 || out != want {
+		t.Errorf("2x2 file: code %d\n got %q\nwant %q", code, out, want)
+	}
+	v2 := writeFile(t, dir, "v2.yaml", jobspectest.ValidV2Disagg)
+	out, _, code = runCLI(t, "validate", v2)
+	if code != 0 || !strings.HasPrefix(out, v2+": srtctl 2.x (dialect v2; top-level schema:)\n") {
+		t.Errorf("v2 file: code %d out %q", code, out)
+	}
+	out, _, code = runCLI(t, "validate", "--dialect", "p1", twoByTwo)
+	if code != 1 || !strings.HasPrefix(out, twoByTwo+": checked with the rules of srtctl P1 (early December 2025) (--dialect p1); the file reads as srtctl 1.0.x") {
+		t.Errorf("--dialect p1: code %d out %q", code, out)
+	}
+	for _, d := range []string{"v2", "v1", "p3", "p1", "unknown"} {
+		if _, errOut, code := runCLI(t, "validate", "--dialect", d, twoByTwo); code == 2 {
+			t.Errorf("--dialect %s refused: %s", d, errOut)
+		}
 	}
 }

@@ -46,19 +46,19 @@ func ParseDialect(s string) (Dialect, bool) {
 	return "", false
 }
 
-// Title names the dialect for people ("srtctl 1.0.x (v1)").
+// Title names the srtctl a dialect is for, for people ("srtctl 1.0.x").
 func (d Dialect) Title() string {
 	switch d {
 	case DialectV2:
-		return "srtctl 2.x (v2)"
+		return "srtctl 2.x"
 	case DialectV1:
-		return "srtctl 1.0.x (v1)"
+		return "srtctl 1.0.x"
 	case DialectP3:
-		return "srtctl P3 (late Dec 2025)"
+		return "srtctl P3 (late December 2025)"
 	case DialectP1:
-		return "srtctl P1 (early Dec 2025)"
+		return "srtctl P1 (early December 2025)"
 	}
-	return "unknown srtctl"
+	return "no known srtctl"
 }
 
 // Detection is what Detect decided and why.

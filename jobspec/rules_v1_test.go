@@ -15,7 +15,7 @@ const (
 	v2Base = jobspectest.ValidV2Disagg
 )
 
-const trafficHint = " (srtctl 1.0.x (v1) keeps the profiling traffic in the benchmark: set benchmark."
+const trafficHint = " (srtctl 1.0.x keeps the profiling traffic in the benchmark: set benchmark."
 
 // v1Rules: one case per load-time rule of srtctl 1.0.68 (reference §1.2,
 // §1.3), with srtctl's message and where it points.

@@ -20,7 +20,7 @@ var v2Rules = []ruleCase{
 	{name: "unknown role", src: v2Base, old: "  decode:\n    nodes", new: "  decod:\n    nodes", sev: Error, line: 15, col: 3,
 		msg: "roles.decod: unknown role 'decod'; valid roles are prefill, decode, agg (did you mean roles.decode?)"},
 	{name: "P3 traffic key", src: v2Base, old: "  type: \"nsys\"\n", new: "  type: \"nsys\"\n  concurrency: 4\n", sev: Error, line: 20, col: 3,
-		msg: "profiling.concurrency: Unknown field. (srtctl 2.x (v2) keeps the profiling traffic in the benchmark: set benchmark.concurrencies)"},
+		msg: "profiling.concurrency: Unknown field. (srtctl 2.x keeps the profiling traffic in the benchmark: set benchmark.concurrencies)"},
 	{name: "selector typo", src: v2Base, old: "    worker_rank: 1\n", new: "    worker_rnk: 1\n", sev: Error, line: 25, col: 5,
 		msg: "profiling.prefill.worker_rnk: Unknown field. (did you mean profiling.prefill.worker_rank?)"},
 	{name: "empty nsys_trace", src: v2Base, old: "  type: \"nsys\"\n", new: "  type: \"nsys\"\n  nsys_trace: \"\"\n", sev: Error, line: 20, col: 15,

@@ -33,6 +33,10 @@ var fieldKinds = map[string]fieldKind{
 	"backend.type": kindString, "backend.gpu_type": kindString,
 	"backend.enable_multiple_frontends": kindBool, "backend.num_additional_frontends": kindInt,
 	"enable_config_dump": kindBool, "extra_mount": kindStringList,
+	// 1.0.x and 2.x
+	"profiling.delay_secs": kindInt, "profiling.duration_secs": kindInt, "profiling.benchmark_duration_secs": kindInt,
+	"profiling.extra_nsys_args": kindStringList, "profiling.nsys_trace": kindString, "profiling.capture_range_end": kindString,
+	"profiling.nsys_library_paths": kindStringList, "frontend.type": kindString,
 }
 
 func kindOf(path string) fieldKind {
@@ -45,6 +49,12 @@ func kindOf(path string) fieldKind {
 			if parts[2] == k {
 				return kindInt
 			}
+		}
+		switch parts[2] {
+		case "worker_index", "worker_rank":
+			return kindInt
+		case "capture_scope":
+			return kindString
 		}
 	}
 	if len(parts) == 3 && parts[0] == "backend" && strings.HasSuffix(parts[1], "_environment") {
