@@ -550,7 +550,9 @@ func (v *validator) stepWindow(base string) (ok bool, path string) {
 		}
 	}
 	if (startN == nil || isNull(startN)) && (stopN == nil || isNull(stopN)) {
-		v.precheck(Warning, base, fmt.Sprintf("%s has no start_step or stop_step: the job uses the default window 0..50 from the start request, which lands on the benchmark's warmup (sa-bench's warmup requests count toward the steps)", base))
+		if w := v.warmup(); w != "" {
+			v.precheck(Warning, base, fmt.Sprintf("%s has no start_step or stop_step: the job uses the default window 0..50 from the start request, which lands on the benchmark's warmup (%s)", base, w))
+		}
 		return true, ""
 	}
 	if v.placeholder(startN) || v.placeholder(stopN) {
@@ -576,6 +578,23 @@ func (v *validator) stepWindow(base string) (ok bool, path string) {
 		return false, p
 	}
 	return true, ""
+}
+
+// warmup says how the benchmark warms up before the start request's step
+// window counts ("" when it sends no warmup): sa-bench's warmup requests
+// (num_warmup_mult, 2 by default; 0 disables it) and trace-replay's own
+// five requests come after the start hook.
+func (v *validator) warmup() string {
+	switch v.d.str("benchmark.type") {
+	case "sa-bench":
+		if m, ok := marshmallowInt(v.d.node("benchmark.num_warmup_mult")); ok && m == 0 {
+			return ""
+		}
+		return "sa-bench's warmup requests count toward the steps"
+	case "trace-replay":
+		return "trace-replay's 5 warmup requests count toward the steps"
+	}
+	return ""
 }
 
 // nsysTimeWindow: the capture is counted from worker launch, and srtctl's
