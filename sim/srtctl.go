@@ -33,6 +33,9 @@ const defaultTimeLimit = "04:00:00"
 // runSrtctl is the stand-in srtctl: apply, dry-run and validate, with
 // srtctl P1's checks, files and messages.
 func runSrtctl(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	if code, done := srtctlToday(args, stdout, stderr); done {
+		return code
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stderr, srtctlUsage)
 		if len(args) == 0 {
