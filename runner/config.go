@@ -39,6 +39,9 @@ type Cluster struct {
 	// Env is extra environment for commands of the local transport (the demo
 	// puts its simulated tools first on PATH this way).
 	Env map[string]string
+	// SrtctlVersion, when set, says which srtctl the cluster runs (p1, p3,
+	// v1, v2 or a version number) instead of asking it.
+	SrtctlVersion string
 }
 
 // SrtctlCommand is the srtctl command's words, defaulted.
@@ -271,6 +274,11 @@ func parseCluster(n *yaml.Node, bad func(*yaml.Node, string, ...any) error) (Clu
 			c.Local = v.Value == "true"
 		case "ssh_options":
 			c.SSHOptions, err = words(k, v)
+		case "srtctl_version":
+			c.SrtctlVersion, err = str(k, v)
+			if _, ok := ParseSrtctlVersion(c.SrtctlVersion); err == nil && !ok {
+				return c, bad(v, "srtctl_version %q: use p1, p3, v1 (1.0.x) or v2 (2.x), or a version such as 1.0.68", c.SrtctlVersion)
+			}
 		case "env":
 			if v.Kind != yaml.MappingNode {
 				return c, bad(v, "env: expected a mapping of NAME: value")
@@ -284,7 +292,7 @@ func parseCluster(n *yaml.Node, bad func(*yaml.Node, string, ...any) error) (Clu
 				c.Env[v.Content[j].Value] = s
 			}
 		default:
-			return c, bad(k, "unknown cluster key %q (known: name, host, srtctl_root, srtctl, workdir, ssh_options, local, env)", k.Value)
+			return c, bad(k, "unknown cluster key %q (known: name, host, srtctl_root, srtctl, srtctl_version, workdir, ssh_options, local, env)", k.Value)
 		}
 		if err != nil {
 			return c, err

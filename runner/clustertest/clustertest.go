@@ -142,6 +142,13 @@ func readEnvFile(p string) (map[string]string, error) {
 // times faster than a real job); removed when the test ends.
 func (c *Cluster) NewRoot(t testing.TB, pace float64) string {
 	t.Helper()
+	return c.NewRootRelease(t, pace, "p1")
+}
+
+// NewRootRelease is NewRoot with the stand-in srtctl playing release
+// ("p1", "v1" for 1.0.x, "v2" for 2.x; srtslurm.yaml's simulation.srtctl).
+func (c *Cluster) NewRootRelease(t testing.TB, pace float64, release string) string {
+	t.Helper()
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
 	name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
@@ -154,7 +161,7 @@ func (c *Cluster) NewRoot(t testing.TB, pace float64) string {
 			t.Fatal(err)
 		}
 	}
-	conf := fmt.Sprintf("srtctl_root: %q\nsimulation:\n  traces: %q\n  pace: %g\n", root, c.Traces, pace)
+	conf := fmt.Sprintf("srtctl_root: %q\nsimulation:\n  traces: %q\n  pace: %g\n  srtctl: %s\n", root, c.Traces, pace, release)
 	p := filepath.Join(root, "srtslurm.yaml")
 	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
