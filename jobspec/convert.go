@@ -98,3 +98,8 @@ func (a *applier) toV1(from Dialect) {
 		a.del("profiling.decode", "1.0.x profiles an aggregated job with profiling.aggregated")
 	}
 }
+
+// Replace swaps the whole content for src (a conversion's output) and
+// keeps what was loaded from disk, so Save still refuses to overwrite a
+// file someone changed meanwhile.
+func (d *Doc) Replace(src []byte) error { return d.commit(append([]byte(nil), src...), nil) }

@@ -65,11 +65,18 @@ func (w *Wizard) Result() (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Doc: doc, Force: w.Force}
-	if err := w.apply(doc, res); err != nil {
-		return nil, err
+	if w.T != nil {
+		if err := w.applyToday(doc, res); err != nil {
+			return nil, err
+		}
+		res.Findings = doc.ValidateAs(w.T.Dialect)
+	} else {
+		if err := w.apply(doc, res); err != nil {
+			return nil, err
+		}
+		res.Findings = doc.ValidateAs(jobspec.DialectP1)
+		res.Fit = FitChecks(doc)
 	}
-	res.Findings = doc.Validate()
-	res.Fit = FitChecks(doc)
 	if w.base != nil {
 		res.Path = w.base.Name()
 		res.Diff = jobspec.UnifiedDiff(res.Path, res.Path, w.base.Bytes(), doc.Bytes())
@@ -218,6 +225,9 @@ func (w *Wizard) apply(doc *jobspec.Doc, res *Result) error {
 		}
 		if !isNew {
 			if changes, err = w.keepDefaultStepsAbsent(doc, changes); err != nil {
+				return err
+			}
+			if changes, err = w.keepSrtctlDefaultsAbsent(doc, changes); err != nil {
 				return err
 			}
 		}

@@ -49,6 +49,9 @@ var profilingOptionText = map[string]string{
 }
 
 func (w *Wizard) steps(accessible bool) []Step {
+	if w.T != nil {
+		return w.todaySteps(accessible)
+	}
 	v := w.V
 	o := w.orig
 	never := func() bool { return false }

@@ -41,6 +41,20 @@ type Wizard struct {
 	// Force lets Save replace a file that is read-only, hard-linked or
 	// another user's (edit --force); see jobspec.SaveOptions.
 	Force bool
+
+	// T are the answers of the form for srtctl 1.0.x and 2.x files (nil
+	// for P1); torig what the file said.
+	T     *TodayValues
+	torig TodayValues
+	// Convert is the conversion offered for a file older than the
+	// cluster's srtctl (ConvertToV1, ConvertToV2, or ""); from is the
+	// file's own dialect. Migrated is the cluster's `srtctl migrate`
+	// output for ConvertToV2, when the caller ran it.
+	Convert  string
+	from     jobspec.Dialect
+	Migrated []byte
+	// Detected is the file's dialect as the form took it.
+	Detected jobspec.Detection
 }
 
 // NewJob starts a wizard for a new job.
@@ -55,13 +69,23 @@ func NewJobWith(v Values) *Wizard {
 	return &Wizard{V: &v, orig: v}
 }
 
-// Edit starts a wizard over an existing file. A file in another dialect
-// opens read-only with a notice; a P1 file that breaks a rule opens with
-// the problems and the fixes the answers imply.
-func Edit(doc *jobspec.Doc) *Wizard {
+// Edit starts a wizard over an existing file for a P1 srtctl: a file that
+// could be P1 or 1.0.x opens in the P1 form, as before 1.0.x files were
+// editable; a 1.0.x or 2.x file in their form, a P3 file read-only. A
+// file that breaks a rule opens with the problems and the fixes the
+// answers imply. The commands use EditFor with the cluster's srtctl.
+func Edit(doc *jobspec.Doc) *Wizard { return EditFor(doc, jobspec.DialectP1) }
+
+// EditFor is Edit for a job meant for the given srtctl (the cluster's,
+// "" when unknown): it decides a file that could be P1 or 1.0.x, and an
+// older file opens converted for it (see Convert).
+func EditFor(doc *jobspec.Doc, cluster jobspec.Dialect) *Wizard {
 	v := ValuesFromDoc(doc)
-	w := &Wizard{V: &v, orig: v, base: doc}
-	switch dia := doc.Dialect(); dia {
+	w := &Wizard{V: &v, orig: v, base: doc, Detected: doc.Detect(cluster)}
+	if w.editToday(doc, cluster) {
+		return w
+	}
+	switch dia := w.Detected.Dialect; dia {
 	case jobspec.DialectP1, jobspec.DialectUnknown:
 	default:
 		w.ReadOnly = true
@@ -71,7 +95,7 @@ func Edit(doc *jobspec.Doc) *Wizard {
 			doc.Name(), dialectName(dia), doc.DialectReason(), dialectDiff(dia), dia)
 		return w
 	}
-	for _, f := range doc.Validate() {
+	for _, f := range doc.ValidateAs(jobspec.DialectP1) {
 		if f.Severity == jobspec.Error {
 			w.Problems = append(w.Problems, f)
 		}
@@ -121,7 +145,7 @@ func (w *Wizard) FileName() string {
 }
 
 // Dirty reports whether the answers differ from what the form started with.
-func (w *Wizard) Dirty() bool { return *w.V != w.orig }
+func (w *Wizard) Dirty() bool { return *w.V != w.orig || w.T != nil && *w.T != w.torig }
 
 // SuggestedPath is where a new job is offered to be saved: the job name
 // made safe as a file name, in the current directory.
