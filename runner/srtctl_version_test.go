@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 )
 
 // The cluster's srtctl is learned through sshd from the stand-in playing
@@ -70,5 +71,34 @@ func TestParseSrtctlVersion(t *testing.T) {
 	}
 	if _, err := ParseConfig("c.yaml", []byte("clusters:\n  - name: a\n    host: h\n    srtctl_root: /r\n    srtctl_version: 3.1\n")); err == nil || !strings.Contains(err.Error(), "c.yaml:5:21: srtctl_version") {
 		t.Errorf("bad srtctl_version: %v", err)
+	}
+}
+
+// The cluster's own verdict through sshd: the stand-in playing 1.0.x
+// refuses a P1 file with its field errors and accepts a 1.0.x one; 2.x's
+// migrate converts a 1.0.x file, which 2.x's dry-run then accepts.
+func TestDryRunAndMigrateOnTheCluster(t *testing.T) {
+	tc := needCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	v1 := connect(t, Cluster{Name: "t1", Host: tc.Host, SrtctlRoot: tc.NewRootRelease(t, 50, "v1"), SSHOptions: []string{"-F", tc.SSHConfig}}, ConnectOptions{})
+	ver, err := v1.DryRun(ctx, "p1.yaml", []byte(jobspectest.ValidP1Disagg))
+	if err != nil || ver.OK || ver.ExitCode != 1 || !strings.Contains(ver.Output, "{'profiling': {'prefill': {'isl': ['Unknown field.']") {
+		t.Errorf("P1 file on 1.0.x: %+v %v", ver, err)
+	}
+	ver, err = v1.DryRun(ctx, "v1.yaml", []byte(jobspectest.ValidV1Disagg2x2))
+	if err != nil || !ver.OK || !strings.Contains(ver.Output, "DRY-RUN") {
+		t.Errorf("1.0.x file on 1.0.x: %+v %v", ver, err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(v1.Cluster().JobsDir())); len(entries) != 0 {
+		t.Errorf("the checked copies were left behind: %v", entries)
+	}
+	v2 := connect(t, Cluster{Name: "t2", Host: tc.Host, SrtctlRoot: tc.NewRootRelease(t, 50, "v2"), SSHOptions: []string{"-F", tc.SSHConfig}}, ConnectOptions{})
+	mig, err := v2.Migrate(ctx, "v1.yaml", []byte(jobspectest.ValidV1Disagg2x2))
+	if err != nil || !mig.OK || !strings.HasPrefix(string(mig.Stdout), "schema: 2\n") {
+		t.Fatalf("migrate: %+v %v", mig, err)
+	}
+	if ver, err := v2.DryRun(ctx, "v2.yaml", mig.Stdout); err != nil || !ver.OK {
+		t.Errorf("the migrated file on 2.x: %+v %v", ver, err)
 	}
 }
