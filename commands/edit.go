@@ -19,8 +19,12 @@ func newEditCmd() *cobra.Command {
 the problems listed and the fix proposed; the form cannot save an invalid
 file. The review shows the exact diff Save will write (only the lines you
 changed, comments and layout kept; the previous version is kept as FILE.bak).
-A file written for another srtctl version (P3, current) opens read-only with
-a notice of what differs. After Save it offers to submit the job on the
+A 1.0.x or 2.x file opens in the form of today's srtctl; a file that could
+be P1 or 1.0.x follows the cluster's srtctl when it is known (else 1.0.x)
+and says which it assumed. A file older than the cluster's srtctl (P1 or P3
+for 1.0.x, 1.0.x for 2.x) opens converted, the review showing the
+conversion as a diff before anything is written. A P3 file for a P1 or
+unknown cluster opens read-only. After Save it offers to submit the job on the
 cluster of --cluster (default: the configured default), as new does.
 A read-only, hard-linked or another user's file is not opened for editing
 (saving would silently change what it is); --force opens and replaces it.`,
@@ -35,7 +39,7 @@ A read-only, hard-linked or another user's file is not opened for editing
 			if err := jobspec.CheckReplace(args[0]); err != nil && !force {
 				return withExit(2, err)
 			}
-			w := wizard.Edit(doc)
+			w := wizard.EditFor(doc, clusterDialect(f))
 			w.Force = force
 			return runWizard(cmd, w, f)
 		},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
@@ -36,8 +37,8 @@ func (c *Conn) Migrate(ctx context.Context, localName string, data []byte) (Verd
 }
 
 func (c *Conn) srtctlOnCopy(ctx context.Context, localName string, data []byte, sub string) (Verdict, error) {
-	if len(data) > maxJobFile {
-		return Verdict{}, fmt.Errorf("%s is larger than %d MiB; that is not a job file", localName, maxJobFile>>20)
+	if len(data) > jobspec.MaxYAMLSize {
+		return Verdict{}, fmt.Errorf("%s is larger than %d KB; that is not a job file", localName, jobspec.MaxYAMLSize>>10)
 	}
 	fsys, err := c.writeFS()
 	if err != nil {

@@ -49,17 +49,12 @@ func (c *Conn) SrtctlVersion(ctx context.Context) (SrtctlVersion, error) {
 		}
 		return SrtctlVersion{Dialect: d, Version: cl.SrtctlVersion, How: "srtctl_version in the cluster configuration"}, nil
 	}
-	key := versionKey(cl)
 	versionMu.Lock()
 	defer versionMu.Unlock()
-	if v, ok := versionCache[key]; ok {
+	if v, ok := knownLocked(cl); ok {
 		return v, nil
 	}
-	if v, ok := readVersionCache(key); ok {
-		v.How = "cached " + v.LearnedAt.Format(time.RFC3339) + " (" + v.How + ")"
-		versionCache[key] = v
-		return v, nil
-	}
+	key := versionKey(cl)
 	v, err := c.askSrtctlVersion(ctx)
 	if err != nil {
 		return v, err
@@ -67,6 +62,32 @@ func (c *Conn) SrtctlVersion(ctx context.Context) (SrtctlVersion, error) {
 	versionCache[key] = v
 	writeVersionCache(key, v)
 	return v, nil
+}
+
+// KnownSrtctlVersion is what is known of the cluster's srtctl without
+// asking it: srtctl_version in the configuration, or an answer learned
+// before (this process, or the disk cache).
+func KnownSrtctlVersion(cl Cluster) (SrtctlVersion, bool) {
+	if cl.SrtctlVersion != "" {
+		d, ok := ParseSrtctlVersion(cl.SrtctlVersion)
+		return SrtctlVersion{Dialect: d, Version: cl.SrtctlVersion, How: "srtctl_version in the cluster configuration"}, ok
+	}
+	versionMu.Lock()
+	defer versionMu.Unlock()
+	return knownLocked(cl)
+}
+
+func knownLocked(cl Cluster) (SrtctlVersion, bool) {
+	key := versionKey(cl)
+	if v, ok := versionCache[key]; ok {
+		return v, true
+	}
+	if v, ok := readVersionCache(key); ok {
+		v.How = "cached " + v.LearnedAt.Format(time.RFC3339) + " (" + v.How + ")"
+		versionCache[key] = v
+		return v, true
+	}
+	return SrtctlVersion{}, false
 }
 
 var versionNumber = regexp.MustCompile(`\b(\d+)\.(\d+)(?:\.\d+)?\b`)

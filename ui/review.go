@@ -44,6 +44,8 @@ type ReviewScreen struct {
 	// saying (the local cluster has no srtctl).
 	noSubmit string
 	sub      submitState
+	// verdict is the cluster's srtctl's own answer (1.0.x and 2.x files).
+	verdict verdictState
 }
 
 type reviewState int
@@ -84,7 +86,7 @@ func (r *ReviewScreen) Title() string {
 	return fmt.Sprintf("%s · Step %d/%d %s", r.wz.FileName(), wizard.StepCount, wizard.StepCount, wizard.StepName(wizard.StepCount))
 }
 
-func (r *ReviewScreen) Init() tea.Cmd { return nil }
+func (r *ReviewScreen) Init() tea.Cmd { return r.verdictCmd() }
 
 func (r *ReviewScreen) CapturesInput() bool { return r.state == askingPath }
 
@@ -135,9 +137,9 @@ func (r *ReviewScreen) body() string {
 	case errs > 0:
 		b.WriteString(st.Error.Render(fmt.Sprintf("✗ %d error(s): this cannot be saved until fixed (b: back to the form)", errs)))
 	case warns > 0:
-		b.WriteString(st.OK.Render("✓ passes srtctl P1's rules") + st.Warn.Render(fmt.Sprintf(" (%d warning(s))", warns)))
+		b.WriteString(st.OK.Render("✓ passes "+r.rulesName()+"'s rules") + st.Warn.Render(fmt.Sprintf(" (%d warning(s))", warns)))
 	default:
-		b.WriteString(st.OK.Render("✓ passes srtctl P1's rules"))
+		b.WriteString(st.OK.Render("✓ passes " + r.rulesName() + "'s rules"))
 	}
 	b.WriteByte('\n')
 	for _, f := range r.res.Findings {
@@ -169,6 +171,7 @@ func (r *ReviewScreen) body() string {
 			b.WriteString(r.wrap("  • "+n) + "\n")
 		}
 	}
+	b.WriteString(r.verdictText())
 	b.WriteByte('\n')
 	switch {
 	case r.wz.IsNew():
@@ -281,6 +284,9 @@ func (r *ReviewScreen) KeyMap() help.KeyMap {
 func (r *ReviewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 	if f, ok := msg.(SessionFailedMsg); ok && f.Op == "submit" {
 		return r, r.submitFailed(f)
+	}
+	if m, ok := msg.(verdictMsg); ok && m.review == r {
+		return r, r.gotVerdict(m)
 	}
 	k, isKey := msg.(tea.KeyPressMsg)
 	switch r.state {

@@ -125,8 +125,13 @@ func JobFiles(dir string) []JobFile {
 			continue
 		}
 		f := JobFile{path: p, file: filepath.Base(p)}
-		if d := doc.Dialect(); d != jobspec.DialectP1 && d != jobspec.DialectUnknown {
-			f.file += " (" + string(d) + " dialect, read-only)"
+		// As the form opens it (wizard.Edit): P3 read-only, 1.0.x and 2.x
+		// in their own form.
+		switch d := doc.Detect(jobspec.DialectP1).Dialect; d {
+		case jobspec.DialectP3:
+			f.file += " (p3 dialect, read-only)"
+		case jobspec.DialectV1, jobspec.DialectV2:
+			f.file += " (" + string(d) + ")"
 		}
 		if name, ok := doc.Get("name"); ok {
 			f.name = safetext.Line(name)

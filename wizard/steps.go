@@ -59,29 +59,11 @@ func (w *Wizard) steps(accessible bool) []Step {
 	agg := func() bool { return !v.Disaggregated() }
 	noProfiling := func() bool { return !v.Profiling() }
 
-	// label is a field's title; in accessible mode, where the prompt cannot
-	// show the value in place, it says the current answer, which an empty
-	// answer keeps.
-	label := func(title string, value *string) string {
-		if accessible && *value != "" {
-			return fmt.Sprintf("%s (now %s; Enter keeps it)", title, *value)
-		}
-		return title
-	}
-	input := func(title string, value *string, validate func(string) error) *huh.Input {
-		if accessible && validate != nil {
-			// An empty answer keeps the shown value, but huh checks the
-			// answer before it substitutes the value.
-			validate = keepOnEmpty(validate, value)
-		}
-		return newInput(label(title, value), value, validate)
-	}
-	row := func(title string, value *string, validate func(string) error) *huh.Input {
-		if accessible {
-			return input(strings.TrimRight(title, " "), value, validate)
-		}
-		return inline(input(title, value, validate), title)
-	}
+	// Fields are titled rows; in accessible mode, where the prompt cannot
+	// show the value in place, the title says the current answer, which an
+	// empty answer keeps.
+	k := formKit{accessible: accessible}
+	label, input, row := k.label, k.input, k.row
 	// choose titles a select; when the file's value is not one of valid,
 	// the select starts on another option, so it says so instead of
 	// letting Enter swap the value silently.

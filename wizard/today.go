@@ -151,7 +151,6 @@ func (w *Wizard) modes() []int {
 // traffic, and SLURM.
 func (w *Wizard) todaySteps(accessible bool) []Step {
 	v, t := w.V, w.T
-	to := w.torig
 	k := formKit{accessible: accessible}
 	var steps []Step
 	add := func(s Step, fields ...huh.Field) {
@@ -167,6 +166,15 @@ func (w *Wizard) todaySteps(accessible bool) []Step {
 		steps = append(steps, s)
 	}
 	title := t.Dialect.Title()
+	if about := w.todayAbout(); about != "" {
+		note := huh.NewNote().Title("About " + w.FileName()).Description(noteText(about)).Next(true).NextLabel("Continue")
+		if accessible {
+			note = huh.NewNote().Title("About " + w.FileName())
+		}
+		steps = append(steps, Step{Key: "about", Number: 1, Title: "About this file", Hidden: func() bool { return false },
+			Info: func() string { return about }, Fields: []huh.Field{note},
+			Group: huh.NewGroup(note).Title("About " + w.FileName()).WithHideFunc(func() bool { return false })})
+	}
 	if w.IsNew() {
 		add(Step{Key: "job", Number: 1, Title: "Job (" + title + ")"},
 			k.input("Job name", &v.Name, required("a job name")),
@@ -275,8 +283,23 @@ func (w *Wizard) todaySteps(accessible bool) []Step {
 		k.row("Partition", &v.Partition, nil).Placeholder("(cluster default)"),
 		k.row("Time limit", &v.TimeLimit, timeLimit).Placeholder("HH:MM:SS"),
 	)
-	_ = to
 	return steps
+}
+
+// todayAbout is what the form says before the first step: the
+// conversion offered, the dialect assumed, the file's problems.
+func (w *Wizard) todayAbout() string {
+	var b strings.Builder
+	if w.Notice != "" {
+		b.WriteString(w.Notice + "\n")
+	}
+	if len(w.Problems) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(w.problemsText() + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func (w *Wizard) todayProfilingInfo() string {

@@ -1,0 +1,84 @@
+package commands
+
+import (
+	"fmt"
+	"io"
+
+	"charm.land/huh/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
+	"github.com/srtctl-tui/srtctl-tui/runner"
+	"github.com/srtctl-tui/srtctl-tui/ui"
+)
+
+// srtctlChoices are the srtctl versions a new job can be for, newest
+// first (P3 files are written as P1 by the form).
+var srtctlChoices = []struct {
+	dia   jobspec.Dialect
+	label string
+}{
+	{jobspec.DialectV2, "srtctl 2.x    schema: 2, roles and engine (from September 2026)"},
+	{jobspec.DialectV1, "srtctl 1.0.x  steps-only profiling, traffic from the benchmark (2026)"},
+	{jobspec.DialectP1, "srtctl P1     profiling traffic per phase (December 2025)"},
+}
+
+// chooseSrtctl asks which srtctl a new job is for.
+func chooseSrtctl(in io.Reader, out io.Writer, accessible bool) (jobspec.Dialect, error) {
+	choice := string(srtctlChoices[0].dia)
+	var opts []huh.Option[string]
+	for _, c := range srtctlChoices {
+		opts = append(opts, huh.NewOption(c.label, string(c.dia)))
+	}
+	sel := huh.NewSelect[string]().Title("Which srtctl is this job for?").
+		Description("No cluster's srtctl is known (--srtctl, or srtctl_version in the cluster configuration, skips this).").
+		Options(opts...).Value(&choice)
+	form := huh.NewForm(huh.NewGroup(sel)).WithAccessible(accessible).WithInput(in).WithOutput(out).WithShowHelp(false)
+	if err := form.Run(); err != nil {
+		return "", err
+	}
+	d, _ := jobspec.ParseDialect(choice)
+	return d, nil
+}
+
+// newJobDialect decides which srtctl `new` writes for: --srtctl; else the
+// cluster's, when known (configuration or cache) or learned now over a
+// BatchMode connection to the cluster --cluster names; else the user says.
+func newJobDialect(cmd interface {
+	InOrStdin() io.Reader
+	OutOrStdout() io.Writer
+}, flag string, f clusterFlags) (jobspec.Dialect, error) {
+	if flag != "" {
+		d, ok := runner.ParseSrtctlVersion(flag)
+		if !ok {
+			return "", withExit(2, fmt.Errorf("--srtctl %q: use v2, v1 or p1 (or a version such as 1.0.68)", flag))
+		}
+		return d, nil
+	}
+	if _, cl, unusable, err := formCluster(f); err == nil && unusable == nil {
+		if v, ok := runner.KnownSrtctlVersion(cl); ok {
+			return v.Dialect, nil
+		}
+		if f.cluster != "" {
+			// Asked once; the answer is cached for the form's session and
+			// later runs.
+			s := ui.NewSession(cl, ui.SessionOptions{})
+			v, err := s.SrtctlVersion()
+			s.Close()
+			if err == nil {
+				return v.Dialect, nil
+			}
+		}
+	}
+	return chooseSrtctl(cmd.InOrStdin(), cmd.OutOrStdout(), globalFlags.accessible)
+}
+
+// clusterDialect is the srtctl the cluster of f is known to run, without
+// asking it ("" when not known).
+func clusterDialect(f clusterFlags) jobspec.Dialect {
+	if _, cl, unusable, err := formCluster(f); err == nil && unusable == nil {
+		if v, ok := runner.KnownSrtctlVersion(cl); ok {
+			return v.Dialect
+		}
+	}
+	return ""
+}
