@@ -143,3 +143,62 @@ func TestEditV2FileUnderTmux(t *testing.T) {
 		t.Fatalf("saved:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// `new --srtctl v1|v2` on a cluster playing that release: the form of
+// today's srtctl, and the stand-in's dry-run accepts the new file in the
+// review, as does `validate` after Save.
+func TestNewTodayJobsUnderTmux(t *testing.T) {
+	for _, release := range []string{"v1", "v2"} {
+		t.Run(release, func(t *testing.T) {
+			c := todayCluster(t, release)
+			dir := t.TempDir()
+			mp := c.startIn(t, dir, 100, 40, "new", "--srtctl", release, "job.yaml")
+			p := &pane{t: t, socket: mp.socket}
+			p.waitFor(focused("Job name"))
+			p.text("today-" + release)
+			p.enterTo("Model path")
+			p.text("/models/m")
+			p.enterTo("Container")
+			p.text("/containers/c.sqsh")
+			p.enterTo("Precision")
+			p.enterTo("GPU type", "Step 2/5")
+			p.enterTo("Serving mode")
+			p.enterTo("GPUs per node")
+			p.enterTo("Prefill nodes")
+			p.enterTo("Decode nodes")
+			p.enterTo("Prefill workers")
+			p.enterTo("Decode workers")
+			p.enterTo("Profiler", "Step 3/5")
+			p.enterTo("Start step", "prefill steps")
+			next := "Start step"
+			if release == "v2" {
+				next = "Capture scope"
+			}
+			p.walkFields([]string{"Start step", "Stop step"}, nil, next)
+			if release == "v2" {
+				p.enterTo("Worker index")
+				p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Start step", "decode steps")
+				p.walkFields([]string{"Start step", "Stop step"}, nil, "Capture scope")
+				p.enterTo("Worker index")
+				p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Benchmark")
+			} else {
+				p.walkFields([]string{"Start step", "Stop step"}, nil, "Benchmark")
+			}
+			p.waitFor("┃ > sa-bench")
+			p.enterTo("Input length (isl)")
+			p.walkFields([]string{"Input length (isl)", "Output length (osl)", "Concurrencies", "Trace file"}, nil, "Account", "Step 4/5")
+			p.walkFields([]string{"Account", "Partition", "Time limit"}, nil, "", "Step 5/5 Review")
+			p.waitFor("The new file:", "srtctl dry-run accepts it")
+			p.keys("s")
+			p.waitFor("Save as: job.yaml")
+			p.keys("Enter")
+			p.waitFor("Saved job.yaml")
+			p.keys("Enter")
+			p.waitFor("EXIT=0")
+			out, err := exec.Command(binary, "validate", filepath.Join(dir, "job.yaml")).CombinedOutput()
+			if err != nil || !strings.Contains(string(out), "(dialect "+release+";") || !strings.Contains(string(out), "0 errors, 0 warnings") {
+				t.Fatalf("validate: %v\n%s", err, out)
+			}
+		})
+	}
+}

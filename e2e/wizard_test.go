@@ -72,6 +72,11 @@ func goldenPath(name string) string { return filepath.Join(repoRoot, "wizard", "
 func TestNewDisaggregatedTorchJob(t *testing.T) {
 	dir := t.TempDir()
 	p := startPane(t, dir, "new")
+	// No cluster's srtctl is known: new asks, newest first; P1 is third.
+	p.waitFor("Which srtctl is this job for?", "> srtctl 2.x")
+	p.keys("Down", "Down")
+	p.waitFor("> srtctl P1")
+	p.keys("Enter")
 	p.walkJobAndResources("prof-torch", "/models/deepseek-r1", "/containers/sglang.sqsh", 1)
 	p.waitFor("profiling needs a single worker", "mutually exclusive")
 	p.enterTo("Input length (isl)", "prefill phase")
