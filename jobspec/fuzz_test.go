@@ -110,3 +110,30 @@ func FuzzConvertBackendMode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzConvert runs the conversions on arbitrary documents: each either
+// fails, or gives a document that parses and reads as its target dialect.
+func FuzzConvert(f *testing.F) {
+	for _, s := range []string{base, aggBase, p3Base, v1Base, v1Agg, "name: x\nresources:\n  decode_nodes: 0\n", "a: 1\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse("f.yaml", data)
+		if err != nil {
+			return
+		}
+		if out, err := MigrateToV2(d); err == nil {
+			m, err := Parse("m.yaml", out)
+			if err != nil {
+				t.Fatalf("migrated file does not parse: %v\n%s", err, out)
+			}
+			if m.Dialect() != DialectV2 {
+				t.Fatalf("migrated file reads as %s", m.Dialect())
+			}
+		}
+		before := append([]byte(nil), d.Bytes()...)
+		if _, err := d.ConvertToV1(DialectP1); err != nil && !bytes.Equal(before, d.Bytes()) {
+			t.Fatal("a failed conversion changed the bytes")
+		}
+	})
+}

@@ -19,6 +19,8 @@ func FuzzEditResult(f *testing.F) {
 		}
 	}
 	f.Add([]byte(jobspectest.BrokenP1))
+	f.Add([]byte(jobspectest.ValidV1Disagg2x2))
+	f.Add([]byte(jobspectest.ValidV2Disagg))
 	f.Add([]byte("resources: {agg_nodes: 1, agg_workers: 3}\nprofiling: {type: nsys, decode: {isl: 1, osl: 1, concurrency: 1}}\n"))
 	f.Add([]byte("resources: {gpu_type: h100, prefill_nodes: 9223372036854775807, decode_nodes: 10, prefill_workers: 5, decode_workers: 0}\n" +
 		"backend: {sglang_config: {prefill: {tp-size: 8, dp-size: 3}, decode: {tp-size: -4}}}\nprofiling: {type: torch, decode: {start_step: 60, stop_step: 40}}\n"))
@@ -41,8 +43,12 @@ func FuzzEditResult(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a savable result does not parse: %v\n%s", err, res.Doc.Bytes())
 		}
-		if jobspec.HasErrors(back.Validate()) {
-			t.Fatalf("a savable result breaks a rule on re-read: %v", back.Validate())
+		dia := jobspec.DialectP1
+		if w.T != nil {
+			dia = w.T.Dialect
+		}
+		if fs := back.ValidateAs(dia); jobspec.HasErrors(fs) {
+			t.Fatalf("a savable result breaks a rule on re-read: %v", fs)
 		}
 	})
 }
