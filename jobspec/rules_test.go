@@ -151,31 +151,7 @@ var ruleCases = []ruleCase{
 		msg: `profiling.prefill.isl is not set: every profiled phase needs isl and osl, else the job stops with "Error: isl and osl must be set for profiling." after the model server is up (srtctl does not check this)`},
 }
 
-func TestRules(t *testing.T) {
-	for _, c := range ruleCases {
-		t.Run(c.name, func(t *testing.T) {
-			d := c.doc(t)
-			var fs []Finding
-			if c.dialect != "" {
-				fs = d.ValidateAs(c.dialect)
-			} else {
-				fs = d.Validate()
-			}
-			for _, f := range fs {
-				if f.Message == c.msg {
-					if f.Severity != c.sev || f.Line != c.line || f.Col != c.col {
-						t.Errorf("found at %d:%d as %s, want %d:%d as %s", f.Line, f.Col, f.Severity, c.line, c.col, c.sev)
-					}
-					return
-				}
-			}
-			t.Errorf("message not found:\n  %s\ngot:", c.msg)
-			for _, f := range fs {
-				t.Errorf("  %s", f)
-			}
-		})
-	}
-}
+func TestRules(t *testing.T) { runRuleCases(t, ruleCases) }
 
 // Values YAML 1.1 and 1.2 read alike get no PyYAML warning.
 func TestPyyamlAgreesNoWarning(t *testing.T) {

@@ -80,18 +80,7 @@ func (w *Wizard) steps(accessible bool) []Step {
 		return sel.Title(title).Description(why)
 	}
 	var steps []Step
-	add := func(s Step, fields ...huh.Field) {
-		if s.Hidden == nil {
-			s.Hidden = never
-		}
-		if s.Info != nil && !accessible {
-			info := s.Info
-			fields = append([]huh.Field{huh.NewNote().DescriptionFunc(func() string { return noteText(info()) }, v)}, fields...)
-		}
-		s.Fields = fields
-		s.Group = huh.NewGroup(fields...).Title(s.Title).WithHideFunc(s.Hidden)
-		steps = append(steps, s)
-	}
+	add := func(s Step, fields ...huh.Field) { steps = append(steps, k.step(s, v, fields...)) }
 
 	if len(w.Problems) > 0 {
 		probs := w.problemsText()

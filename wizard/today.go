@@ -153,18 +153,7 @@ func (w *Wizard) todaySteps(accessible bool) []Step {
 	v, t := w.V, w.T
 	k := formKit{accessible: accessible}
 	var steps []Step
-	add := func(s Step, fields ...huh.Field) {
-		if s.Hidden == nil {
-			s.Hidden = func() bool { return false }
-		}
-		if s.Info != nil && !accessible {
-			info := s.Info
-			fields = append([]huh.Field{huh.NewNote().DescriptionFunc(func() string { return noteText(info()) }, t)}, fields...)
-		}
-		s.Fields = fields
-		s.Group = huh.NewGroup(fields...).Title(s.Title).WithHideFunc(s.Hidden)
-		steps = append(steps, s)
-	}
+	add := func(s Step, fields ...huh.Field) { steps = append(steps, k.step(s, t, fields...)) }
 	title := t.Dialect.Title()
 	if about := w.todayAbout(); about != "" {
 		note := huh.NewNote().Title("About " + w.FileName()).Description(noteText(about)).Next(true).NextLabel("Continue")
@@ -406,6 +395,22 @@ func (k formKit) row(title string, value *string, validate func(string) error) *
 		return k.input(strings.TrimRight(title, " "), value, validate)
 	}
 	return inline(k.input(title, value, validate), title)
+}
+
+// step finishes a step: never hidden unless it says, its Info as a note
+// above the fields (re-read when binding changes; the accessible runner
+// prints Info itself), its group.
+func (k formKit) step(s Step, binding any, fields ...huh.Field) Step {
+	if s.Hidden == nil {
+		s.Hidden = func() bool { return false }
+	}
+	if s.Info != nil && !k.accessible {
+		info := s.Info
+		fields = append([]huh.Field{huh.NewNote().DescriptionFunc(func() string { return noteText(info()) }, binding)}, fields...)
+	}
+	s.Fields = fields
+	s.Group = huh.NewGroup(fields...).Title(s.Title).WithHideFunc(s.Hidden)
+	return s
 }
 
 // intIn accepts a whole number between lo and hi.
