@@ -3,6 +3,8 @@ package commands
 import (
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"charm.land/huh/v2"
 
@@ -24,6 +26,9 @@ var srtctlChoices = []struct {
 
 // chooseSrtctl asks which srtctl a new job is for.
 func chooseSrtctl(in io.Reader, out io.Writer, accessible bool) (jobspec.Dialect, error) {
+	if accessible {
+		return chooseSrtctlLine(in, out)
+	}
 	choice := string(srtctlChoices[0].dia)
 	var opts []huh.Option[string]
 	for _, c := range srtctlChoices {
@@ -40,9 +45,44 @@ func chooseSrtctl(in io.Reader, out io.Writer, accessible bool) (jobspec.Dialect
 	return d, nil
 }
 
+// chooseSrtctlLine is the accessible question: numbered choices, one
+// answer line. It reads that line a byte at a time, so the form that
+// follows gets the rest of the input.
+func chooseSrtctlLine(in io.Reader, out io.Writer) (jobspec.Dialect, error) {
+	fmt.Fprintln(out, "Which srtctl is this job for?")
+	for i, c := range srtctlChoices {
+		fmt.Fprintf(out, "%d. %s\n", i+1, c.label)
+	}
+	for {
+		fmt.Fprintf(out, "Enter a number between 1 and %d (Enter: 1): ", len(srtctlChoices))
+		var line []byte
+		var b [1]byte
+		for {
+			n, err := in.Read(b[:])
+			if n == 1 && b[0] != '\n' {
+				line = append(line, b[0])
+			}
+			if n == 1 && b[0] == '\n' {
+				break
+			}
+			if err != nil {
+				return "", fmt.Errorf("input ended before the srtctl was chosen: %w", err)
+			}
+		}
+		answer := strings.TrimSpace(string(line))
+		if answer == "" {
+			return srtctlChoices[0].dia, nil
+		}
+		if k, err := strconv.Atoi(answer); err == nil && k >= 1 && k <= len(srtctlChoices) {
+			return srtctlChoices[k-1].dia, nil
+		}
+		fmt.Fprintf(out, "%q is not one of the choices.\n", answer)
+	}
+}
+
 // newJobDialect decides which srtctl `new` writes for: --srtctl; else the
-// cluster's, when known (configuration or cache) or learned now over a
-// BatchMode connection to the cluster --cluster names; else the user says.
+// cluster's (--cluster, else the default), when known (configuration or
+// cache) or learned now over a BatchMode connection; else the user says.
 func newJobDialect(cmd interface {
 	InOrStdin() io.Reader
 	OutOrStdout() io.Writer
@@ -58,9 +98,9 @@ func newJobDialect(cmd interface {
 		if v, ok := runner.KnownSrtctlVersion(cl); ok {
 			return v.Dialect, nil
 		}
-		if f.cluster != "" {
-			// Asked once; the answer is cached for the form's session and
-			// later runs.
+		{
+			// Asked once over a BatchMode connection (never prompting); the
+			// answer is cached for the form's session and later runs.
 			s := ui.NewSession(cl, ui.SessionOptions{})
 			v, err := s.SrtctlVersion()
 			s.Close()
