@@ -20,10 +20,10 @@ func TestAccessibleNewV1Job(t *testing.T) {
 		"", "", "", // gpu type, mode, gpus per node
 		"", "", // nodes
 		"2", "", // workers: 2 prefill, 1 decode
-		"", // profiler: torch
+		"",     // profiler: torch
 		"", "", // prefill steps
 		"", "", // decode steps
-		"", // benchmark: sa-bench
+		"",             // benchmark: sa-bench
 		"", "", "", "", // isl, osl, concurrencies, trace file
 		"", "", "", // slurm
 		"y", target,
