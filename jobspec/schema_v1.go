@@ -131,6 +131,19 @@ func unknownKeys(prefix string, m *yaml.Node, s *keySchema) []unknownKey {
 	var out []unknownKey
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
+		if isMergeKey(k) {
+			// `<<: *anchor` (or a list of them): PyYAML merges the
+			// anchored mappings' keys in here, so they are checked here.
+			v := deref(m.Content[i+1])
+			if v != nil && v.Kind == yaml.SequenceNode {
+				for _, c := range v.Content {
+					out = append(out, unknownKeys(prefix, c, s)...)
+				}
+			} else {
+				out = append(out, unknownKeys(prefix, v, s)...)
+			}
+			continue
+		}
 		path := joinPath(prefix, k.Value)
 		sub, ok := s.keys[k.Value]
 		if !ok {
