@@ -94,31 +94,27 @@ func newJobDialect(cmd interface {
 		}
 		return d, nil
 	}
-	if _, cl, unusable, err := formCluster(f); err == nil && unusable == nil {
-		if v, ok := runner.KnownSrtctlVersion(cl); ok {
-			return v.Dialect, nil
-		}
-		{
-			// Asked once over a BatchMode connection (never prompting); the
-			// answer is cached for the form's session and later runs.
-			s := ui.NewSession(cl, ui.SessionOptions{})
-			v, err := s.SrtctlVersion()
-			s.Close()
-			if err == nil {
-				return v.Dialect, nil
-			}
-		}
+	if d := clusterDialect(f); d != "" {
+		return d, nil
 	}
 	return chooseSrtctl(cmd.InOrStdin(), cmd.OutOrStdout(), globalFlags.accessible)
 }
 
-// clusterDialect is the srtctl the cluster of f is known to run, without
-// asking it ("" when not known).
+// clusterDialect is the srtctl the cluster of f (--cluster, else the
+// default) runs: known from the configuration or the cache, else asked once
+// over a BatchMode connection, which never prompts; "" when not known.
 func clusterDialect(f clusterFlags) jobspec.Dialect {
-	if _, cl, unusable, err := formCluster(f); err == nil && unusable == nil {
-		if v, ok := runner.KnownSrtctlVersion(cl); ok {
-			return v.Dialect
-		}
+	_, cl, unusable, err := formCluster(f)
+	if err != nil || unusable != nil {
+		return ""
+	}
+	if v, ok := runner.KnownSrtctlVersion(cl); ok {
+		return v.Dialect
+	}
+	s := ui.NewSession(cl, ui.SessionOptions{})
+	defer s.Close()
+	if v, err := s.SrtctlVersion(); err == nil {
+		return v.Dialect
 	}
 	return ""
 }

@@ -202,3 +202,37 @@ func TestNewTodayJobsUnderTmux(t *testing.T) {
 		})
 	}
 }
+
+// A 1.0.x file edited for a 2.x cluster opens converted: the review shows
+// the cluster's own `srtctl migrate` output as the diff and its dry-run
+// accepting it; Save writes the 2.x file.
+func TestEditV1FileForV2ClusterMigratesUnderTmux(t *testing.T) {
+	c := todayCluster(t, "v2")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "job.yaml")
+	if err := os.WriteFile(path, []byte(jobspectest.ValidV1Agg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mp := c.startIn(t, dir, 100, 40, "edit", "job.yaml")
+	p := &pane{t: t, socket: mp.socket}
+	p.waitFor("the cluster runs 2.x", "converts it")
+	p.enterTo("Aggregated workers")
+	p.enterTo("Profiler", "Step 3/5")
+	p.enterTo("Start step", "aggregated steps")
+	p.walkFields([]string{"Start step", "Stop step"}, nil, "Capture scope")
+	p.enterTo("Worker index")
+	p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Delay (s)")
+	p.walkFields([]string{"Delay (s)", "Duration (s)", "Extra nsys args"}, nil, "Benchmark")
+	p.enterTo("Input length (isl)")
+	p.walkFields([]string{"Input length (isl)", "Output length (osl)", "Concurrencies", "Trace file"}, nil, "Account", "Step 4/5")
+	p.walkFields([]string{"Account", "Partition", "Time limit"}, nil, "", "Step 5/5 Review")
+	p.waitFor("converted to the 2.x layout (schema: 2) by the cluster's srtctl migrate", "srtctl dry-run accepts it", "+schema: 2")
+	p.keys("s")
+	p.waitFor("Saved job.yaml")
+	p.keys("Enter")
+	p.waitFor("EXIT=0")
+	out, err := exec.Command(binary, "validate", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "(dialect v2;") || !strings.Contains(string(out), "0 errors") {
+		t.Fatalf("validate: %v\n%s", err, out)
+	}
+}
