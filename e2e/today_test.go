@@ -46,6 +46,25 @@ func (p *pane) walkFields(fields []string, set map[string]string, next string, a
 	p.enterTo(next, also...)
 }
 
+// finishToday walks the traffic and SLURM steps keeping their answers,
+// waits for the review to say review, saves (a new job under the name
+// given on the command line) and leaves.
+func (p *pane) finishToday(isNew bool, review ...string) {
+	p.t.Helper()
+	p.enterTo("Input length (isl)")
+	p.walkFields([]string{"Input length (isl)", "Output length (osl)", "Concurrencies", "Trace file"}, nil, "Account", "Step 4/5")
+	p.walkFields([]string{"Account", "Partition", "Time limit"}, nil, "", "Step 5/5 Review")
+	p.waitFor(review...)
+	p.keys("s")
+	if isNew {
+		p.waitFor("Save as: job.yaml")
+		p.keys("Enter")
+	}
+	p.waitFor("Saved job.yaml")
+	p.keys("Enter")
+	p.waitFor("EXIT=0")
+}
+
 // The 2x2 sa-bench file (1.0.x) edited under tmux: profiler torch -> nsys
 // and the decode window's stop 20 -> 30; the saved file differs in exactly
 // those lines, and the review shows the stand-in 1.0.x's own dry-run
@@ -76,14 +95,7 @@ func TestEditV1FileUnderTmux(t *testing.T) {
 			}
 		}
 	}
-	p.enterTo("Input length (isl)")
-	p.walkFields([]string{"Input length (isl)", "Output length (osl)", "Concurrencies", "Trace file"}, nil, "Account", "Step 4/5")
-	p.walkFields([]string{"Account", "Partition", "Time limit"}, nil, "", "Step 5/5 Review")
-	p.waitFor("passes srtctl 1.0.x's rules", "srtctl dry-run accepts it", "DRY-RUN")
-	p.keys("s")
-	p.waitFor("Saved job.yaml")
-	p.keys("Enter")
-	p.waitFor("EXIT=0")
+	p.finishToday(false, "passes srtctl 1.0.x's rules", "srtctl dry-run accepts it", "DRY-RUN")
 	got, _ := os.ReadFile(path)
 	want := strings.Replace(strings.Replace(jobspectest.ValidV1Disagg2x2, `type: "torch"`, `type: "nsys"`, 1),
 		"    stop_step: 20\nbenchmark", "    stop_step: 30\nbenchmark", 1)
@@ -129,14 +141,7 @@ func TestEditV2FileUnderTmux(t *testing.T) {
 	p.enterTo("Worker index")
 	p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Delay (s)")
 	p.walkFields([]string{"Delay (s)", "Duration (s)", "Extra nsys args"}, nil, "Benchmark")
-	p.enterTo("Input length (isl)")
-	p.walkFields([]string{"Input length (isl)", "Output length (osl)", "Concurrencies", "Trace file"}, nil, "Account", "Step 4/5")
-	p.walkFields([]string{"Account", "Partition", "Time limit"}, nil, "", "Step 5/5 Review")
-	p.waitFor("passes srtctl 2.x's rules", "srtctl dry-run accepts it")
-	p.keys("s")
-	p.waitFor("Saved job.yaml")
-	p.keys("Enter")
-	p.waitFor("EXIT=0")
+	p.finishToday(false, "passes srtctl 2.x's rules", "srtctl dry-run accepts it")
 	got, _ := os.ReadFile(path)
 	want := strings.Replace(jobspectest.ValidV2Disagg, "    worker_index: 1\n    worker_rank: 1\n", "    worker_index: 0\n    worker_rank: 0\n", 1)
 	if string(got) != want {
@@ -185,16 +190,7 @@ func TestNewTodayJobsUnderTmux(t *testing.T) {
 				p.walkFields([]string{"Start step", "Stop step"}, nil, "Benchmark")
 			}
 			p.waitFor("┃ > sa-bench")
-			p.enterTo("Input length (isl)")
-			p.walkFields([]string{"Input length (isl)", "Output length (osl)", "Concurrencies", "Trace file"}, nil, "Account", "Step 4/5")
-			p.walkFields([]string{"Account", "Partition", "Time limit"}, nil, "", "Step 5/5 Review")
-			p.waitFor("The new file:", "srtctl dry-run accepts it")
-			p.keys("s")
-			p.waitFor("Save as: job.yaml")
-			p.keys("Enter")
-			p.waitFor("Saved job.yaml")
-			p.keys("Enter")
-			p.waitFor("EXIT=0")
+			p.finishToday(true, "The new file:", "srtctl dry-run accepts it")
 			out, err := exec.Command(binary, "validate", filepath.Join(dir, "job.yaml")).CombinedOutput()
 			if err != nil || !strings.Contains(string(out), "(dialect "+release+";") || !strings.Contains(string(out), "0 errors, 0 warnings") {
 				t.Fatalf("validate: %v\n%s", err, out)
@@ -223,14 +219,7 @@ func TestEditV1FileForV2ClusterMigratesUnderTmux(t *testing.T) {
 	p.enterTo("Worker index")
 	p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Delay (s)")
 	p.walkFields([]string{"Delay (s)", "Duration (s)", "Extra nsys args"}, nil, "Benchmark")
-	p.enterTo("Input length (isl)")
-	p.walkFields([]string{"Input length (isl)", "Output length (osl)", "Concurrencies", "Trace file"}, nil, "Account", "Step 4/5")
-	p.walkFields([]string{"Account", "Partition", "Time limit"}, nil, "", "Step 5/5 Review")
-	p.waitFor("converted to the 2.x layout (schema: 2) by the cluster's srtctl migrate", "srtctl dry-run accepts it", "+schema: 2")
-	p.keys("s")
-	p.waitFor("Saved job.yaml")
-	p.keys("Enter")
-	p.waitFor("EXIT=0")
+	p.finishToday(false, "converted to the 2.x layout (schema: 2) by the cluster's srtctl migrate", "srtctl dry-run accepts it", "+schema: 2")
 	out, err := exec.Command(binary, "validate", path).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "(dialect v2;") || !strings.Contains(string(out), "0 errors") {
 		t.Fatalf("validate: %v\n%s", err, out)
