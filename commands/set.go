@@ -26,9 +26,10 @@ are, and a missing key is added next to its siblings. KEY is a dotted path
 strings are written double-quoted; "..." forces a string).
 
 It prints the unified diff, validates the result and writes it (keeping the
-previous version as FILE.bak) only when it has no errors. A key the file's
-dialect does not have (a P1 traffic key in a 1.0.x file, a typo) is refused
-with the dialect it belongs to or the nearest known key, unless --force.
+previous version as FILE.bak) only when it has no errors. A key of another
+dialect (a P1 traffic key in a 1.0.x file) is refused, as is any unknown key
+where srtctl rejects it (1.0.x, 2.x), naming the owner or the nearest known
+key, unless --force; P1 and P3 ignore unknown keys, so there it is a warning.
 Exit status: 0 written (or nothing to do), 1 not written because of errors,
 2 for usage errors or an unreadable file.`,
 		Example: "  srtctl-tui set job.yaml profiling.type=nsys profiling.decode.concurrency=128\n" +
@@ -108,8 +109,11 @@ func setOnce(cmd *cobra.Command, file string, load func(string) (*jobspec.Doc, e
 		if !ok || key == "" {
 			return withExit(2, fmt.Errorf("%q: expected KEY=VALUE (e.g. profiling.type=nsys)", a))
 		}
-		if why := doc.UnknownKey(dia, key); why != "" && !force {
+		switch why, refuse := doc.UnknownKey(dia, key); {
+		case refuse && !force:
 			return withExit(1, fmt.Errorf("%s: %s; nothing written (--force writes it anyway)", file, why))
+		case why != "":
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: warning: %s; srtctl ignores it\n", file, why)
 		}
 		val, err := doc.ParseValue(key, raw)
 		if err != nil {

@@ -275,3 +275,13 @@ func TestSetRefusesForeignKeys(t *testing.T) {
 		t.Errorf("--force: code %d stderr %q", code, errOut)
 	}
 }
+
+// In a P1 file an unknown key is ignored by srtctl: set says so (with the
+// nearest key) and writes it.
+func TestSetWarnsAboutUnknownP1Keys(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "p1.yaml", goodJob)
+	_, errOut, code := runCLI(t, "set", p, "profiling.decode.concurency=8")
+	if code != 0 || !strings.Contains(errOut, "warning: profiling.decode.concurency is not a key of srtctl P1 (early December 2025) (did you mean profiling.decode.concurrency?); srtctl ignores it") {
+		t.Errorf("code %d stderr %q", code, errOut)
+	}
+}

@@ -83,21 +83,25 @@ const p13Top = "name model resources slurm benchmark backend enable_config_dump 
 // UnknownKey says why path is not a key of the file's dialect: the
 // dialect it belongs to, or the nearest known key; "" when it is known
 // (or the dialect's keys are not all known, as below free-form sections).
-func (d *Doc) UnknownKey(dia Dialect, path string) string {
+// refuse is true when writing it would be wrong: a key of another
+// dialect, or any unknown key where srtctl rejects unknown keys (1.0.x and
+// 2.x: `Unknown field.`); P1 and P3 ignore an unknown key, so there it is
+// only worth saying.
+func (d *Doc) UnknownKey(dia Dialect, path string) (msg string, refuse bool) {
 	s := dialectSchema(dia)
 	if s == nil {
-		return ""
+		return "", false
 	}
 	bt := d.str("backend.type")
 	if knownIn(s, path, bt) {
-		return ""
+		return "", false
 	}
 	if owner := ForeignDialect(dia, path); owner != "" {
-		return fmt.Sprintf("%s belongs to %s files; this file is %s", path, owner.Title(), dia.Title())
+		return fmt.Sprintf("%s belongs to %s files; this file is %s", path, owner.Title(), dia.Title()), true
 	}
-	msg := fmt.Sprintf("%s is not a key of %s", path, dia.Title())
+	msg = fmt.Sprintf("%s is not a key of %s", path, dia.Title())
 	if near := nearestIn(s, path, bt); near != "" {
 		msg += " (did you mean " + near + "?)"
 	}
-	return msg
+	return msg, dia == DialectV1 || dia == DialectV2
 }
