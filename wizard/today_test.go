@@ -140,7 +140,7 @@ func TestNewJobForToday(t *testing.T) {
 // A P1 file for a 1.0.x cluster opens converted; the review's diff shows
 // the conversion and the result validates clean as 1.0.x.
 func TestEditP1ForV1ClusterConverts(t *testing.T) {
-	data, err := os.ReadFile(jobspectest.P1ExamplePath(t))
+	data, err := os.ReadFile("testdata/p1/enable-profiling.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
