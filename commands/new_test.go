@@ -14,7 +14,8 @@ import (
 func TestAccessibleNewDoesNotOfferLocalWithoutSrtctl(t *testing.T) {
 	dir := noClusterHere(t)
 	target := filepath.Join(dir, "prof.yaml")
-	answers := []string{"prof", "/m", "/c", "2", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "y", "", "y"}
+	// No cluster srtctl is known: new asks which srtctl first (3: P1).
+	answers := []string{"3", "prof", "/m", "/c", "2", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "y", "", "y"}
 	out, errOut, code := runCLIIn(t, context.Background(), strings.Join(answers, "\n")+"\n", "--accessible", "new", target)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)

@@ -177,7 +177,7 @@ func (w *Wizard) todaySteps(accessible bool) []Step {
 				huh.NewOption("disaggregated  separate prefill and decode workers", ModeDisaggregated),
 				huh.NewOption("aggregated     one kind of worker does both", ModeAggregated),
 			),
-			k.row("GPUs per node", &v.GPUsPerNode, intIn(1, 64)),
+			w.gpusPerNodeRow(k.row, accessible),
 		)
 		add(Step{Key: "nodes-disagg", Number: 2, Title: "Resources: nodes", Hidden: func() bool { return !v.Disaggregated() }},
 			k.row("Prefill nodes", &v.PrefillNodes, intIn(1, 4096)),
@@ -328,7 +328,7 @@ func (w *Wizard) benchmarkInfo() string {
 // ranks is how many physical processes one worker of the mode runs (2.x's
 // capture_rank bound): one per node of the worker (SGLang, vLLM per node).
 func (w *Wizard) ranks(mode int) (int, bool) {
-	gpn, err1 := strconv.Atoi(w.V.GPUsPerNode)
+	gpn, err1 := strconv.Atoi(w.gpusPerNode())
 	nodes, err2 := strconv.Atoi(w.nodes(mode))
 	workers, err3 := strconv.Atoi(w.T.Workers[mode])
 	if err1 != nil || err2 != nil || err3 != nil || gpn <= 0 || workers <= 0 || nodes <= 0 {
@@ -339,6 +339,15 @@ func (w *Wizard) ranks(mode int) (int, bool) {
 		return 0, false
 	}
 	return (gpus + gpn - 1) / gpn, true
+}
+
+// gpusPerNode is the answer, or the GPU type's usual count when a new
+// job leaves it empty.
+func (w *Wizard) gpusPerNode() string {
+	if w.V.GPUsPerNode == "" {
+		return itoa(GPUsPerNodeFor(w.V.GPUType))
+	}
+	return w.V.GPUsPerNode
 }
 
 func (w *Wizard) nodes(mode int) string {

@@ -80,7 +80,7 @@ func (w *Wizard) applyToday(doc *jobspec.Doc, res *Result) error {
 		e.set("model.container", v.Container, "", false)
 		e.set("model.precision", v.Precision, "", false)
 		e.set("resources.gpu_type", v.GPUType, "", false)
-		e.set("resources.gpus_per_node", v.GPUsPerNode, "", true)
+		e.set("resources.gpus_per_node", w.gpusPerNode(), "", true)
 		if dia == jobspec.DialectV2 {
 			// The minimum a 2.x recipe needs besides the roles: the engine
 			// (one for every role).
