@@ -4,7 +4,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
-	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
 func init() { registerCommand(newEditCmd) }
@@ -39,7 +38,7 @@ A read-only, hard-linked or another user's file is not opened for editing
 			if err := jobspec.CheckReplace(args[0]); err != nil && !force {
 				return withExit(2, err)
 			}
-			w := wizard.EditFor(doc, clusterDialect(f))
+			w := editFor(doc, f)
 			w.Force = force
 			return runWizard(cmd, w, f)
 		},

@@ -11,6 +11,7 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/ui"
+	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
 // srtctlChoices are the srtctl versions a new job can be for, newest
@@ -104,17 +105,30 @@ func newJobDialect(cmd interface {
 // default) runs: known from the configuration or the cache, else asked once
 // over a BatchMode connection, which never prompts; "" when not known.
 func clusterDialect(f clusterFlags) jobspec.Dialect {
-	_, cl, unusable, err := formCluster(f)
-	if err != nil || unusable != nil {
+	s := clusterSession(f)
+	if s == nil {
 		return ""
 	}
-	if v, ok := runner.KnownSrtctlVersion(cl); ok {
-		return v.Dialect
-	}
-	s := ui.NewSession(cl, ui.SessionOptions{})
 	defer s.Close()
-	if v, err := s.SrtctlVersion(); err == nil {
-		return v.Dialect
+	return s.Dialect()
+}
+
+// editFor opens doc in the form for the srtctl of the cluster of f, by
+// the rule the start screen follows too (ui.EditFor).
+func editFor(doc *jobspec.Doc, f clusterFlags) *wizard.Wizard {
+	s := clusterSession(f)
+	if s != nil {
+		defer s.Close()
 	}
-	return ""
+	return ui.EditFor(doc, s)
+}
+
+// clusterSession is a session on the cluster of f (--cluster, else the
+// default), nil when there is no usable one; the caller closes it.
+func clusterSession(f clusterFlags) *ui.Session {
+	_, cl, unusable, err := formCluster(f)
+	if err != nil || unusable != nil {
+		return nil
+	}
+	return ui.NewSession(cl, ui.SessionOptions{})
 }

@@ -210,7 +210,7 @@ func startAccessible(cmd *cobra.Command, dir string, f clusterFlags) error {
 	if err != nil {
 		return withExit(2, err)
 	}
-	return runWizard(cmd, wizard.Edit(doc), f)
+	return runWizard(cmd, editFor(doc, f), f)
 }
 
 // readLine reads one line, a byte at a time: the form reads the same

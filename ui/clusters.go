@@ -47,6 +47,21 @@ func (c *Clusters) Session(name string) (*Session, error) {
 	return s, nil
 }
 
+// DefaultSession is the default cluster's session, nil when there is none
+// or it cannot be used (c may be nil). Unlike SubmitTarget it does not ask
+// whether jobs can be submitted there: what its srtctl is matters even
+// then.
+func (c *Clusters) DefaultSession() *Session {
+	if c == nil || c.Default == "" {
+		return nil
+	}
+	s, err := c.Session(c.Default)
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
 // SubmitTarget is the session new jobs are submitted to, or nil and why
 // submitting is not offered.
 func (c *Clusters) SubmitTarget() (*Session, string) {

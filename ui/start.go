@@ -210,17 +210,21 @@ func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 	return s, nil
 }
 
-// OpenFile loads a job file and pushes its form (or read-only view); a
-// file that cannot be read or parsed is reported in the status line.
+// OpenFile loads a job file and pushes its form (or read-only view) for
+// the default cluster's srtctl, as `edit` does (EditFor); a file that
+// cannot be read or parsed is reported in the status line. It runs as a
+// command: learning the cluster's srtctl may take a BatchMode connection.
 func OpenFile(ctx *Context, path string) tea.Cmd {
 	if path == "" {
 		return Status("enter a file name", true)
 	}
-	doc, err := jobspec.Load(path)
-	if err != nil {
-		return Status(err.Error(), true)
+	return func() tea.Msg {
+		doc, err := jobspec.Load(path)
+		if err != nil {
+			return Status(err.Error(), true)()
+		}
+		return PushMsg{Screen: OpenJob(ctx, EditFor(doc, ctx.Clusters.DefaultSession()))}
 	}
-	return Push(OpenJob(ctx, wizard.Edit(doc)))
 }
 
 func (s *StartScreen) View() string {
