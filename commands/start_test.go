@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec/jobspectest"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 )
 
@@ -89,5 +90,45 @@ func TestAccessibleStartMenu(t *testing.T) {
 	out, errOut, code = runCLIIn(t, context.Background(), "3\nnot-an-id\n", "--accessible")
 	if !strings.Contains(out, "Job id: ") || code != 2 || !strings.Contains(errOut, `"not-an-id" is not a SLURM job id`) {
 		t.Errorf("monitor a job: code %d, %q\n%s", code, errOut, out)
+	}
+}
+
+// The accessible start menu opens a file that could be P1 or 1.0.x as
+// `edit` does: for the cluster's srtctl (srtctl_version in the
+// configuration: no connection), else as 1.0.x, saying which it assumed
+// and why before the first step.
+func TestAccessibleStartOpensAmbiguousFileForClusterSrtctl(t *testing.T) {
+	for _, c := range []struct{ name, config, want string }{
+		{"1.0.68 cluster", "default: far\nclusters:\n  - name: far\n    host: far.example.org\n    srtctl_root: /srt\n    srtctl_version: 1.0.68\n",
+			"it could be P1 or v1: assumed v1, the cluster's srtctl); it opens as 1.0.x."},
+		// No configuration: the built-in local cluster, with no srtctl on PATH.
+		{"no srtctl known", "", "it could be P1 or v1: assumed v1 (no cluster srtctl known; --dialect p1 checks it as P1)); it opens as 1.0.x."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			freshConfig(t)
+			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no srtctl learned before
+			t.Setenv("PATH", t.TempDir()+":/usr/bin:/bin")
+			if c.config != "" {
+				p := runner.DefaultConfigPath()
+				if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(c.config), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dir := t.TempDir()
+			t.Chdir(dir)
+			if err := os.WriteFile(filepath.Join(dir, "job.yaml"), []byte(jobspectest.ValidV1Disagg2x2), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, _, _ := runCLIIn(t, context.Background(), "2\n", "--accessible")
+			if !strings.Contains(out, "2. Edit job.yaml") {
+				t.Fatalf("menu lacks the file:\n%s", out)
+			}
+			if !strings.Contains(out, "job.yaml could be a P1 or a 1.0.x file (a steps-only profiling section; "+c.want) {
+				t.Errorf("the form does not say it assumed 1.0.x and why (%s):\n%s", c.want, out)
+			}
+		})
 	}
 }
