@@ -123,7 +123,7 @@ func TestAccessibleStartOpensAmbiguousFileForClusterSrtctl(t *testing.T) {
 				t.Fatal(err)
 			}
 			out, _, _ := runCLIIn(t, context.Background(), "2\n", "--accessible")
-			if !strings.Contains(out, "2. Edit job.yaml") {
+			if !strings.Contains(out, "2. Edit job.yaml (p1 or v1)") {
 				t.Fatalf("menu lacks the file:\n%s", out)
 			}
 			if !strings.Contains(out, "job.yaml could be a P1 or a 1.0.x file (a steps-only profiling section; "+c.want) {

@@ -101,8 +101,9 @@ const (
 
 // JobFiles returns the *.yaml/*.yml files of dir that look like srtctl
 // jobs (a mapping with model and resources), labelled with their dialect
-// when it is not P1. Files above maxListedSize are passed over, and the
-// scan stops after parsing maxScanBytes.
+// when it is not P1 ("p1 or v1" when the file could be either). Files
+// above maxListedSize are passed over, and the scan stops after parsing
+// maxScanBytes.
 func JobFiles(dir string) []JobFile {
 	var out []JobFile
 	var names []string
@@ -125,13 +126,13 @@ func JobFiles(dir string) []JobFile {
 			continue
 		}
 		f := JobFile{path: p, file: filepath.Base(p)}
-		// As the form opens it (wizard.Edit): P3 read-only, 1.0.x and 2.x
-		// in their own form.
-		switch d := doc.Detect(jobspec.DialectP1).Dialect; d {
-		case jobspec.DialectP3:
-			f.file += " (p3 dialect, read-only)"
-		case jobspec.DialectV1, jobspec.DialectV2:
-			f.file += " (" + string(d) + ")"
+		// What the file shows, not how it opens: that depends on the
+		// cluster's srtctl (EditFor), which listing does not ask.
+		switch det := doc.Detect(""); {
+		case det.Assumed:
+			f.file += " (p1 or v1)"
+		case det.Dialect == jobspec.DialectP3, det.Dialect == jobspec.DialectV1, det.Dialect == jobspec.DialectV2:
+			f.file += " (" + string(det.Dialect) + ")"
 		}
 		if name, ok := doc.Get("name"); ok {
 			f.name = safetext.Line(name)

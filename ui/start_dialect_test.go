@@ -45,7 +45,7 @@ func TestStartScreenOpensAmbiguousFileForClusterSrtctl(t *testing.T) {
 			var cmd tea.Cmd
 			var scr Component = s
 			scr, _ = scr.Update(tea.KeyPressMsg{Code: tea.KeyDown})
-			if !strings.Contains(s.View(), "> Edit job.yaml") {
+			if !strings.Contains(s.View(), "> Edit job.yaml (p1 or v1)") {
 				t.Fatalf("cursor not on the file:\n%s", s.View())
 			}
 			_, cmd = scr.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
