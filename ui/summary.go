@@ -64,9 +64,11 @@ type SummaryScreen struct {
 
 	fullNames bool
 	all       bool
-	stacked   bool // the user asked for one column on a wide terminal
-	section   int  // index into summarySections
-	compare   bool // showing what changed between two runs
+	stacked   bool          // the user asked for one column on a wide terminal
+	section   int           // index into summarySections
+	compare   bool          // showing what changed between two runs
+	picking   *picker       // c's list of other fetched runs, while open
+	other     *fetchedOther // the fetched run chosen to compare with
 	w, h      int
 }
 
@@ -185,8 +187,13 @@ func (s *SummaryScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 			return s, s.handleFile(msg)
 		}
 		return s, nil
+	case fetchedRunMsg:
+		if msg.screen == s {
+			return s, s.handleFetched(msg)
+		}
+		return s, nil
 	case spinner.TickMsg:
-		if s.Done() {
+		if s.Done() && (s.other == nil || !s.other.loading) {
 			return s, nil
 		}
 		var cmd tea.Cmd
@@ -201,6 +208,9 @@ func (s *SummaryScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 }
 
 func (s *SummaryScreen) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	if s.picking != nil {
+		return s.pickerKey(k)
+	}
 	switch {
 	case key.Matches(k, s.keys.Quit):
 		s.Stop()
@@ -241,8 +251,12 @@ func (s *SummaryScreen) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		s.render()
 		return nil
 	case key.Matches(k, s.keys.Compare):
-		if _, _, ok := s.comparedRuns(); !ok {
-			return Status("compare needs two runs of one phase: summarise the traces of two jobs (or two profilings) together", false)
+		_, _, two := s.comparedRuns()
+		if !two && !s.compare {
+			if s.other != nil && s.other.loading {
+				return Status("still reading job "+safetext.Label(s.other.run.ID)+" for the compare", false)
+			}
+			return s.openPicker()
 		}
 		s.compare = !s.compare
 		s.vp.SetYOffset(0)
@@ -269,12 +283,16 @@ func onOff(what string, on bool) string {
 
 // KeyMap is the footer's keys.
 func (s *SummaryScreen) KeyMap() help.KeyMap {
+	if s.picking != nil {
+		return defaultPickerKeys
+	}
 	k := s.keys
 	if s.opt.Back {
 		k.Back.SetHelp("esc", "back")
 	}
 	_, _, canCompare := s.comparedRuns()
-	k.Compare.SetEnabled(canCompare)
+	_, _, fetched := s.fetchedBase()
+	k.Compare.SetEnabled(canCompare || fetched)
 	return k
 }
 
@@ -314,6 +332,9 @@ func (s *SummaryScreen) header() string {
 	for _, e := range s.errs {
 		lines = append(lines, st.Error.Render("✘ "+e))
 	}
+	if s.other != nil && s.other.loading {
+		lines = append(lines, fmt.Sprintf("%s reading job %s for the compare (%d files)", s.spin.View(), safetext.Label(s.other.run.ID), len(s.other.run.Files)))
+	}
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, max(s.w, 1), "…")
 	}
@@ -332,7 +353,7 @@ func (s *SummaryScreen) tabs() string {
 			parts = append(parts, st.Muted.Render(" "+name+" "))
 		}
 	}
-	if _, _, ok := s.comparedRuns(); ok {
+	if _, _, ok := s.comparedRuns(); ok || s.other != nil {
 		if s.compare {
 			parts = append(parts, st.Bold.Render("[compare]"))
 		} else {
@@ -357,6 +378,9 @@ func (s *SummaryScreen) comparedRuns() (a, b trace.Run, ok bool) {
 }
 
 func (s *SummaryScreen) View() string {
+	if s.picking != nil {
+		return s.header() + "\n\n" + s.pickerView(max(s.h-s.headerHeight(), 1))
+	}
 	return s.header() + "\n\n" + s.vp.View()
 }
 
@@ -389,6 +413,9 @@ func (s *SummaryScreen) content() string {
 	}
 	if a, b, ok := s.comparedRuns(); ok && s.compare {
 		return trace.RenderCompare(trace.Compare(a.Sums, b.Sums), max(s.w, kernelsMinWidth), opts)
+	}
+	if s.compare && s.other != nil && !s.other.loading {
+		return s.fetchedCompareContent(max(s.w, kernelsMinWidth), opts)
 	}
 	groups := phaseGroups(s.sums)
 	w := s.w
