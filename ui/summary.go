@@ -216,6 +216,12 @@ func (s *SummaryScreen) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		s.Stop()
 		return Quit(false)
 	case key.Matches(k, s.keys.Back):
+		if s.other != nil && s.other.loading {
+			// Its result may reach the monitor below, not this screen:
+			// drop the read so c can start it again.
+			s.other = nil
+			s.SetSize(s.w, s.h)
+		}
 		if s.opt.Back {
 			return Pop
 		}

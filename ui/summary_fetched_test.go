@@ -240,3 +240,25 @@ func TestTeatestSummaryComparesWithEarlierFetch(t *testing.T) {
 		t.Fatalf("final screen: %T", final.Top())
 	}
 }
+
+// TestSummaryLeavingWhileReadingTheOtherRunLetsCStartAgain: esc while the
+// chosen run is read drops that read (its result would go to the screen
+// below), so c offers the picker again instead of waiting forever.
+func TestSummaryLeavingWhileReadingTheOtherRunLetsCStartAgain(t *testing.T) {
+	base := fetchedProfiles(t)
+	r, s := rootAt80x24(t, fetchedPaths(t, filepath.Join(base, "200")))
+	r.Update(keyMsg("c"))
+	_, pending := r.Update(keyMsg("enter"))
+	if !strings.Contains(rootText(r), "reading job 100 for the compare (2 files)") {
+		t.Fatalf("no reading line:\n%s", rootText(r))
+	}
+	sumPress(s, "esc")
+	sumRun(s, pending) // arrives late: ignored
+	if s.compare || s.other != nil {
+		t.Fatal("a read abandoned by esc still shown")
+	}
+	sumPress(s, "c")
+	if !strings.Contains(sumView(s), "› 100") {
+		t.Fatalf("c after esc:\n%s", sumView(s))
+	}
+}
