@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -163,7 +164,7 @@ func (s *SummaryScreen) pickerView(height int) string {
 		r := p.runs[i]
 		var phases []string
 		for _, ph := range r.Phases {
-			phases = append(phases, cmpOr(ph, "no phase"))
+			phases = append(phases, cmp.Or(ph, "no phase"))
 		}
 		line := fmt.Sprintf("%-12s %-24s %s", safetext.Label(r.ID), strings.Join(phases, ", "), r.Time.Format("2006-01-02 15:04"))
 		if i == p.at {
@@ -176,13 +177,6 @@ func (s *SummaryScreen) pickerView(height int) string {
 	return strings.Join(lines, "\n")
 }
 
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
 // fetchedCompareContent is this run against the chosen one, phase by
 // phase: A is the chosen run, B this one.
 func (s *SummaryScreen) fetchedCompareContent(width int, opts trace.RenderOptions) string {
@@ -193,7 +187,7 @@ func (s *SummaryScreen) fetchedCompareContent(width int, opts trace.RenderOption
 	for _, ph := range append(slices.Clone(trace.Phases), "") {
 		a, inA := firstRunOf(theirs, ph)
 		b, inB := firstRunOf(mine, ph)
-		name := strings.ToUpper(cmpOr(ph, "no phase"))
+		name := strings.ToUpper(cmp.Or(ph, "no phase"))
 		switch {
 		case inA && inB:
 			c := trace.Compare(a.Sums, b.Sums)

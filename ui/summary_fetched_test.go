@@ -214,16 +214,7 @@ func TestSummaryCompareSaysWhenNothingElseWasFetched(t *testing.T) {
 func TestTeatestSummaryComparesWithEarlierFetch(t *testing.T) {
 	base := fetchedProfiles(t)
 	dir := filepath.Join(base, "200")
-	eng := monNewFakeEngine()
-	ctx := &Context{Width: 120, Height: 30, Styles: NewStyles(true), NoColor: true}
-	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
-	root := NewRoot(ctx, NewSummaryMonitor(m, SummaryMonitorOptions{Engine: eng, FetchDir: dir}))
-	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 30))
-	see := func(text string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-			teatest.WithDuration(10*time.Second))
-	}
+	tm, eng, see := teatestSummaryMonitor(t, dir)
 	eng.ch <- monitor.JobInfoEvent{Info: monTestInfo}
 	eng.ch <- autoFetched(dir, "")
 	see("s opens their summary")
@@ -261,4 +252,22 @@ func TestSummaryLeavingWhileReadingTheOtherRunLetsCStartAgain(t *testing.T) {
 	if !strings.Contains(sumView(s), "› 100") {
 		t.Fatalf("c after esc:\n%s", sumView(s))
 	}
+}
+
+// teatestSummaryMonitor runs a session's monitor (a fake engine, fetching
+// into dir) under the root in a real program loop at 120x30; see waits
+// until the screen shows text.
+func teatestSummaryMonitor(t *testing.T, dir string) (*teatest.TestModel, *monFakeEngine, func(string)) {
+	t.Helper()
+	eng := monNewFakeEngine()
+	ctx := &Context{Width: 120, Height: 30, Styles: NewStyles(true), NoColor: true}
+	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
+	root := NewRoot(ctx, NewSummaryMonitor(m, SummaryMonitorOptions{Engine: eng, FetchDir: dir}))
+	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 30))
+	see := func(text string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+			teatest.WithDuration(10*time.Second))
+	}
+	return tm, eng, see
 }

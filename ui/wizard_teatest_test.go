@@ -54,16 +54,7 @@ func TestTeatestMonitorFollowsUnderTheSummary(t *testing.T) {
 	dir := t.TempDir()
 	autoWriteTrace(t, dir, "prefill", "prefill_gemm_kernel")
 	autoWriteTrace(t, dir, "decode", "decode_attention_kernel")
-	eng := monNewFakeEngine()
-	ctx := &Context{Width: 120, Height: 30, Styles: NewStyles(true), NoColor: true}
-	m := NewMonitor(ctx, monTestInfo, MonitorOptions{Engine: eng, FetchDir: dir})
-	root := NewRoot(ctx, NewSummaryMonitor(m, SummaryMonitorOptions{Engine: eng, FetchDir: dir}))
-	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 30))
-	see := func(text string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-			teatest.WithDuration(5*time.Second))
-	}
+	tm, eng, see := teatestSummaryMonitor(t, dir)
 	eng.ch <- monitor.JobInfoEvent{Info: monTestInfo}
 	eng.ch <- monitor.SlurmEvent{Job: monitor.JobState{State: "RUNNING", Node: "gpu-07"}}
 	eng.ch <- autoFetched(dir, "")
