@@ -106,6 +106,9 @@ func TestSummaryComparesWithAnEarlierFetch(t *testing.T) {
 	if strings.Contains(v, "empty") || strings.Contains(v, "› 200") || strings.Count(v, "200") != 1 {
 		t.Fatalf("picker lists a folder without traces or this run:\n%s", v)
 	}
+	if n := len(strings.Split(v, "\n")); n > 24 {
+		t.Fatalf("picker is %d lines in a 24-line screen:\n%s", n, v)
+	}
 	for _, l := range strings.Split(v, "\n") {
 		if w := ansi.StringWidth(l); w > 80 {
 			t.Fatalf("picker line of %d cells: %q", w, l)
