@@ -14,29 +14,18 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
-// srtctlChoices are the srtctl versions a new job can be for, newest
-// first (P3 files are written as P1 by the form).
-var srtctlChoices = []struct {
-	dia   jobspec.Dialect
-	label string
-}{
-	{jobspec.DialectV2, "srtctl 2.x    schema: 2, roles and engine (from September 2026)"},
-	{jobspec.DialectV1, "srtctl 1.0.x  steps-only profiling, traffic from the benchmark (2026)"},
-	{jobspec.DialectP1, "srtctl P1     profiling traffic per phase (December 2025)"},
-}
-
 // chooseSrtctl asks which srtctl a new job is for.
 func chooseSrtctl(in io.Reader, out io.Writer, accessible bool) (jobspec.Dialect, error) {
 	if accessible {
 		return chooseSrtctlLine(in, out)
 	}
-	choice := string(srtctlChoices[0].dia)
+	choice := string(ui.SrtctlChoices[0].Dialect)
 	var opts []huh.Option[string]
-	for _, c := range srtctlChoices {
-		opts = append(opts, huh.NewOption(c.label, string(c.dia)))
+	for _, c := range ui.SrtctlChoices {
+		opts = append(opts, huh.NewOption(c.Label, string(c.Dialect)))
 	}
-	sel := huh.NewSelect[string]().Title("Which srtctl is this job for?").
-		Description("No cluster's srtctl is known (--srtctl, or srtctl_version in the cluster configuration, skips this).").
+	sel := huh.NewSelect[string]().Title(ui.SrtctlQuestion).
+		Description(ui.SrtctlQuestionWhy).
 		Options(opts...).Value(&choice)
 	form := huh.NewForm(huh.NewGroup(sel)).WithAccessible(accessible).WithInput(in).WithOutput(out).WithShowHelp(false)
 	if err := form.Run(); err != nil {
@@ -50,12 +39,12 @@ func chooseSrtctl(in io.Reader, out io.Writer, accessible bool) (jobspec.Dialect
 // answer line. It reads that line a byte at a time, so the form that
 // follows gets the rest of the input.
 func chooseSrtctlLine(in io.Reader, out io.Writer) (jobspec.Dialect, error) {
-	fmt.Fprintln(out, "Which srtctl is this job for?")
-	for i, c := range srtctlChoices {
-		fmt.Fprintf(out, "%d. %s\n", i+1, c.label)
+	fmt.Fprintln(out, ui.SrtctlQuestion)
+	for i, c := range ui.SrtctlChoices {
+		fmt.Fprintf(out, "%d. %s\n", i+1, c.Label)
 	}
 	for {
-		fmt.Fprintf(out, "Enter a number between 1 and %d (Enter: 1): ", len(srtctlChoices))
+		fmt.Fprintf(out, "Enter a number between 1 and %d (Enter: 1): ", len(ui.SrtctlChoices))
 		var line []byte
 		var b [1]byte
 		for {
@@ -72,10 +61,10 @@ func chooseSrtctlLine(in io.Reader, out io.Writer) (jobspec.Dialect, error) {
 		}
 		answer := strings.TrimSpace(string(line))
 		if answer == "" {
-			return srtctlChoices[0].dia, nil
+			return ui.SrtctlChoices[0].Dialect, nil
 		}
-		if k, err := strconv.Atoi(answer); err == nil && k >= 1 && k <= len(srtctlChoices) {
-			return srtctlChoices[k-1].dia, nil
+		if k, err := strconv.Atoi(answer); err == nil && k >= 1 && k <= len(ui.SrtctlChoices) {
+			return ui.SrtctlChoices[k-1].Dialect, nil
 		}
 		fmt.Fprintf(out, "%q is not one of the choices.\n", answer)
 	}

@@ -193,7 +193,12 @@ func startAccessible(cmd *cobra.Command, dir string, f clusterFlags) error {
 	path := ""
 	switch {
 	case n == 1:
-		return runWizard(cmd, wizard.NewJob(), f)
+		// `new`'s rule: the cluster's srtctl, else the question.
+		dia, err := newJobDialect(cmd, "", f)
+		if err != nil {
+			return err
+		}
+		return runWizard(cmd, wizard.NewJobFor(dia), f)
 	case n == other:
 		fmt.Fprint(out, "File: ")
 		if path = readLine(in); path == "" {

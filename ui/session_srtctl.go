@@ -50,3 +50,10 @@ func (s *Session) SrtctlVersion() (runner.SrtctlVersion, error) {
 	defer cancel()
 	return rb.C.SrtctlVersion(ctx)
 }
+
+// SrtctlKnown says whether Dialect answers without a connection: the
+// configuration or the cache already says which srtctl the cluster runs.
+func (s *Session) SrtctlKnown() bool {
+	_, ok := runner.KnownSrtctlVersion(s.cluster)
+	return ok
+}

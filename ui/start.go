@@ -14,7 +14,6 @@ import (
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
-	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
 // StartScreen is what bare `srtctl-tui` shows: new job, edit one of the
@@ -27,8 +26,12 @@ type StartScreen struct {
 	files  []JobFile
 	cursor int
 	asking bool
-	path   textinput.Model
-	w, h   int
+	// opening is the status line while a file or a new job is being
+	// opened, which may wait for a connection to ask the cluster's srtctl;
+	// Enter does nothing until it ends, so the form cannot open twice.
+	opening string
+	path    textinput.Model
+	w, h    int
 }
 
 type startItem struct {
@@ -167,6 +170,10 @@ func (s *StartScreen) KeyMap() help.KeyMap {
 }
 
 func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+	if m, ok := msg.(startOpenedMsg); ok {
+		s.opening = ""
+		return s, func() tea.Msg { return m.next }
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if s.asking {
 		if ok {
@@ -176,7 +183,7 @@ func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 				return s, nil
 			case "enter":
 				s.asking = false
-				return s, OpenFile(s.ctx, strings.TrimSpace(s.path.Value()))
+				return s, s.open(OpenFile(s.ctx, strings.TrimSpace(s.path.Value())))
 			}
 		}
 		var cmd tea.Cmd
@@ -193,13 +200,16 @@ func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 		s.cursor = (s.cursor + 1) % len(s.items)
 	case key.Matches(k, keyQ):
 		return s, Quit(false)
+	case key.Matches(k, keyOpen) && s.opening != "":
+		return s, nil
 	case key.Matches(k, keyOpen):
 		it := s.items[s.cursor]
 		switch it.kind {
 		case "new":
-			return s, Push(NewWizardScreen(s.ctx, wizard.NewJob()))
+			ctx := s.ctx
+			return s, s.open(func() tea.Msg { return PushMsg{Screen: NewJob(ctx, ctx.Clusters.DefaultSession())} })
 		case "edit":
-			return s, OpenFile(s.ctx, it.file)
+			return s, s.open(OpenFile(s.ctx, it.file))
 		case "other":
 			s.asking = true
 			s.path.SetValue("")
@@ -209,6 +219,22 @@ func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 		}
 	}
 	return s, nil
+}
+
+// startOpenedMsg brings what opening a file or a new job came to (a
+// pushed screen, a status) back through the start screen, which ends its
+// "opening" state before passing it on.
+type startOpenedMsg struct{ next tea.Msg }
+
+// open runs cmd, saying meanwhile that the default cluster's srtctl is
+// being asked when it is not known yet (no line when it is, or there is
+// no cluster: then cmd does not wait).
+func (s *StartScreen) open(cmd tea.Cmd) tea.Cmd {
+	s.opening = "opening…"
+	if cs := s.ctx.Clusters.DefaultSession(); cs != nil && !cs.SrtctlKnown() {
+		s.opening = "asking " + safetext.Line(cs.Cluster().Name) + "'s srtctl version…"
+	}
+	return func() tea.Msg { return startOpenedMsg{next: cmd()} }
 }
 
 // OpenFile loads a job file and pushes its form (or read-only view) for
@@ -247,6 +273,9 @@ func (s *StartScreen) View() string {
 	}
 	if s.asking {
 		b.WriteString("\n" + s.path.View() + "\n")
+	}
+	if s.opening != "" {
+		b.WriteString("\n" + st.Muted.Render(s.opening) + "\n")
 	}
 	return b.String()
 }
