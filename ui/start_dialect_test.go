@@ -52,9 +52,9 @@ func TestStartScreenOpensAmbiguousFileForClusterSrtctl(t *testing.T) {
 			if cmd == nil {
 				t.Fatal("Enter on the file did nothing")
 			}
-			push, ok := cmd().(PushMsg)
+			push, ok := opened(t, scr, cmd).(PushMsg)
 			if !ok {
-				t.Fatalf("Enter on the file: %T, want a pushed form", cmd())
+				t.Fatalf("Enter on the file: %T, want a pushed form", opened(t, scr, cmd))
 			}
 			ws, ok := push.Screen.(*WizardScreen)
 			if !ok {
