@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/srtctl-tui/srtctl-tui/ui"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -45,6 +46,16 @@ new asks which srtctl the job is for.`,
 					return withExit(2, err)
 				}
 				target = args[0]
+			}
+			if srtctl == "" && !globalFlags.accessible {
+				// The start screen's "New job" (ui.NewJob): the cluster's
+				// srtctl, else the question, in the program.
+				ctx, done, err := newUIContextWithClusters(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				defer done()
+				return runUI(ctx, ui.NewJob(ctx, ctx.Clusters.DefaultSession(), target))
 			}
 			dia, err := newJobDialect(cmd, srtctl, f)
 			if err != nil {

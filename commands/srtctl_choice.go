@@ -6,37 +6,15 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/huh/v2"
-
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/ui"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
-// chooseSrtctl asks which srtctl a new job is for.
-func chooseSrtctl(in io.Reader, out io.Writer, accessible bool) (jobspec.Dialect, error) {
-	if accessible {
-		return chooseSrtctlLine(in, out)
-	}
-	choice := string(ui.SrtctlChoices[0].Dialect)
-	var opts []huh.Option[string]
-	for _, c := range ui.SrtctlChoices {
-		opts = append(opts, huh.NewOption(c.Label, string(c.Dialect)))
-	}
-	sel := huh.NewSelect[string]().Title(ui.SrtctlQuestion).
-		Description(ui.SrtctlQuestionWhy).
-		Options(opts...).Value(&choice)
-	form := huh.NewForm(huh.NewGroup(sel)).WithAccessible(accessible).WithInput(in).WithOutput(out).WithShowHelp(false)
-	if err := form.Run(); err != nil {
-		return "", err
-	}
-	d, _ := jobspec.ParseDialect(choice)
-	return d, nil
-}
-
-// chooseSrtctlLine is the accessible question: numbered choices, one
-// answer line. It reads that line a byte at a time, so the form that
+// chooseSrtctlLine is the plain-prompt question which srtctl a new job
+// is for (full screen, ui.NewJob asks it): numbered choices, one answer
+// line. It reads that line a byte at a time, so the form that
 // follows gets the rest of the input.
 func chooseSrtctlLine(in io.Reader, out io.Writer) (jobspec.Dialect, error) {
 	fmt.Fprintln(out, ui.SrtctlQuestion)
@@ -70,9 +48,11 @@ func chooseSrtctlLine(in io.Reader, out io.Writer) (jobspec.Dialect, error) {
 	}
 }
 
-// newJobDialect decides which srtctl `new` writes for: --srtctl; else the
-// cluster's (--cluster, else the default), when known (configuration or
-// cache) or learned now over a BatchMode connection; else the user says.
+// newJobDialect decides which srtctl `new` with --srtctl or as plain
+// prompts (and the accessible start menu's "New job") writes for:
+// --srtctl; else the cluster's (--cluster, else the default), when known
+// (configuration or cache) or learned now over a BatchMode connection;
+// else the user says. Full screen, ui.NewJob follows the same rule.
 func newJobDialect(cmd interface {
 	InOrStdin() io.Reader
 	OutOrStdout() io.Writer
@@ -87,7 +67,7 @@ func newJobDialect(cmd interface {
 	if d := clusterDialect(f); d != "" {
 		return d, nil
 	}
-	return chooseSrtctl(cmd.InOrStdin(), cmd.OutOrStdout(), globalFlags.accessible)
+	return chooseSrtctlLine(cmd.InOrStdin(), cmd.OutOrStdout())
 }
 
 // clusterDialect is the srtctl the cluster of f (--cluster, else the

@@ -32,27 +32,31 @@ const (
 	SrtctlQuestionWhy = "No cluster's srtctl is known (--srtctl, or srtctl_version in the cluster configuration, skips this)."
 )
 
-// NewJob is what "New job" opens, by `new`'s rule: the form for the srtctl
-// of s's cluster when it is known (Session.Dialect: configuration, cache,
-// else asked over a BatchMode connection), else the question which srtctl
-// the job is for. s may be nil (no cluster).
-func NewJob(ctx *Context, s *Session) Component {
+// NewJob is the first screen of a new job (saved to target, "": a name
+// the user gives), for full-screen `new` and the start screen's "New job"
+// alike: the form for the srtctl of s's cluster when it is known
+// (Session.Dialect: configuration, cache, else asked over a BatchMode
+// connection), else the question which srtctl the job is for. s may be
+// nil (no cluster).
+func NewJob(ctx *Context, s *Session, target string) Component {
 	if d := s.Dialect(); d != "" {
-		return NewWizardScreen(ctx, wizard.NewJobFor(d))
+		return newJobForm(ctx, d, target)
 	}
-	return NewSrtctlChoiceScreen(ctx)
+	return &SrtctlChoiceScreen{ctx: ctx, target: target}
+}
+
+func newJobForm(ctx *Context, d jobspec.Dialect, target string) *WizardScreen {
+	wz := wizard.NewJobFor(d)
+	wz.Target = target
+	return NewWizardScreen(ctx, wz)
 }
 
 // SrtctlChoiceScreen asks which srtctl a new job is for, then replaces
-// itself with that form.
+// itself with that form. It starts on the newest.
 type SrtctlChoiceScreen struct {
 	ctx    *Context
+	target string
 	cursor int
-}
-
-// NewSrtctlChoiceScreen starts on the newest srtctl.
-func NewSrtctlChoiceScreen(ctx *Context) *SrtctlChoiceScreen {
-	return &SrtctlChoiceScreen{ctx: ctx}
 }
 
 func (s *SrtctlChoiceScreen) Title() string    { return "new job" }
@@ -76,7 +80,7 @@ func (s *SrtctlChoiceScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 	case key.Matches(k, keyCancel):
 		return s, Pop
 	case key.Matches(k, keyChoose):
-		return s, Replace(NewWizardScreen(s.ctx, wizard.NewJobFor(SrtctlChoices[s.cursor].Dialect)))
+		return s, Replace(newJobForm(s.ctx, SrtctlChoices[s.cursor].Dialect, s.target))
 	}
 	return s, nil
 }

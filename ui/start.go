@@ -207,7 +207,7 @@ func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 		switch it.kind {
 		case "new":
 			ctx := s.ctx
-			return s, s.open(func() tea.Msg { return PushMsg{Screen: NewJob(ctx, ctx.Clusters.DefaultSession())} })
+			return s, s.open(func() tea.Msg { return PushMsg{Screen: NewJob(ctx, ctx.Clusters.DefaultSession(), "")} })
 		case "edit":
 			return s, s.open(OpenFile(s.ctx, it.file))
 		case "other":

@@ -95,7 +95,7 @@ func TestStartScreenNewJobForClusterSrtctl(t *testing.T) {
 				downs int
 				want  jobspec.Dialect
 			}{{0, jobspec.DialectV2}, {1, jobspec.DialectV1}, {2, jobspec.DialectP1}} {
-				q := NewSrtctlChoiceScreen(ctx)
+				var q Component = &SrtctlChoiceScreen{ctx: ctx}
 				for range a.downs {
 					q.Update(tea.KeyPressMsg{Code: tea.KeyDown})
 				}
