@@ -212,3 +212,16 @@ func TestBrokenFileIsFixedBeforeSave(t *testing.T) {
 		t.Fatalf("validate after the fix: %v\n%s", err, out)
 	}
 }
+
+// The start screen's New job asks as `new` does when no cluster's srtctl
+// is known: newest first, and the answer decides the form.
+func TestStartScreenNewJobAsksSrtctl(t *testing.T) {
+	p := startPane(t, t.TempDir())
+	p.waitFor("> New job")
+	p.keys("Enter")
+	p.waitFor("Which srtctl is this job for?", "> srtctl 2.x")
+	p.keys("Down")
+	p.waitFor("> srtctl 1.0.x")
+	p.keys("Enter")
+	p.waitFor("(srtctl 1.0.x)", "Job name")
+}
