@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/runner"
 )
 
 // On the local cluster, a FIFO where the job's config.yaml and a profile
@@ -88,4 +90,16 @@ func freshConfig(t *testing.T) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
+}
+
+// writeConfig writes the cluster configuration at its default place.
+func writeConfig(t *testing.T, config string) {
+	t.Helper()
+	p := runner.DefaultConfigPath()
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -2,12 +2,8 @@ package commands
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/srtctl-tui/srtctl-tui/runner"
 )
 
 // "New job" in the accessible start menu follows `new`: the form for the
@@ -31,14 +27,7 @@ func TestAccessibleStartNewJobForClusterSrtctl(t *testing.T) {
 			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no srtctl learned before
 			t.Setenv("PATH", t.TempDir()+":/usr/bin:/bin")
 			if c.version != "" {
-				p := runner.DefaultConfigPath()
-				if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-					t.Fatal(err)
-				}
-				cfg := "default: far\nclusters:\n  - name: far\n    host: far.example.org\n    srtctl_root: /srt\n    srtctl_version: " + c.version + "\n"
-				if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
-					t.Fatal(err)
-				}
+				writeConfig(t, "default: far\nclusters:\n  - name: far\n    host: far.example.org\n    srtctl_root: /srt\n    srtctl_version: "+c.version+"\n")
 			}
 			t.Chdir(t.TempDir())
 			out, errOut, _ := runCLIIn(t, context.Background(), c.input, "--accessible")

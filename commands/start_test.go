@@ -109,13 +109,7 @@ func TestAccessibleStartOpensAmbiguousFileForClusterSrtctl(t *testing.T) {
 			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no srtctl learned before
 			t.Setenv("PATH", t.TempDir()+":/usr/bin:/bin")
 			if c.config != "" {
-				p := runner.DefaultConfigPath()
-				if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(c.config), 0o600); err != nil {
-					t.Fatal(err)
-				}
+				writeConfig(t, c.config)
 			}
 			dir := t.TempDir()
 			t.Chdir(dir)
