@@ -227,8 +227,8 @@ func (s *StartScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 type startOpenedMsg struct{ next tea.Msg }
 
 // open runs cmd, saying meanwhile that the default cluster's srtctl is
-// being asked when it is not known yet (no line when it is, or there is
-// no cluster: then cmd does not wait).
+// being asked when it is not known yet (when it is, or there is no
+// cluster, cmd does not wait and "opening…" barely shows).
 func (s *StartScreen) open(cmd tea.Cmd) tea.Cmd {
 	s.opening = "opening…"
 	if cs := s.ctx.Clusters.DefaultSession(); cs != nil && !cs.SrtctlKnown() {
