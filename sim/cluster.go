@@ -68,7 +68,7 @@ func NewClusterWith(dir string, opt ClusterOptions) (*Cluster, error) {
 			return nil, err
 		}
 	}
-	for _, name := range []string{ToolSrtctl, ToolSbatch, ToolSqueue, ToolScancel, ToolSacct, ToolScontrol, ToolJob, ToolSupervisor} {
+	for _, name := range []string{ToolSrtctl, ToolSbatch, ToolSqueue, ToolScancel, ToolSacct, ToolScontrol, ToolJob, ToolSupervisor, ToolTodayJob} {
 		link := filepath.Join(c.BinDir, name)
 		os.Remove(link)
 		if err := os.Symlink(exe, link); err != nil {
