@@ -24,12 +24,12 @@ type todayPlan struct {
 	// decode, or agg.
 	Modes []todayMode `json:"modes"`
 	// Benchmark is benchmark.type ("manual" when absent).
-	Benchmark     string `json:"benchmark"`
-	ISL           *int   `json:"isl,omitempty"`
-	OSL           *int   `json:"osl,omitempty"`
-	Concurrencies []int  `json:"concurrencies,omitempty"`
-	GPUsPerNode   int    `json:"gpus_per_node"`
-	Traces        string `json:"traces,omitempty"`
+	Benchmark     string  `json:"benchmark"`
+	ISL           *int    `json:"isl,omitempty"`
+	OSL           *int    `json:"osl,omitempty"`
+	Concurrencies []int   `json:"concurrencies,omitempty"`
+	GPUsPerNode   int     `json:"gpus_per_node"`
+	Traces        string  `json:"traces,omitempty"`
 	Pace          float64 `json:"pace"`
 }
 
