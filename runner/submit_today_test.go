@@ -12,7 +12,7 @@ func TestParseApplyOutputJoinsRichWrappedLogsPath(t *testing.T) {
 		// folds it at 80 cells.
 		"moved and folded": "🚀 Submitting: x\n✅ Job 81234 submitted!\n📁 Logs:\n" + dir[:80] + "\n" + dir[80:] +
 			"\n📋 Monitor: tail -f " + dir + "/sweep_81234.log\n📊 Queue: squeue --job 81234\n\nRunning:\n",
-		"one line": "✅ Job 81234 submitted!\n📁 Logs: " + dir + "\n📋 Monitor: tail -f x\n",
+		"one line":  "✅ Job 81234 submitted!\n📁 Logs: " + dir + "\n📋 Monitor: tail -f x\n",
 		"last line": "✅ Job 81234 submitted!\n📁 Logs:\n" + dir[:40] + "\n" + dir[40:],
 	}
 	for name, out := range cases {
