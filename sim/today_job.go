@@ -229,7 +229,7 @@ func (r *todayRun) play() (int, error) {
 	} else {
 		r.errorf("Benchmark failed with exit code %d", code)
 	}
-	r.info("[INFO] Cleanup")
+	r.info("Cleanup")
 	r.traces.Wait()
 	r.info("Wrote lockfile: %s", lock)
 	if code == 0 {
