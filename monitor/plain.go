@@ -77,6 +77,16 @@ func (p *Plain) Handle(ev Event) bool {
 		}
 		io.WriteString(p.w, b.String())
 	}
+	if l, ok := ev.(LogEvent); ok {
+		prefix := fmt.Sprintf("%-10s| ", LogLabel(l.Log))
+		var b strings.Builder
+		for _, line := range l.Lines {
+			b.WriteString(prefix)
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		io.WriteString(p.w, b.String())
+	}
 	for _, n := range notes {
 		// Notes quote SLURM and the logs; made safe where they were built,
 		// and once more here, the one place plain mode prints them.
@@ -121,7 +131,7 @@ func (p *Plain) Run(ctx context.Context, events <-chan Event) int {
 }
 
 func (p *Plain) finish() {
-	if p.Status.Outcome == OutcomeTracesReady && !p.Status.Slurm.Ended {
+	if p.Status.Outcome == OutcomeTracesReady && !p.Status.Slurm.Ended && p.Status.Info.Layout == LayoutP1 {
 		fmt.Fprintf(p.w, "== job %s keeps its GPUs until its time limit: cancel it when done (scancel %s)\n",
 			p.Status.Info.ID, p.Status.Info.ID)
 	}
