@@ -86,6 +86,8 @@ type Monitor struct {
 	focus     monitor.Stream
 	lastPhase monitor.Stream
 	zoom      bool
+	// today holds the panes of a today's run (nil for P1's layout).
+	today *todayPanes
 
 	searching bool
 	search    textinput.Model
@@ -105,6 +107,10 @@ type Monitor struct {
 func NewMonitor(ctx *Context, info monitor.JobInfo, opt MonitorOptions) *Monitor {
 	m := &Monitor{ctx: ctx, opt: opt, keys: DefaultMonitorKeys(), panes: map[monitor.Stream]*Pane{}, now: time.Now}
 	m.status.Info = info
+	if monitor.LayoutOf(info.ID, info.LogDir) == monitor.LayoutToday {
+		m.status.Info.Layout = monitor.LayoutToday
+		m.today = newTodayPanes(opt.PaneLines)
+	}
 	for _, s := range monitor.Streams {
 		title := s.String() + " · " + s.File()
 		if s == monitor.StreamLog {
@@ -209,6 +215,10 @@ func (m *Monitor) KeyMap() help.KeyMap {
 	// r is offered only while it can help; d until the traces are here.
 	k.Login.SetEnabled(m.needsLogin())
 	k.Fetch.SetEnabled(!m.fetched())
+	if m.today != nil {
+		k.Log.SetHelp("l", "all logs")
+		k.Zoom.SetEnabled(false)
+	}
 	return k
 }
 
@@ -290,6 +300,9 @@ func (m *Monitor) Update(msg tea.Msg) (Component, tea.Cmd) {
 		for _, p := range m.panes {
 			p.Refresh()
 		}
+		if m.today != nil {
+			m.today.refresh()
+		}
 		return m, nil
 	case monitorClockMsg:
 		return m, m.clock()
@@ -310,6 +323,12 @@ func (m *Monitor) handleEvent(ev monitor.Event) tea.Cmd {
 	hadPhases := len(m.status.Info.Phases)
 	notes := m.status.Apply(ev)
 	var cmds []tea.Cmd
+	if cmd, relayout := m.todayEvent(ev); cmd != nil || relayout {
+		cmds = append(cmds, cmd)
+		if relayout {
+			m.layout()
+		}
+	}
 	switch ev := ev.(type) {
 	case monitor.LinesEvent:
 		m.panes[ev.Stream].Append(ev.Lines, ev.Partial, ev.Restarted)

@@ -56,6 +56,9 @@ func (m *Monitor) panesHeight() int {
 // layout sizes the visible panes.
 func (m *Monitor) layout() {
 	m.lastTraceBox = m.traceBoxHeight()
+	if m.today != nil {
+		m.today.layout(m.width, m.panesHeight()-len(m.todayRows()))
+	}
 	vis := m.visiblePanes()
 	h := m.panesHeight()
 	n := len(vis)
@@ -88,6 +91,11 @@ func (m *Monitor) View() string {
 	var rows []string
 	rows = append(rows, m.fit(m.headerLine()), m.fit(m.bannerLine()))
 	rows = append(rows, m.traceBox()...)
+	if m.today != nil {
+		rows = append(rows, m.todayRows()...)
+		rows = append(rows, m.today.view(m.ctx.Styles, &m.status), m.fit(m.footerLine()))
+		return strings.Join(rows, "\n")
+	}
 	vis := m.visiblePanes()
 	views := make([]string, len(vis))
 	for i, s := range vis {
@@ -243,6 +251,9 @@ func (m *Monitor) bannerLine() string {
 		return st.Warn.Render("waiting in the queue: " + reason)
 	case m.closed || s.Ended:
 		return st.Muted.Render("stopped following the job")
+	}
+	if m.today != nil {
+		return m.todayBanner()
 	}
 	return st.Muted.Render("following " + safetext.Field(s.Info.LogDir))
 }

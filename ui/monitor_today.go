@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/srtctl-tui/srtctl-tui/monitor"
+)
+
+// A today's run (monitor.LayoutToday) shares the monitor screen with P1
+// jobs: header, banner, traces, footer and keys are the same; its panes
+// are todayPanes, and the banner says its stage.
+
+// focusedPane is the pane the scroll and search keys act on (nil while a
+// today's slot waits for its log).
+func (m *Monitor) focusedPane() *Pane {
+	if m.today != nil {
+		return m.today.focused()
+	}
+	return m.panes[m.focus]
+}
+
+// todayKey handles the keys a today's run uses differently: the log list
+// while it is open, tab between slots, l for the list, w for every pane.
+func (m *Monitor) todayKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	t := m.today
+	if t == nil {
+		return nil, false
+	}
+	if t.picker.open {
+		if name := t.picker.key(k, t.logs); name != "" {
+			t.put(name)
+		}
+		return nil, true
+	}
+	switch {
+	case key.Matches(k, m.keys.NextPane):
+		t.cycle(k.String() == "shift+tab")
+	case key.Matches(k, m.keys.Log):
+		t.picker.open = true
+		if name := t.slots[t.focus]; name != "" {
+			for i, l := range t.logs {
+				if l.Name == name {
+					t.picker.cursor = i
+				}
+			}
+		}
+	case key.Matches(k, m.keys.Wrap):
+		on := true
+		if p := t.focused(); p != nil {
+			on = !p.Wrapped()
+		}
+		t.setWrap(on)
+	case key.Matches(k, m.keys.Zoom):
+	default:
+		if m.focusedPane() == nil && isPaneKey(m.keys, k) {
+			return nil, true
+		}
+		return nil, false
+	}
+	return nil, true
+}
+
+// isPaneKey: k acts on the focused pane.
+func isPaneKey(keys MonitorKeys, k tea.KeyPressMsg) bool {
+	for _, b := range []key.Binding{keys.Up, keys.Down, keys.PageUp, keys.PageDown, keys.Top, keys.Bottom,
+		keys.Left, keys.Right, keys.Search, keys.NextMatch, keys.PrevMatch} {
+		if key.Matches(k, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// todayEvent feeds the today's panes; it reports whether the layout changed.
+func (m *Monitor) todayEvent(ev monitor.Event) (tea.Cmd, bool) {
+	if m.today == nil {
+		return nil, false
+	}
+	switch ev := ev.(type) {
+	case monitor.LogEvent:
+		m.today.lines(ev)
+		return m.scheduleRefresh(), false
+	case monitor.LogFoundEvent:
+		m.today.found(ev.Logs)
+		return nil, true
+	case monitor.BenchEvent:
+		return nil, true
+	}
+	return nil, false
+}
+
+// todayRows are the rows above a today's panes: the benchmark results.
+func (m *Monitor) todayRows() []string {
+	if m.today == nil {
+		return nil
+	}
+	if l := benchLine(m.ctx.Styles, m.status.Today.Bench); l != "" {
+		return []string{m.fit(l)}
+	}
+	return nil
+}
+
+// todayBanner is the stage of a today's run, when nothing more urgent is
+// to be said.
+func (m *Monitor) todayBanner() string {
+	st := m.ctx.Styles
+	sw := m.status.Today.Sweep
+	text := "stage: " + m.status.StageText(m.now())
+	if sw.Line != "" {
+		text += st.Muted.Render(" · " + sw.Line)
+	}
+	return text
+}
