@@ -192,6 +192,9 @@ func (e *Engine) follow(ctx context.Context, w *tail.Watcher) error {
 			}
 		case <-final:
 			e.emit(ctx, EndEvent{Reason: "job " + e.id + " left the queue"})
+			if e.status.Info.Layout == LayoutToday {
+				return e.afterEnd(ctx)
+			}
 			return nil
 		}
 	}
@@ -443,10 +446,7 @@ func (e *Engine) Fetch(ctx context.Context, localDir string) error {
 		return ErrFetching
 	}
 	e.fetching = true
-	remote := path.Join(e.logDir, "profiles")
-	if e.status.Info.Layout == LayoutToday {
-		remote = path.Join(e.logDir, "logs", "profiles")
-	}
+	remote := ProfilesDir(e.id, e.logDir)
 	go func() {
 		defer func() { e.fetchMu.Lock(); e.fetching = false; e.fetchMu.Unlock() }()
 		var last time.Time

@@ -38,6 +38,16 @@ func LayoutOf(id, dir string) Layout {
 	return LayoutP1
 }
 
+// ProfilesDir is where a job's traces are: <logDir>/profiles (P1), or
+// <run>/logs/profiles with one directory per mode (prefill, decode, agg)
+// for a today's run. A fetch copies this tree as it is.
+func ProfilesDir(id, dir string) string {
+	if LayoutOf(id, dir) == LayoutToday {
+		return path.Join(dir, "logs", "profiles")
+	}
+	return path.Join(dir, "profiles")
+}
+
 // StageEvent is a new state of a today's run, from its sweep log and
 // benchmark.out.
 type StageEvent struct{ Sweep tail.SweepState }
@@ -84,6 +94,22 @@ func (e *Engine) runToday(ctx context.Context, wg *sync.WaitGroup) error {
 	wg.Add(1)
 	go func() { defer wg.Done(); w.Run(ctx) }()
 	return e.follow(ctx, w)
+}
+
+// afterEnd keeps delivering the engine's own events (a fetch's progress)
+// once a today's run has left the queue, until ctx ends: such a run ends
+// by itself, usually before anyone fetches its traces.
+func (e *Engine) afterEnd(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case ev := <-e.internal:
+			if !e.emit(ctx, ev) {
+				return ctx.Err()
+			}
+		}
+	}
 }
 
 // translateToday turns the messages only a today's run has into events.
@@ -162,7 +188,9 @@ func (e *Engine) logUpdate(lf tail.LogFile, u tail.FileUpdate) []Event {
 	}
 	if b.Restart != tail.NoRestart {
 		out = append(out, ErrorEvent{Err: safetext.Line(lf.Name + ": " + b.Restart.String() + ", reading from the start")})
+		e.save.restartName(lf.Name)
 	}
+	e.save.writeName(lf.Name, b.Lines)
 	partial := safetext.Line(b.Partial)
 	if len(b.Lines) > 0 || partial != e.todayPartial[lf.Name] || b.Restart != tail.NoRestart {
 		if e.todayPartial == nil {

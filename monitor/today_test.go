@@ -141,11 +141,19 @@ func TestTodayEngineFollowsStagesLogsAndTracesUntilReady(t *testing.T) {
 	conn.mu.Lock()
 	conn.state = JobState{State: "COMPLETED", Ended: true, ExitCode: "0:0"}
 	conn.mu.Unlock()
-	select {
-	case <-c.closed:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the engine did not end after the job left the queue")
+	c.waitFor(t, "the end", func(c *collector) bool { return c.status.Ended })
+	// A run that ended by itself is usually fetched afterwards: the
+	// engine still reports the fetch.
+	local := filepath.Join(t.TempDir(), "fetched")
+	if err := e.Fetch(ctx, local); err != nil {
+		t.Fatal(err)
 	}
+	c.waitFor(t, "the fetch", func(c *collector) bool { return c.status.Fetch.Finished })
+	if b, err := os.ReadFile(filepath.Join(local, "prefill", "222-TP-0-prefill.trace.json.gz")); err != nil || string(b) != "x" {
+		t.Errorf("fetched tree: %q %v", b, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.status.Today.Sweep.Stage != tail.SweepDone || c.status.Outcome != OutcomeTracesReady || c.status.ExitCode() != ExitTracesReady {
 		t.Errorf("end: stage %v outcome %v", c.status.Today.Sweep.Stage, c.status.Outcome)
 	}

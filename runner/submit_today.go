@@ -19,7 +19,8 @@ func todayDialect(data []byte) bool {
 	if err != nil {
 		return false
 	}
-	return doc.Has("schema") || doc.Dialect() == jobspec.DialectCurrent
+	d := doc.Dialect()
+	return doc.Has("schema") || d == jobspec.DialectV1 || d == jobspec.DialectV2
 }
 
 // wideColumns keeps Rich from wrapping srtctl's prose: off a terminal it

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -111,4 +113,14 @@ func (m *Monitor) todayBanner() string {
 		text += st.Muted.Render(" · " + sw.Line)
 	}
 	return text
+}
+
+// shownTracePath is a trace's path as the trace box shows it: below the
+// run directory for a today's run (its absolute path is long and the same
+// up to there for every file).
+func (m *Monitor) shownTracePath(p string) string {
+	if m.today == nil {
+		return p
+	}
+	return strings.TrimPrefix(p, strings.TrimSuffix(m.status.Info.LogDir, "/")+"/")
 }

@@ -270,7 +270,7 @@ func (m *Monitor) traceBox() []string {
 			// A long path loses its middle, never its file name.
 			size := humanize.IBytes(uint64(t.Size))
 			room := m.width - ansi.StringWidth(fmt.Sprintf("  %-10s   %s", ph, size))
-			out = append(out, m.fit(fmt.Sprintf("  %-10s %s  %s", ph, fitMiddle(t.Path, room), st.Muted.Render(size))))
+			out = append(out, m.fit(fmt.Sprintf("  %-10s %s  %s", ph, fitMiddle(m.shownTracePath(t.Path), room), st.Muted.Render(size))))
 		}
 	}
 	if len(out) > maxTraceLines {
