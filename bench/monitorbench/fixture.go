@@ -69,8 +69,8 @@ type fixture struct {
 	root    string // the srtctl_root, owned by the test user
 	logDir  string
 	jobID   string
-	xdg     string // XDG_CONFIG_HOME and XDG_STATE_HOME live under it
-	control string // XDG_RUNTIME_DIR: short, for ssh's socket path
+	xdg     string   // XDG_CONFIG_HOME and XDG_STATE_HOME live under it
+	control string   // XDG_RUNTIME_DIR: short, for ssh's socket path
 	prefill *os.File // the file the markers go to
 	cleanup []func()
 	// today: a srtctl 1.0.x/2.x run (see today.go), not a P1 log directory.
