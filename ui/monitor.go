@@ -166,6 +166,9 @@ func (m *Monitor) listen() tea.Cmd {
 		return nil
 	}
 	ch := m.opt.Engine.Events()
+	if m.today != nil {
+		return listenBatch(ch)
+	}
 	return func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {
@@ -282,7 +285,7 @@ func (m *Monitor) SetSize(w, h int) {
 // it keeps following the job (Background).
 func (m *Monitor) OwnsMsg(msg tea.Msg) bool {
 	switch msg.(type) {
-	case monitorEventMsg, monitorClosedMsg, monitorRefreshMsg, monitorClockMsg, monitorLoginDoneMsg:
+	case monitorEventMsg, monitorEventsMsg, monitorClosedMsg, monitorRefreshMsg, monitorClockMsg, monitorLoginDoneMsg:
 		return true
 	}
 	return false
@@ -292,6 +295,12 @@ func (m *Monitor) Update(msg tea.Msg) (Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case monitorEventMsg:
 		return m, tea.Batch(m.handleEvent(msg.ev), m.listen())
+	case monitorEventsMsg:
+		cmds := make([]tea.Cmd, 0, len(msg.evs)+1)
+		for _, ev := range msg.evs {
+			cmds = append(cmds, m.handleEvent(ev))
+		}
+		return m, tea.Batch(append(cmds, m.listen())...)
 	case monitorClosedMsg:
 		m.closed = true
 		return m, nil

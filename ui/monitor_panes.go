@@ -123,6 +123,11 @@ func (t *todayPanes) lines(ev monitor.LogEvent) {
 	}
 }
 
+// shown reports whether log name is in a visible slot.
+func (t *todayPanes) shown(name string) bool {
+	return slices.Contains(t.slots[:t.slotCount()], name)
+}
+
 func (t *todayPanes) refresh() {
 	for _, name := range t.slots[:t.slotCount()] {
 		if p := t.panes[name]; p != nil {
@@ -170,6 +175,8 @@ func (t *todayPanes) layout(w, h int) {
 	for i, name := range t.slots[:t.slotCount()] {
 		if p := t.panes[name]; p != nil {
 			p.SetSize(sizes[i][0], sizes[i][1])
+			// A pane that was hidden kept its lines without drawing them.
+			p.Refresh()
 		}
 	}
 }

@@ -74,6 +74,38 @@ func isPaneKey(keys MonitorKeys, k tea.KeyPressMsg) bool {
 	return false
 }
 
+// monitorEventsMsg carries the events that were waiting together: a
+// today's run has a log per worker, and one poll finds lines in several;
+// each message costs the screen a redraw.
+type monitorEventsMsg struct{ evs []monitor.Event }
+
+// maxEventBatch bounds one monitorEventsMsg.
+const maxEventBatch = 64
+
+// listenBatch waits for an event and takes those already waiting with it.
+func listenBatch(ch <-chan monitor.Event) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return monitorClosedMsg{}
+		}
+		evs := []monitor.Event{ev}
+		for len(evs) < maxEventBatch {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return monitorEventsMsg{evs}
+				}
+				evs = append(evs, ev)
+				continue
+			default:
+			}
+			break
+		}
+		return monitorEventsMsg{evs}
+	}
+}
+
 // todayEvent feeds the today's panes; it reports whether the layout changed.
 func (m *Monitor) todayEvent(ev monitor.Event) (tea.Cmd, bool) {
 	if m.today == nil {
@@ -82,6 +114,10 @@ func (m *Monitor) todayEvent(ev monitor.Event) (tea.Cmd, bool) {
 	switch ev := ev.(type) {
 	case monitor.LogEvent:
 		m.today.lines(ev)
+		if !m.today.shown(ev.Log.Name) {
+			// Kept for when it is chosen; nothing on screen changes.
+			return nil, false
+		}
 		return m.scheduleRefresh(), false
 	case monitor.LogFoundEvent:
 		m.today.found(ev.Logs)
