@@ -170,7 +170,7 @@ func remoteJobs(cmd *cobra.Command, f *clusterFlags, limit int) error {
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
 	defer cancel()
-	conn, err := connectCluster(ctx, cl, nil)
+	conn, err := connectCluster(ctx, cl, nil, false)
 	if err != nil {
 		return err
 	}

@@ -253,6 +253,24 @@ func (c *monCluster) killMaster(t *testing.T) int {
 	return pid
 }
 
+// killMasterAndWaitForNewSFTP kills the monitor's ssh master; the monitor
+// must notice and open a new SFTP session by itself.
+func (c *monCluster) killMasterAndWaitForNewSFTP(t *testing.T, p *monPane) {
+	t.Helper()
+	oldSFTP := c.sftpPid()
+	if oldSFTP == 0 {
+		t.Fatal("no SFTP session of the monitor found")
+	}
+	c.killMaster(t)
+	deadline := time.Now().Add(30 * time.Second)
+	for pid := c.sftpPid(); pid == 0 || pid == oldSFTP; pid = c.sftpPid() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no new SFTP session after the master was killed; screen:\n%s", p.screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func runMonitorE2E(t *testing.T, killMidway bool) {
 	c := newMonCluster(t, 6)
 	sub := c.submit(t)
@@ -270,19 +288,7 @@ func runMonitorE2E(t *testing.T, killMidway bool) {
 		t.Fatalf("the whole log arrived at once, not as written:\n%s", s)
 	}
 	if killMidway {
-		oldSFTP := c.sftpPid()
-		if oldSFTP == 0 {
-			t.Fatal("no SFTP session of the monitor found")
-		}
-		c.killMaster(t)
-		// The monitor must notice and open a new session by itself.
-		deadline := time.Now().Add(30 * time.Second)
-		for pid := c.sftpPid(); pid == 0 || pid == oldSFTP; pid = c.sftpPid() {
-			if time.Now().After(deadline) {
-				t.Fatalf("no new SFTP session after the master was killed; screen:\n%s", p.screen())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		c.killMasterAndWaitForNewSFTP(t, p)
 	}
 	p.waitUntil("the profiler running in both panes", 90*time.Second, func(s string) bool {
 		return sideBySide(s, "Running profiler...") || sideBySide(s, "completed")

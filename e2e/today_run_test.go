@@ -275,18 +275,7 @@ func TestTodayMonitorSurvivesKilledSSHMaster(t *testing.T) {
 	sub := c.submitFile(t, jobFile(t, "today-v1-2p2d-torch.yaml"))
 	p := c.startMonitor(t, 160, 45, "monitor", sub.JobID, "--cluster", "test", "--save-logs", c.saved)
 	p.waitFor(120*time.Second, "stage: waiting for health")
-	oldSFTP := c.sftpPid()
-	if oldSFTP == 0 {
-		t.Fatal("no SFTP session of the monitor found")
-	}
-	c.killMaster(t)
-	deadline := time.Now().Add(30 * time.Second)
-	for pid := c.sftpPid(); pid == 0 || pid == oldSFTP; pid = c.sftpPid() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no new SFTP session after the master was killed; screen:\n%s", p.screen())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	c.killMasterAndWaitForNewSFTP(t, p)
 	p.waitFor(150*time.Second, "✔ traces ready")
 	p.waitFor(120*time.Second, "stopped following")
 	logs := filepath.Join(sub.LogDir, "logs")

@@ -283,19 +283,24 @@ func (s *Status) decide() (Outcome, string) {
 		}
 	}
 	if s.Slurm.Ended {
-		switch {
-		case s.Slurm.Unknown:
-			why = append(why, "job left the queue and SLURM no longer says how it ended")
-		case s.Slurm.State == "COMPLETED":
-			why = append(why, "job ended before every phase had its traces")
-		default:
-			why = append(why, "job "+SlurmText(s.Slurm))
-		}
+		why = append(why, s.endedWhy("job ended before every phase had its traces"))
 	}
 	if len(why) > 0 {
 		return OutcomeFailed, strings.Join(why, "; ")
 	}
 	return OutcomeRunning, ""
+}
+
+// endedWhy says how a job that left the queue without its traces ended;
+// completed is the words for a job that ended well.
+func (s *Status) endedWhy(completed string) string {
+	switch {
+	case s.Slurm.Unknown:
+		return "job left the queue and SLURM no longer says how it ended"
+	case s.Slurm.State == "COMPLETED":
+		return completed
+	}
+	return "job " + SlurmText(s.Slurm)
 }
 
 // decideCommon is what every layout decides alike: ready traces, and

@@ -405,14 +405,7 @@ func (s *Status) decideToday() (Outcome, string) {
 		why = append(why, w)
 	}
 	if s.Slurm.Ended && len(why) == 0 {
-		switch {
-		case s.Slurm.Unknown:
-			why = append(why, "job left the queue and SLURM no longer says how it ended")
-		case s.Slurm.State == "COMPLETED":
-			why = append(why, "job ended before every profiled endpoint had its trace")
-		default:
-			why = append(why, "job "+SlurmText(s.Slurm))
-		}
+		why = append(why, s.endedWhy("job ended before every profiled endpoint had its trace"))
 	}
 	if len(why) > 0 {
 		return OutcomeFailed, strings.Join(why, "; ")

@@ -4,15 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -24,42 +21,24 @@ import (
 // after the benchmark, except with benchmark.type manual, which serves
 // until it is cancelled.
 func runTodayJobBody(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet(ToolTodayJob, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	runDir := fs.String("run-dir", "", "the run's directory, <output base>/<job id>")
-	planText := fs.String("plan", "", "the plan srtctl wrote into the batch script (JSON)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *runDir == "" || *planText == "" {
-		fmt.Fprintf(stderr, "%s: --run-dir and --plan are required (the simulated srtctl writes them into the batch script)\n", ToolTodayJob)
-		return 2
-	}
-	plan, err := decodeTodayPlan(*planText)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", ToolTodayJob, err)
-		return 2
-	}
-	if p, ok, _ := paceFromEnv(); ok {
-		plan.Pace = p
-	}
-	id := os.Getenv("SLURM_JOB_ID")
-	if id == "" {
-		id = filepath.Base(*runDir)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	defer stop()
-	lay := todayLayout{Run: *runDir, ID: id, Release: plan.Release}
-	code, err := runToday(ctx, lay, plan, jobNodes(), os.Stdout, time.Now)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stderr, "%s: %v\n", ToolTodayJob, err)
-		return 1
-	}
-	if ctx.Err() != nil {
-		dieBySignal(syscall.SIGTERM)
-		return 128 + int(syscall.SIGTERM)
-	}
-	return code
+	return batchJobMain(ToolTodayJob, "run-dir", "the run's directory, <output base>/<job id>", args, stderr,
+		func(runDir, planText string) (func(context.Context) (int, error), error) {
+			plan, err := decodeTodayPlan(planText)
+			if err != nil {
+				return nil, err
+			}
+			if p, ok, _ := paceFromEnv(); ok {
+				plan.Pace = p
+			}
+			id := os.Getenv("SLURM_JOB_ID")
+			if id == "" {
+				id = filepath.Base(runDir)
+			}
+			lay := todayLayout{Run: runDir, ID: id, Release: plan.Release}
+			return func(ctx context.Context) (int, error) {
+				return runToday(ctx, lay, plan, jobNodes(), os.Stdout, time.Now)
+			}, nil
+		})
 }
 
 // Real-time landmarks of a run (pace 1).
