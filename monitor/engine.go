@@ -95,6 +95,9 @@ type Engine struct {
 
 	watchMu sync.Mutex
 	watcher *tail.Watcher // the one polling now (config.yaml's, then the job's)
+	// todayJob and todayFocus: see FocusLogs.
+	todayJob   *tail.TodayJob
+	todayFocus []string
 }
 
 // New makes an engine for the job described by info (ID and LogDir are

@@ -86,6 +86,12 @@ func benchmarkLogFile(spec tail.TodaySpec) tail.LogFile {
 func (e *Engine) runToday(ctx context.Context, wg *sync.WaitGroup) error {
 	job := tail.NewTodayJob(tail.TodaySpec{RunDir: e.logDir, ID: e.id, TraceStableFor: e.opt.TraceStableFor})
 	e.todaySpec = job.Spec()
+	e.watchMu.Lock()
+	e.todayJob = job
+	if e.todayFocus != nil {
+		job.Focus(e.todayFocus)
+	}
+	e.watchMu.Unlock()
 	if !e.emit(ctx, LogFoundEvent{Logs: []tail.LogFile{sweepLogFile(e.todaySpec), benchmarkLogFile(e.todaySpec)}}) {
 		return ctx.Err()
 	}
@@ -94,6 +100,18 @@ func (e *Engine) runToday(ctx context.Context, wg *sync.WaitGroup) error {
 	wg.Add(1)
 	go func() { defer wg.Done(); w.Run(ctx) }()
 	return e.follow(ctx, w)
+}
+
+// FocusLogs says which logs of a today's run (by LogFile.Name) a screen
+// shows: those are read at every poll, the others less often (their lines
+// still all arrive). Safe from any goroutine; nothing for P1's layout.
+func (e *Engine) FocusLogs(names []string) {
+	e.watchMu.Lock()
+	defer e.watchMu.Unlock()
+	e.todayFocus = slices.Clone(names)
+	if e.todayJob != nil {
+		e.todayJob.Focus(e.todayFocus)
+	}
 }
 
 // afterEnd keeps delivering the engine's own events (a fetch's progress)

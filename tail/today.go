@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -143,15 +144,41 @@ var (
 	reFrontendLog = regexp.MustCompile(`^(.+)_frontend_(\d+)\.out$`)
 )
 
+// hiddenLogEvery is how often a log nobody looks at is read once a screen
+// said which logs it shows (Focus): its lines are kept for later, they need
+// not arrive within half a second.
+const hiddenLogEvery = 4 * time.Second
+
 // logsSource finds and follows the per-node logs.
 type logsSource struct {
-	logs     string
-	now      func() time.Time
-	listed   time.Time
-	known    map[string]bool
-	sources  []*FileSource
-	files    []LogFile
-	lastErrs map[string]string
+	logs    string
+	now     func() time.Time
+	listed  time.Time
+	known   map[string]bool
+	sources []*FileSource
+	files   []LogFile
+	polled  []time.Time
+
+	focusMu sync.Mutex
+	focus   map[string]bool // nil: every log is read at every poll
+}
+
+// Focus says which logs (by LogFile.Name) a screen shows: they are read at
+// every poll, the others every hiddenLogEvery. Safe from any goroutine.
+func (j *TodayJob) Focus(names []string) {
+	f := map[string]bool{}
+	for _, n := range names {
+		f[n] = true
+	}
+	j.logs.focusMu.Lock()
+	j.logs.focus = f
+	j.logs.focusMu.Unlock()
+}
+
+func (s *logsSource) focused() map[string]bool {
+	s.focusMu.Lock()
+	defer s.focusMu.Unlock()
+	return s.focus
 }
 
 func (s *logsSource) Poll(fsys FS) (Result, error) {
@@ -165,7 +192,13 @@ func (s *logsSource) Poll(fsys FS) (Result, error) {
 		u.Found = found
 	}
 	res := Result{Active: len(u.Found) > 0}
+	focus := s.focused()
+	now := s.now()
 	for i, src := range s.sources {
+		if focus != nil && !focus[s.files[i].Name] && now.Sub(s.polled[i]) < hiddenLogEvery {
+			continue
+		}
+		s.polled[i] = now
 		r, err := src.Poll(fsys)
 		if err != nil {
 			return Result{}, err
@@ -220,6 +253,7 @@ func (s *logsSource) list(fsys FS) ([]LogFile, error) {
 	for _, lf := range found {
 		s.files = append(s.files, lf)
 		s.sources = append(s.sources, NewFileSource(lf.Name, lf.Path))
+		s.polled = append(s.polled, time.Time{})
 	}
 	return found, nil
 }

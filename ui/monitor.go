@@ -300,6 +300,10 @@ func (m *Monitor) Update(msg tea.Msg) (Component, tea.Cmd) {
 		for _, ev := range msg.evs {
 			cmds = append(cmds, m.handleEvent(ev))
 		}
+		// The batch's lines are drawn with the batch: one redraw for all.
+		if m.today != nil {
+			m.today.refresh()
+		}
 		return m, tea.Batch(append(cmds, m.listen())...)
 	case monitorClosedMsg:
 		m.closed = true

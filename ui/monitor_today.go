@@ -32,6 +32,7 @@ func (m *Monitor) todayKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	if t.picker.open {
 		if name := t.picker.key(k, t.logs); name != "" {
 			t.put(name)
+			m.focusLogs()
 		}
 		return nil, true
 	}
@@ -106,6 +107,23 @@ func listenBatch(ch <-chan monitor.Event) tea.Cmd {
 	}
 }
 
+// LogFocuser is an engine that reads the logs a screen shows more often
+// than the others; *monitor.Engine is one.
+type LogFocuser interface{ FocusLogs(names []string) }
+
+// focusLogs tells the engine which logs the panes show now.
+func (m *Monitor) focusLogs() {
+	if f, ok := m.opt.Engine.(LogFocuser); ok && m.today != nil {
+		var names []string
+		for _, n := range m.today.slots[:m.today.slotCount()] {
+			if n != "" {
+				names = append(names, n)
+			}
+		}
+		f.FocusLogs(names)
+	}
+}
+
 // todayEvent feeds the today's panes; it reports whether the layout changed.
 func (m *Monitor) todayEvent(ev monitor.Event) (tea.Cmd, bool) {
 	if m.today == nil {
@@ -114,11 +132,9 @@ func (m *Monitor) todayEvent(ev monitor.Event) (tea.Cmd, bool) {
 	switch ev := ev.(type) {
 	case monitor.LogEvent:
 		m.today.lines(ev)
-		if !m.today.shown(ev.Log.Name) {
-			// Kept for when it is chosen; nothing on screen changes.
-			return nil, false
-		}
-		return m.scheduleRefresh(), false
+		// A pane's new lines are drawn once the batch they came in is
+		// handled (monitorEventsMsg); a hidden log's are kept for later.
+		return nil, false
 	case monitor.LogFoundEvent:
 		m.today.found(ev.Logs)
 		return nil, true

@@ -58,6 +58,7 @@ func (m *Monitor) layout() {
 	m.lastTraceBox = m.traceBoxHeight()
 	if m.today != nil {
 		m.today.layout(m.width, m.panesHeight()-len(m.todayRows()))
+		m.focusLogs()
 	}
 	vis := m.visiblePanes()
 	h := m.panesHeight()
