@@ -184,7 +184,8 @@ func remoteJobs(cmd *cobra.Command, f *clusterFlags, limit int) error {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSTATE\tSTAGE\tDIR")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, orDash(r.Name), orDash(r.State), orDash(r.Stage), orDash(r.Dir))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, orDash(safetext.Field(r.Name)), orDash(safetext.Field(r.State)),
+			orDash(safetext.Field(r.Stage)), orDash(safetext.Field(r.Dir)))
 	}
 	if ferr := tw.Flush(); ferr != nil {
 		return ferr

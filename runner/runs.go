@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 )
 
 // srtctl 1.0.x and 2.x put a run in <output base>/<id>/ (srtctl-current.md
@@ -44,7 +44,8 @@ func (c *Conn) OutputBase(ctx context.Context) string {
 		var cfg struct {
 			OutputDir string `yaml:"output_dir"`
 		}
-		if yaml.Unmarshal(data, &cfg) != nil {
+		doc, err := jobspec.DecodeYAML(p, data)
+		if err != nil || doc.Decode(&cfg) != nil {
 			// srtctl ignores a srtslurm.yaml it cannot load, with a warning.
 			break
 		}
