@@ -12,6 +12,7 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
+	"github.com/srtctl-tui/srtctl-tui/ui"
 )
 
 func init() { registerCommand(newJobsCmd) }
@@ -31,7 +32,9 @@ func newJobsCmd() *cobra.Command {
 submitted from: the runs in its output base (srtslurm.yaml's output_dir, else
 <srtctl_root>/outputs), P1's <srtctl_root>/logs/, and your jobs in squeue,
 newest first, with SLURM's state and, for srtctl 1.0.x and 2.x runs, the stage
-their sweep log tells. Follow one with srtctl-tui monitor ID.`,
+their sweep log tells. On a terminal the list is full screen and Enter
+follows the chosen run; otherwise it is a table (follow one with
+srtctl-tui monitor ID).`,
 		Example: "  srtctl-tui jobs\n  srtctl-tui jobs --cluster mycluster --limit 5\n  srtctl-tui jobs --no-state\n  srtctl-tui jobs --remote --cluster mycluster",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -177,6 +180,9 @@ func remoteJobs(cmd *cobra.Command, f *clusterFlags, limit int) error {
 	defer conn.Close()
 	rows, err := monitor.ClusterRuns(ctx, conn, limit)
 	out := cmd.OutOrStdout()
+	if isTerminal(out) && len(rows) > 0 && !globalFlags.accessible {
+		return pickRun(cmd, f, cl.Name, rows)
+	}
 	if len(rows) == 0 && err == nil {
 		fmt.Fprintf(out, "No srtctl runs on cluster %s (output base %s).\n", cl.Name, conn.OutputBase(ctx))
 		return nil
@@ -194,4 +200,14 @@ func remoteJobs(cmd *cobra.Command, f *clusterFlags, limit int) error {
 		fmt.Fprintln(cmd.ErrOrStderr(), safetext.Plain(err.Error()))
 	}
 	return nil
+}
+
+// pickRun shows the cluster's runs full screen; Enter follows one.
+func pickRun(cmd *cobra.Command, f *clusterFlags, cluster string, rows []monitor.RunRow) error {
+	ctx, done, err := newUIContextWithClusters(cmd.Context(), *f)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return runUI(ctx, ui.NewRunPicker(ctx, cluster, rows))
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
@@ -21,7 +22,8 @@ type RunRow struct {
 	Dir   string
 	State string // SLURM's, described
 	// Stage is a today's run's stage from its sweep log ("" for P1's).
-	Stage string
+	Stage   string
+	ModTime time.Time // of its directory
 }
 
 // maxStageRead bounds what is read of a sweep log and benchmark.out to
@@ -35,7 +37,7 @@ func ClusterRuns(ctx context.Context, conn *runner.Conn, limit int) ([]RunRow, e
 	queue, qerr := conn.MyQueue(ctx)
 	var rows []RunRow
 	for _, r := range runs {
-		rows = append(rows, RunRow{ID: r.ID, Dir: r.Dir})
+		rows = append(rows, RunRow{ID: r.ID, Dir: r.Dir, ModTime: r.ModTime})
 	}
 	for _, q := range queue {
 		i := slices.IndexFunc(rows, func(r RunRow) bool { return r.ID == q.ID })
