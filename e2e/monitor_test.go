@@ -73,7 +73,14 @@ func (c *monCluster) cluster() runner.Cluster {
 // it in the history the monitor reads.
 func (c *monCluster) submit(t *testing.T) *runner.Submission {
 	t.Helper()
-	jobFile := e2eJobFile(t)
+	return c.submitFile(t, e2eJobFile(t))
+}
+
+// submitFile submits a job file through the product's runner, recording
+// it in the history the monitor reads; the job is cancelled when the test
+// ends.
+func (c *monCluster) submitFile(t *testing.T, path string) *runner.Submission {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	conn, err := runner.Connect(ctx, c.cluster(), runner.ConnectOptions{
@@ -84,10 +91,11 @@ func (c *monCluster) submit(t *testing.T) *runner.Submission {
 		t.Fatalf("connect: %v", err)
 	}
 	defer conn.Close()
-	sub, err := conn.Submit(ctx, jobFile)
+	sub, err := conn.Submit(ctx, path)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
+	c.tc.ScancelLater(t, sub.JobID)
 	return sub
 }
 

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/srtctl-tui/srtctl-tui/runner"
 )
 
 // The stand-in srtctl plays 1.0.x ("v1") or 2.x ("v2") for these tests:
@@ -50,25 +48,6 @@ func jobFile(t *testing.T, name string, replace ...string) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-// submitFile submits a job file through the product's runner.
-func (c *monCluster) submitFile(t *testing.T, path string) *runner.Submission {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	conn, err := runner.Connect(ctx, c.cluster(), runner.ConnectOptions{ControlDir: c.control, KeepMaster: true,
-		History: runner.OpenHistory(filepath.Join(c.xdg, "state", "srtctl-tui", "history.jsonl"))})
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer conn.Close()
-	sub, err := conn.Submit(ctx, path)
-	if err != nil {
-		t.Fatalf("submit: %v", err)
-	}
-	c.tc.ScancelLater(t, sub.JobID)
-	return sub
 }
 
 // stageRecorder keeps every "stage: ..." banner the screen showed.
