@@ -264,7 +264,7 @@ const StallAfter = 5 * time.Minute
 func (s *Status) StageText(now time.Time) string {
 	sw := s.Today.Sweep
 	t := sw.Stage.String()
-	if sw.Detail != "" {
+	if sw.Detail != "" && !sw.Stage.Ended() {
 		t += ": " + sw.Detail
 	}
 	if w := sw.WindowText(); w != "" && !sw.Stage.Ended() {

@@ -226,3 +226,19 @@ func TestTodayEngineResumesLogsAfterConnectionLoss(t *testing.T) {
 		t.Errorf("lines after the reconnect:\n%s", strings.Join(got, "\n"))
 	}
 }
+
+func TestRunStageReadsTheEndOfTheSweepLog(t *testing.T) {
+	r := newTodayRun(t, "84")
+	r.sweep("Profiling: torch", "Server is healthy - starting benchmark")
+	r.bench("Running benchmark with concurrency: 4")
+	if got := RunStage(tail.OSFS{}, "84", r.dir); got != "benchmark running: concurrency 4" {
+		t.Errorf("running: %q", got)
+	}
+	appendFile(t, filepath.Join(r.logs, "sweep_84.log"), "✓ Sweep completed successfully\n")
+	if got := RunStage(tail.OSFS{}, "84", r.dir); got != "done" {
+		t.Errorf("done: %q", got)
+	}
+	if got := RunStage(tail.OSFS{}, "85", r.dir); got != "" {
+		t.Errorf("no sweep log: %q", got)
+	}
+}
