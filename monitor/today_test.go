@@ -15,13 +15,14 @@ import (
 // todayRun is a fake srtctl 1.0.x run directory the test writes into.
 type todayRun struct {
 	t    *testing.T
+	id   string
 	dir  string
 	logs string
 }
 
 func newTodayRun(t *testing.T, id string) *todayRun {
 	dir := filepath.Join(t.TempDir(), id)
-	r := &todayRun{t: t, dir: dir, logs: filepath.Join(dir, "logs")}
+	r := &todayRun{t: t, id: id, dir: dir, logs: filepath.Join(dir, "logs")}
 	for _, d := range []string{r.logs, filepath.Join(r.logs, "profiles", "prefill"), filepath.Join(r.logs, "profiles", "decode")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
@@ -32,7 +33,7 @@ func newTodayRun(t *testing.T, id string) *todayRun {
 
 func (r *todayRun) sweep(lines ...string) {
 	for _, l := range lines {
-		appendFile(r.t, filepath.Join(r.logs, "sweep_81.log"), "2026-12-07 05:00:00 [INFO] "+l+"\n")
+		appendFile(r.t, filepath.Join(r.logs, "sweep_"+r.id+".log"), "2026-12-07 05:00:00 [INFO] "+l+"\n")
 	}
 }
 
