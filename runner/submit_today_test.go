@@ -37,3 +37,18 @@ func TestApplyJSONReadsTheSubmittedLine(t *testing.T) {
 		t.Fatal("a job id that is not one was accepted")
 	}
 }
+
+func FuzzApplyJSON(f *testing.F) {
+	f.Add(`{"status": "submitted", "slurm_job_id": "77", "output_dir": "/o/77"}`)
+	f.Add(`{"status": "error", "error": "x"}` + "\n" + `{"status": "no-submissions"}`)
+	f.Add("📁 Logs:\n/a/b\nc/logs\n")
+	f.Fuzz(func(t *testing.T, out string) {
+		rec, ok := applyJSON(out)
+		if ok && rec.Status == "submitted" && !ValidJobID(rec.SlurmJobID) {
+			t.Fatalf("accepted job id %q", rec.SlurmJobID)
+		}
+		if j := joinWrappedLogs(out); strings.ContainsAny(j, " \t\n") {
+			t.Fatalf("joined path %q has blanks", j)
+		}
+	})
+}

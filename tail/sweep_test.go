@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
 
 func feedFile(t *testing.T, name string, feed func(string)) {
@@ -111,4 +113,50 @@ func TestSweepTrackerManualAndUnsupported(t *testing.T) {
 	if st := tr.State(); !strings.HasPrefix(st.NoTrace, "Warning: Unsupported PROFILE_TYPE='pytorch'") {
 		t.Errorf("unsupported: %+v", st)
 	}
+}
+
+// FuzzSweepTracker: any lines, in the sweep log or benchmark.out, leave a
+// state that is bounded, sanitized and consistent.
+func FuzzSweepTracker(f *testing.F) {
+	for _, name := range []string{"today-v1.sweep.log", "today-empty-decode.benchmark.out"} {
+		if b, err := os.ReadFile("testdata/today/" + name); err == nil {
+			f.Add(string(b), name == "today-v1.sweep.log")
+		}
+	}
+	f.Add("Starting profiling on http://\x1b[2J1.2.3.4:5 (steps 99999999999999999999-1)\n  Decode workers: a,b,,c\n", false)
+	f.Add("2026-12-07 05:00:00 [INFO] Model is not ready, waiting for 2 prefills. Have \x9b1 prefills.\n", true)
+	f.Fuzz(func(t *testing.T, text string, sweep bool) {
+		tr := NewSweepTracker(nil)
+		for _, l := range strings.Split(text, "\n") {
+			if sweep {
+				tr.FeedSweep(l)
+			} else {
+				tr.FeedBenchmark(l)
+			}
+		}
+		st := tr.State()
+		if st.Stage < SweepNoLog || st.Stage > SweepFailed || st.Window < WindowNotStarted || st.Window > WindowSaved {
+			t.Fatalf("bad state %+v", st)
+		}
+		if len(st.Concurrencies) > 64 || len(st.Windows) > 3+len(text) {
+			t.Fatalf("unbounded: %d concurrencies, %d windows", len(st.Concurrencies), len(st.Windows))
+		}
+		check := func(what, s string) {
+			if s != safetext.Line(s) && s+"\x1b[m" != safetext.Line(s) {
+				t.Fatalf("%s not sanitized: %q", what, s)
+			}
+		}
+		for _, s := range []string{st.Line, st.Detail, st.Profiling, st.Benchmark, st.NoTrace, st.Error, st.WindowText()} {
+			check("field", s)
+		}
+		for _, w := range st.Windows {
+			if len(w.Endpoints) > 256 || len(w.Started) > 256 {
+				t.Fatalf("unbounded window %+v", w)
+			}
+			check("no-trace", w.NoTrace)
+			for _, e := range append(append([]string{}, w.Endpoints...), w.Started...) {
+				check("endpoint", e)
+			}
+		}
+	})
 }
