@@ -3,6 +3,7 @@ package tail
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,5 +70,27 @@ func TestTodayJobFindsLateLogsInBothDirsAndReadsHiddenOnesLessOften(t *testing.T
 	now = now.Add(hiddenLogEvery)
 	if got := pollLogs(t, j); len(got) != 1 || got["workers/n2_decode_w0.out"][0] != "d2" {
 		t.Fatalf("hidden log after %v: %v", hiddenLogEvery, got)
+	}
+}
+
+func TestTodayNsysNames(t *testing.T) {
+	cases := []struct {
+		name, endpoint string
+		rank           int
+	}{
+		{"n1_prefill_w0_profile_gpu0-1-2-3.nsys-rep", "prefill_w0", 0},
+		{"n2_prefill_w0_profile_gpu0-1-2-3.nsys-rep", "prefill_w0", 0}, // second node of the same worker
+		{"lead_decode_w1_profile_rank3.nsys-rep", "decode_w1", 3},
+		{"n1_agg_w2_e7_profile_gpu0_window001.nsys-rep", "agg_w2_e7", 0},
+		{"n1_agg_w0_profile_rank12_window002.nsys-rep", "agg_w0", 12},
+	}
+	for _, c := range cases {
+		mode := strings.Split(c.endpoint, "_")[0]
+		if got := todayNsysEndpoint(c.name, mode); got != c.endpoint {
+			t.Errorf("%s: endpoint %q, want %q", c.name, got, c.endpoint)
+		}
+		if got := todayNsysRank(c.name); got != c.rank {
+			t.Errorf("%s: rank %d, want %d", c.name, got, c.rank)
+		}
 	}
 }
