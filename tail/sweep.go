@@ -276,10 +276,7 @@ func (t *SweepTracker) FeedBenchmark(raw string) {
 		if i := slices.Index(s.Concurrencies, c); i >= 0 {
 			s.ConcurrencyIndex = i + 1
 		}
-		s.Detail = "concurrency " + strconv.Itoa(c)
-		if len(s.Concurrencies) > 0 {
-			s.Detail += " (" + strconv.Itoa(s.ConcurrencyIndex) + " of " + strconv.Itoa(len(s.Concurrencies)) + ")"
-		}
+		s.Detail = s.concurrencyDetail()
 	case text == "Starting profiling on workers...":
 		s.Window = WindowNotStarted
 	case reOutputMode.MatchString(text):
@@ -364,12 +361,29 @@ func (t *SweepTracker) enter(stage SweepStage, line string) {
 	s := &t.state
 	s.Stage, s.Line, s.Since = stage, safetext.Line(line), t.now()
 	s.Detail = ""
+	if stage == SweepBenchmark {
+		// benchmark.out may have been read first: its file is polled
+		// on its own schedule.
+		s.Detail = s.concurrencyDetail()
+	}
 	if stage == SweepWorkers {
 		s.Workers = 0
 	}
 }
 
 var reCount = regexp.MustCompile(`(\d+) (prefills|decodes|agg\w*)`)
+
+// concurrencyDetail is "concurrency 16 (2 of 3)" ("" before the first).
+func (s *SweepState) concurrencyDetail() string {
+	if s.Concurrency == 0 {
+		return ""
+	}
+	d := "concurrency " + strconv.Itoa(s.Concurrency)
+	if len(s.Concurrencies) > 0 {
+		d += " (" + strconv.Itoa(s.ConcurrencyIndex) + " of " + strconv.Itoa(len(s.Concurrencies)) + ")"
+	}
+	return d
+}
 
 // haveOf turns "2 prefills and 2 decodes" (wanted) and "1 prefills and 0
 // decodes" (had) into "have 1 of 2 prefills, 0 of 2 decodes".

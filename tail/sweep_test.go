@@ -160,3 +160,15 @@ func FuzzSweepTracker(f *testing.F) {
 		}
 	})
 }
+
+// benchmark.out is polled on its own schedule: its lines may be read
+// before the sweep log's "starting benchmark".
+func TestSweepTrackerBenchmarkReadFirst(t *testing.T) {
+	tr := NewSweepTracker(nil)
+	tr.FeedBenchmark("SA-Bench Config: endpoint=http://n1:8000; isl=1; osl=1; concurrencies=4x16; req_rate=inf")
+	tr.FeedBenchmark("Running benchmark with concurrency: 4")
+	tr.FeedSweep("2026-12-07 05:00:00 [INFO] Server is healthy - starting benchmark")
+	if st := tr.State(); st.Stage != SweepBenchmark || st.Detail != "concurrency 4 (1 of 2)" {
+		t.Errorf("stage %v detail %q", st.Stage, st.Detail)
+	}
+}
