@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // The stand-in srtctl plays 1.0.x ("v1") or 2.x ("v2") for these tests:
@@ -244,6 +243,29 @@ func TestTodayEmptyDecodeWindowSaysWhyAndEnds(t *testing.T) {
 	want := "== FAILED: decode: no trace: Warning: invalid step range for 10.0.1.1:7500: start=10 stop=10, skipping"
 	if !strings.Contains(string(out), want) {
 		t.Errorf("no reason from the job's own line:\n%s", out)
+	}
+
+	// jobs --remote lists the run from the cluster's output base, with its
+	// stage, once it has ended by itself.
+	deadline := time.Now().Add(120 * time.Second)
+	for {
+		jobs := exec.Command(binary, "jobs", "--remote", "--cluster", "test")
+		jobs.Env = cmd.Env
+		out, err := jobs.CombinedOutput()
+		row := ""
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(l, sub.JobID+" ") {
+				row = l
+			}
+		}
+		if err == nil && strings.Contains(row, "COMPLETED") && strings.Contains(row, " done ") &&
+			strings.Contains(row, filepath.Join(c.root, "outputs", sub.JobID)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("jobs --remote (%v):\n%s", err, out)
+		}
+		time.Sleep(2 * time.Second)
 	}
 }
 
