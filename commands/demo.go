@@ -27,19 +27,35 @@ func init() { registerCommand(newDemoCmd) }
 // the simulation plays at this many times real speed.
 const defaultDemoPace = 1.5
 
+// defaultTodayDemoPace plays today's run (about five minutes of model
+// loading, health checks and three concurrencies) in about 40 s.
+const defaultTodayDemoPace = 8
+
 type demoFlags struct {
 	pace   float64
 	plain  bool
 	traces string
+	// srtctl is the release the simulated cluster's srtctl plays.
+	srtctl string
 }
 
 func newDemoCmd() *cobra.Command {
 	var f demoFlags
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Try the whole flow on a simulated cluster: form, submit, monitor, summary",
+		Short: "Try the whole flow on a simulated cluster: submit, monitor, summary",
 		Long: `demo runs srtctl-tui end to end against a simulated cluster built into this
-binary, so it needs no cluster, no SSH and nothing installed:
+binary, so it needs no cluster, no SSH and nothing installed.
+
+By default its srtctl is today's 1.0.x (--srtctl v2: 2.x): a 2-prefill,
+2-decode torch profiling job driven by sa-bench is submitted with srtctl
+apply --json, and the monitor follows it stage by stage (infrastructure,
+workers, health, benchmark, profiling window) with the first prefill and
+decode workers' logs side by side and the benchmark results as they land,
+until every profiled endpoint has its trace; the run ends by itself and the
+traces are fetched and summarised. (2.x: one aggregated worker, nsys.)
+
+With --srtctl p1 (srtctl of December 2025):
 
   1. the job form, filled in with a disaggregated torch profiling job
      (change anything you like; Enter accepts each answer),
@@ -72,6 +88,14 @@ it write yours instead (a *prefill*.trace.json.gz and a
 			if f.pace <= 0 {
 				return withExit(2, fmt.Errorf("--pace %v: use a positive speed factor (1 is real time, %v the default)", f.pace, float64(defaultDemoPace)))
 			}
+			if !cmd.Flags().Changed("pace") && f.srtctl != sim.ReleaseP1 {
+				f.pace = defaultTodayDemoPace
+			}
+			switch f.srtctl {
+			case sim.ReleaseP1, sim.ReleaseV1, sim.ReleaseV2:
+			default:
+				return withExit(2, fmt.Errorf("--srtctl %q: use v1 (srtctl 1.0.x, the default), v2 (2.x) or p1 (December 2025)", f.srtctl))
+			}
 			if f.traces != "" {
 				if st, err := os.Stat(f.traces); err != nil || !st.IsDir() {
 					return withExit(2, fmt.Errorf("--traces %s: not a directory of *.trace.json.gz files", f.traces))
@@ -81,9 +105,10 @@ it write yours instead (a *prefill*.trace.json.gz and a
 		},
 	}
 	fl := cmd.Flags()
-	fl.Float64Var(&f.pace, "pace", defaultDemoPace, "speed of the simulated job: times faster than real time")
+	fl.Float64Var(&f.pace, "pace", defaultDemoPace, fmt.Sprintf("speed of the simulated job: times faster than real time (today's srtctl: %v unless set)", defaultTodayDemoPace))
 	fl.BoolVar(&f.plain, "plain", false, "no full-screen UI: print the phases' lines and the summary (the default without a terminal)")
 	fl.StringVar(&f.traces, "traces", "", "directory of real torch traces (*prefill*/*decode*.trace.json.gz) for the job to write")
+	fl.StringVar(&f.srtctl, "srtctl", sim.ReleaseV1, "which srtctl the simulated cluster runs: v1 (1.0.x), v2 (2.x) or p1 (December 2025, with the job form)")
 	return cmd
 }
 
@@ -98,14 +123,19 @@ func runDemo(ctx context.Context, f demoFlags) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	defer stop()
 
-	d, err := newDemoSite(f.pace, f.traces)
+	d, err := newDemoSite(f.pace, f.traces, f.srtctl)
 	if err != nil {
 		return withExit(1, err)
 	}
 	plain := f.plain || globalFlags.accessible || !term.IsTerminal(os.Stdout.Fd())
-	if plain {
+	switch {
+	case f.srtctl != sim.ReleaseP1 && plain:
+		err = runTodayDemoPlain(ctx, d, f.srtctl)
+	case f.srtctl != sim.ReleaseP1:
+		err = runTodayDemoUI(ctx, d, f.srtctl)
+	case plain:
 		err = runDemoPlain(ctx, d)
-	} else {
+	default:
 		err = runDemoUI(ctx, d)
 	}
 	if cerr := d.close(); cerr != nil {
@@ -132,7 +162,7 @@ type demoSite struct {
 	fetchDir string
 }
 
-func newDemoSite(pace float64, traces string) (*demoSite, error) {
+func newDemoSite(pace float64, traces, release string) (*demoSite, error) {
 	if traces != "" {
 		abs, err := filepath.Abs(traces)
 		if err != nil {
@@ -144,7 +174,7 @@ func newDemoSite(pace float64, traces string) (*demoSite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: creating its temporary directory: %w", err)
 	}
-	c, err := sim.NewClusterWith(dir, sim.ClusterOptions{Pace: pace, Traces: traces})
+	c, err := sim.NewClusterWith(dir, sim.ClusterOptions{Pace: pace, Traces: traces, Release: release})
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("demo: building the simulated cluster: %w", err)

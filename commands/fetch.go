@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path"
 	"path/filepath"
 	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
+	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 )
 
@@ -23,12 +23,15 @@ func newFetchCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fetch ID",
 		Short: "Copy a job's profiles/ (its traces) to ./profiles/ID/",
-		Long: `Copy the profiles/ directory of job ID's log directory to ./profiles/ID/ (or
---dest) over the cluster's SFTP session. Files already complete are skipped,
-partial ones are resumed, and every size is checked at the end; run it again
-after an interruption. The cluster is --cluster, else the default of
---config, else the one the history recorded for ID, else the default. The
-log directory comes from the history, else from <srtctl_root>/logs/ID_*.
+		Long: `Copy the profiles/ directory of job ID to ./profiles/ID/ (or --dest) over the
+cluster's SFTP session: for srtctl 1.0.x and 2.x runs <run>/logs/profiles/
+with one directory per mode (prefill/, decode/, agg/), every rank's file; for
+P1 jobs <log dir>/profiles/. Files already complete are skipped, partial ones
+are resumed, and every size is checked at the end; run it again after an
+interruption. The cluster is --cluster, else the default of --config, else
+the one the history recorded for ID, else the default. The job's directory
+comes from the history, else from the output base (srtslurm.yaml's
+output_dir, else <srtctl_root>/outputs/ID), else from <srtctl_root>/logs/ID_*.
 Remote names with control characters (a newline, a tab, an escape), bidi
 controls or invisible characters, and anything but regular files and
 directories, are not copied.`,
@@ -60,7 +63,7 @@ directories, are not copied.`,
 					return withExit(1, err)
 				}
 			}
-			remote := path.Join(logDir, "profiles")
+			remote := monitor.ProfilesDir(id, logDir)
 			if _, err := conn.FS().Stat(remote); err != nil {
 				return withExit(1, fmt.Errorf("cluster %s: %s: %w (no traces yet?)", cl.Name, remote, err))
 			}

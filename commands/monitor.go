@@ -46,7 +46,17 @@ Quitting leaves the job running. A P1 profiling job keeps its GPUs until its
 time limit after the traces are written: the monitor offers to cancel it
 (c, then y).
 
-The job's log directory comes from the local job history, else from
+A srtctl 1.0.x or 2.x run (<output base>/<id>/) is followed by its own
+layout: its stage from logs/sweep_<id>.log and logs/benchmark.out
+(infrastructure, workers, health "have x of y", benchmark concurrency i of n,
+the profiling window), the first prefill and decode workers' logs side by
+side (l lists every log; a 2x2 grid from 160 columns), the benchmark results,
+and the traces under logs/profiles/<mode>/ until every endpoint the window
+started on has one. Such a run ends by itself; a mode that can produce no
+trace says why from the job's own line.
+
+The job's directory comes from the local job history, else from the output
+base (srtslurm.yaml's output_dir, else <srtctl_root>/outputs/<id>), else from
 <srtctl_root>/logs/<id>_*, else --log-dir.
 
 Without a terminal on stdout, or with --plain, it prints each line prefixed

@@ -33,7 +33,7 @@ func startDemoPane(t *testing.T, tmpdir string, args ...string) *pane {
 func startDemoPaneSized(t *testing.T, tmpdir string, w, h int, args ...string) *pane {
 	t.Helper()
 	p := &pane{t: t, socket: fmt.Sprintf("srtctl-e2e-demo-%d-%d", os.Getpid(), sessionSeq.Add(1))}
-	quoted := []string{shellescape.Quote(binary), "demo"}
+	quoted := []string{shellescape.Quote(binary), "demo", "--srtctl", "p1"}
 	for _, a := range args {
 		quoted = append(quoted, shellescape.Quote(a))
 	}
@@ -196,7 +196,7 @@ func TestDemoPlain(t *testing.T) {
 	tmp := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "demo", "--plain", "--pace", demoPace)
+	cmd := exec.CommandContext(ctx, binary, "demo", "--srtctl", "p1", "--plain", "--pace", demoPace)
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "NO_COLOR=1", "COLUMNS=120")
 	var stdout, stderr bytes.Buffer
@@ -281,7 +281,7 @@ func TestDemoPlain(t *testing.T) {
 // removes its directory before it exits.
 func TestDemoSIGTERMCleansUp(t *testing.T) {
 	tmp := t.TempDir()
-	cmd := exec.Command(binary, "demo", "--plain", "--pace", "2")
+	cmd := exec.Command(binary, "demo", "--srtctl", "p1", "--plain", "--pace", "2")
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "NO_COLOR=1")
 	var stdout syncBuffer
@@ -346,7 +346,7 @@ func TestDemoPlainRealTraces(t *testing.T) {
 	traces := jobspectest.TracesDir(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "demo", "--plain", "--pace", demoPace, "--traces", traces)
+	cmd := exec.CommandContext(ctx, binary, "demo", "--srtctl", "p1", "--plain", "--pace", demoPace, "--traces", traces)
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "NO_COLOR=1", "COLUMNS=120")
 	out, err := cmd.CombinedOutput()

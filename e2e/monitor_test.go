@@ -73,7 +73,14 @@ func (c *monCluster) cluster() runner.Cluster {
 // it in the history the monitor reads.
 func (c *monCluster) submit(t *testing.T) *runner.Submission {
 	t.Helper()
-	jobFile := e2eJobFile(t)
+	return c.submitFile(t, e2eJobFile(t))
+}
+
+// submitFile submits a job file through the product's runner, recording
+// it in the history the monitor reads; the job is cancelled when the test
+// ends.
+func (c *monCluster) submitFile(t *testing.T, path string) *runner.Submission {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	conn, err := runner.Connect(ctx, c.cluster(), runner.ConnectOptions{
@@ -84,10 +91,11 @@ func (c *monCluster) submit(t *testing.T) *runner.Submission {
 		t.Fatalf("connect: %v", err)
 	}
 	defer conn.Close()
-	sub, err := conn.Submit(ctx, jobFile)
+	sub, err := conn.Submit(ctx, path)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
+	c.tc.ScancelLater(t, sub.JobID)
 	return sub
 }
 
@@ -253,6 +261,24 @@ func (c *monCluster) killMaster(t *testing.T) int {
 	return pid
 }
 
+// killMasterAndWaitForNewSFTP kills the monitor's ssh master; the monitor
+// must notice and open a new SFTP session by itself.
+func (c *monCluster) killMasterAndWaitForNewSFTP(t *testing.T, p *monPane) {
+	t.Helper()
+	oldSFTP := c.sftpPid()
+	if oldSFTP == 0 {
+		t.Fatal("no SFTP session of the monitor found")
+	}
+	c.killMaster(t)
+	deadline := time.Now().Add(30 * time.Second)
+	for pid := c.sftpPid(); pid == 0 || pid == oldSFTP; pid = c.sftpPid() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no new SFTP session after the master was killed; screen:\n%s", p.screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func runMonitorE2E(t *testing.T, killMidway bool) {
 	c := newMonCluster(t, 6)
 	sub := c.submit(t)
@@ -270,19 +296,7 @@ func runMonitorE2E(t *testing.T, killMidway bool) {
 		t.Fatalf("the whole log arrived at once, not as written:\n%s", s)
 	}
 	if killMidway {
-		oldSFTP := c.sftpPid()
-		if oldSFTP == 0 {
-			t.Fatal("no SFTP session of the monitor found")
-		}
-		c.killMaster(t)
-		// The monitor must notice and open a new session by itself.
-		deadline := time.Now().Add(30 * time.Second)
-		for pid := c.sftpPid(); pid == 0 || pid == oldSFTP; pid = c.sftpPid() {
-			if time.Now().After(deadline) {
-				t.Fatalf("no new SFTP session after the master was killed; screen:\n%s", p.screen())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		c.killMasterAndWaitForNewSFTP(t, p)
 	}
 	p.waitUntil("the profiler running in both panes", 90*time.Second, func(s string) bool {
 		return sideBySide(s, "Running profiler...") || sideBySide(s, "completed")

@@ -15,8 +15,14 @@ import (
 // (v1 or v2) as the configuration's only cluster.
 func todayCluster(t *testing.T, release string) *monCluster {
 	t.Helper()
+	return todayClusterAt(t, release, 50)
+}
+
+// todayClusterAt is todayCluster with its jobs run at pace.
+func todayClusterAt(t *testing.T, release string, pace float64) *monCluster {
+	t.Helper()
 	c := &monCluster{tc: clustertest.Need(t)}
-	c.root = c.tc.NewRootRelease(t, 50, release)
+	c.root = c.tc.NewRootRelease(t, pace, release)
 	c.xdg = t.TempDir()
 	c.control = clustertest.ControlDir(t)
 	t.Cleanup(c.stopMasters)

@@ -78,6 +78,12 @@ type Engine struct {
 	lastPartial [4]string
 	save        *saver
 
+	// A today's run (LayoutToday), owned by Run's goroutine.
+	todaySpec    tail.TodaySpec
+	todayLogs    []tail.LogFile
+	todayPartial map[string]string
+	lastSweep    tail.SweepState
+
 	fetchMu  sync.Mutex
 	fetching bool
 
@@ -89,6 +95,9 @@ type Engine struct {
 
 	watchMu sync.Mutex
 	watcher *tail.Watcher // the one polling now (config.yaml's, then the job's)
+	// todayJob and todayFocus: see FocusLogs.
+	todayJob   *tail.TodayJob
+	todayFocus []string
 }
 
 // New makes an engine for the job described by info (ID and LogDir are
@@ -105,6 +114,7 @@ func New(conn Conn, info JobInfo, opt Options) *Engine {
 		done:     make(chan struct{}),
 		poke:     make(chan struct{}, 1),
 	}
+	info.Layout = LayoutOf(info.ID, info.LogDir)
 	e.status.Info = info
 	return e
 }
@@ -134,6 +144,9 @@ func (e *Engine) Run(ctx context.Context) error {
 	if !e.emit(ctx, JobInfoEvent{Info: e.status.Info}) {
 		return ctx.Err()
 	}
+	if e.status.Info.Layout == LayoutToday {
+		return e.runToday(ctx, &wg)
+	}
 	if len(e.status.Info.Phases) == 0 {
 		if err := e.readConfig(ctx, &wg); err != nil {
 			return err
@@ -150,7 +163,12 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.setWatcher(w)
 	wg.Add(1)
 	go func() { defer wg.Done(); w.Run(ctx) }()
+	return e.follow(ctx, w)
+}
 
+// follow passes w's messages and the engine's own events on until the job
+// has left the queue (plus FinalRead) or ctx ends.
+func (e *Engine) follow(ctx context.Context, w *tail.Watcher) error {
 	var final <-chan time.Time
 	for {
 		select {
@@ -177,6 +195,9 @@ func (e *Engine) Run(ctx context.Context) error {
 			}
 		case <-final:
 			e.emit(ctx, EndEvent{Reason: "job " + e.id + " left the queue"})
+			if e.status.Info.Layout == LayoutToday {
+				return e.afterEnd(ctx)
+			}
 			return nil
 		}
 	}
@@ -428,7 +449,7 @@ func (e *Engine) Fetch(ctx context.Context, localDir string) error {
 		return ErrFetching
 	}
 	e.fetching = true
-	remote := path.Join(e.logDir, "profiles")
+	remote := ProfilesDir(e.id, e.logDir)
 	go func() {
 		defer func() { e.fetchMu.Lock(); e.fetching = false; e.fetchMu.Unlock() }()
 		var last time.Time

@@ -66,6 +66,9 @@ type JobInfo struct {
 	// Phases are the profiled phases (prefill+decode or aggregated); empty
 	// until known.
 	Phases []Stream
+	// Layout is where the job's files are (LayoutOf its LogDir); for
+	// LayoutToday, LogDir is the run directory <output base>/<id>.
+	Layout Layout
 }
 
 // LinesEvent carries the whole lines one poll read from one file: one event
@@ -157,6 +160,9 @@ type Trace struct {
 	// Complete: the size was stable across two scans (torch) or the report
 	// is finished (nsys, not a .qdstrm).
 	Complete bool
+	// Endpoint names the worker that wrote it (today's runs; see
+	// tail.TraceFile.Endpoint).
+	Endpoint string
 }
 
 // NoTracesEvent: the phase completed but no complete trace appeared within

@@ -58,7 +58,7 @@ func (p *Plain) Handle(ev Event) bool {
 	if p.Status.Slurm.State == "RUNNING" || p.Status.Slurm.Ended {
 		p.started = true
 	}
-	if l, ok := ev.(LinesEvent); ok && len(l.Lines) > 0 && !p.started {
+	if hasLines(ev) && !p.started {
 		// Never a log line before the job is said to run.
 		p.started = true
 		state := p.Status.Slurm.State
@@ -67,15 +67,11 @@ func (p *Plain) Handle(ev Event) bool {
 		}
 		fmt.Fprintf(p.w, "== job %s is running: its output arrives (squeue says %s)\n", p.Status.Info.ID, state)
 	}
-	if l, ok := ev.(LinesEvent); ok {
-		prefix := fmt.Sprintf("%-10s| ", l.Stream)
-		var b strings.Builder
-		for _, line := range l.Lines {
-			b.WriteString(prefix)
-			b.WriteString(line)
-			b.WriteByte('\n')
-		}
-		io.WriteString(p.w, b.String())
+	switch l := ev.(type) {
+	case LinesEvent:
+		p.lines(l.Stream.String(), l.Lines)
+	case LogEvent:
+		p.lines(LogLabel(l.Log), l.Lines)
 	}
 	for _, n := range notes {
 		// Notes quote SLURM and the logs; made safe where they were built,
@@ -88,6 +84,29 @@ func (p *Plain) Handle(ev Event) bool {
 		fmt.Fprintf(p.w, "== to log in again, run an srtctl-tui command for this cluster on a terminal (%s): this monitor continues on its connection\n", p.loginHint())
 	}
 	return p.Status.Outcome != OutcomeRunning
+}
+
+// hasLines: ev carries lines of one of the job's files.
+func hasLines(ev Event) bool {
+	switch l := ev.(type) {
+	case LinesEvent:
+		return len(l.Lines) > 0
+	case LogEvent:
+		return len(l.Lines) > 0
+	}
+	return false
+}
+
+// lines prints a file's lines, each prefixed with the file's label.
+func (p *Plain) lines(label string, lines []string) {
+	prefix := fmt.Sprintf("%-10s| ", label)
+	var b strings.Builder
+	for _, line := range lines {
+		b.WriteString(prefix)
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	io.WriteString(p.w, b.String())
 }
 
 func (p *Plain) loginHint() string {
@@ -121,7 +140,7 @@ func (p *Plain) Run(ctx context.Context, events <-chan Event) int {
 }
 
 func (p *Plain) finish() {
-	if p.Status.Outcome == OutcomeTracesReady && !p.Status.Slurm.Ended {
+	if p.Status.Outcome == OutcomeTracesReady && !p.Status.Slurm.Ended && p.Status.Info.Layout == LayoutP1 {
 		fmt.Fprintf(p.w, "== job %s keeps its GPUs until its time limit: cancel it when done (scancel %s)\n",
 			p.Status.Info.ID, p.Status.Info.ID)
 	}

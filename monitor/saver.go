@@ -8,51 +8,58 @@ import (
 
 // saver keeps a local copy of each followed file exactly as received: whole
 // lines, raw bytes (before safetext.Line), started over when the remote file
-// was truncated or replaced. A nil saver does nothing.
+// was truncated or replaced. Files are named as in the job's directory (a
+// today's run's per-node logs keep their workers/ directory). A nil saver
+// does nothing.
 type saver struct {
 	dir   string
-	files map[Stream]*os.File
+	files map[string]*os.File
 	err   error
 }
 
-func newSaver(dir string) *saver { return &saver{dir: dir, files: map[Stream]*os.File{}} }
+func newSaver(dir string) *saver { return &saver{dir: dir, files: map[string]*os.File{}} }
 
-func (s *saver) file(st Stream, truncate bool) *os.File {
-	if f, ok := s.files[st]; ok && !truncate {
+func (s *saver) file(name string, truncate bool) *os.File {
+	if f, ok := s.files[name]; ok && !truncate {
 		return f
 	}
-	if f, ok := s.files[st]; ok {
+	if f, ok := s.files[name]; ok {
 		f.Close()
-		delete(s.files, st)
+		delete(s.files, name)
 	}
 	if s.err != nil {
 		return nil
 	}
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+	p := filepath.Join(s.dir, filepath.Clean("/"+name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		s.err = err
 		return nil
 	}
-	f, err := os.Create(filepath.Join(s.dir, st.File()))
+	f, err := os.Create(p)
 	if err != nil {
 		s.err = err
 		return nil
 	}
-	s.files[st] = f
+	s.files[name] = f
 	return f
 }
 
-func (s *saver) write(st Stream, lines []string) {
+func (s *saver) write(st Stream, lines []string) { s.writeName(st.File(), lines) }
+
+func (s *saver) restart(st Stream) { s.restartName(st.File()) }
+
+func (s *saver) writeName(name string, lines []string) {
 	if s == nil || len(lines) == 0 {
 		return
 	}
-	if f := s.file(st, false); f != nil {
+	if f := s.file(name, false); f != nil {
 		f.WriteString(strings.Join(lines, "\n") + "\n")
 	}
 }
 
-func (s *saver) restart(st Stream) {
+func (s *saver) restartName(name string) {
 	if s != nil {
-		s.file(st, true)
+		s.file(name, true)
 	}
 }
 

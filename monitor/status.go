@@ -92,6 +92,9 @@ type Status struct {
 	// TracesWereReady: the outcome was OutcomeTracesReady at some point.
 	TracesWereReady bool
 	Ended           bool
+	// Today is a today's run's stage, logs and benchmark results
+	// (Info.Layout == LayoutToday).
+	Today TodayView
 }
 
 // Phase returns the view of one phase stream.
@@ -105,6 +108,11 @@ func (s *Status) Phase(st Stream) *PhaseView {
 // PhaseStreams are the phases to show: the profiled ones once known, else
 // prefill and decode (the common case) plus aggregated if its file appeared.
 func (s *Status) PhaseStreams() []Stream {
+	if s.Info.Layout == LayoutToday {
+		if st := s.todayStreams(); len(st) > 0 {
+			return st
+		}
+	}
 	if len(s.Info.Phases) > 0 {
 		return s.Info.Phases
 	}
@@ -170,7 +178,11 @@ func (s *Status) Apply(ev Event) []Note {
 		if len(ev.Traces) > 0 {
 			p.NoTraces = false
 		}
-		if changedCount || before != p.TracesComplete() {
+		if s.Info.Layout == LayoutToday {
+			if changedCount || before != p.TracesComplete() {
+				add(LevelInfo, "%s traces: %s", streamMode(ev.Stream), s.TodayTracesText(ev.Stream))
+			}
+		} else if changedCount || before != p.TracesComplete() {
 			add(LevelInfo, "%s: %s", ev.Stream, TracesText(*p))
 		}
 	case NoTracesEvent:
@@ -232,6 +244,8 @@ func (s *Status) Apply(ev Event) []Note {
 		}
 	case ErrorEvent:
 		add(LevelBad, "%s", ev.Err)
+	case StageEvent, LogFoundEvent, BenchEvent:
+		s.applyToday(ev, add)
 	case EndEvent:
 		s.Ended = true
 		if ev.Reason != "" {
@@ -252,17 +266,11 @@ func (s *Status) Apply(ev Event) []Note {
 // decide derives the outcome from everything known. Traces that are ready
 // stay ready whatever happens to the job afterwards: they are on disk.
 func (s *Status) decide() (Outcome, string) {
-	if s.Outcome == OutcomeTracesReady || s.tracesReady() {
-		if s.Slurm.Ended && strings.HasPrefix(s.Slurm.State, "CANCELLED") && s.CancelRequested {
-			return OutcomeCancelledByUs, "cancelled after the traces were ready"
-		}
-		return OutcomeTracesReady, ""
+	if s.Info.Layout == LayoutToday {
+		return s.decideToday()
 	}
-	if s.Slurm.Ended && strings.HasPrefix(s.Slurm.State, "CANCELLED") {
-		if s.CancelRequested {
-			return OutcomeCancelledByUs, "cancelled before the traces were ready"
-		}
-		return OutcomeCancelledByOther, "job " + SlurmText(s.Slurm) + " (not by this monitor)"
+	if o, why, ok := s.decideCommon(s.Outcome == OutcomeTracesReady || s.tracesReady()); ok {
+		return o, why
 	}
 	var why []string
 	for _, st := range s.PhaseStreams() {
@@ -275,19 +283,42 @@ func (s *Status) decide() (Outcome, string) {
 		}
 	}
 	if s.Slurm.Ended {
-		switch {
-		case s.Slurm.Unknown:
-			why = append(why, "job left the queue and SLURM no longer says how it ended")
-		case s.Slurm.State == "COMPLETED":
-			why = append(why, "job ended before every phase had its traces")
-		default:
-			why = append(why, "job "+SlurmText(s.Slurm))
-		}
+		why = append(why, s.endedWhy("job ended before every phase had its traces"))
 	}
 	if len(why) > 0 {
 		return OutcomeFailed, strings.Join(why, "; ")
 	}
 	return OutcomeRunning, ""
+}
+
+// endedWhy says how a job that left the queue without its traces ended;
+// completed is the words for a job that ended well.
+func (s *Status) endedWhy(completed string) string {
+	switch {
+	case s.Slurm.Unknown:
+		return "job left the queue and SLURM no longer says how it ended"
+	case s.Slurm.State == "COMPLETED":
+		return completed
+	}
+	return "job " + SlurmText(s.Slurm)
+}
+
+// decideCommon is what every layout decides alike: ready traces, and
+// cancellation (ours or someone else's).
+func (s *Status) decideCommon(ready bool) (Outcome, string, bool) {
+	if ready {
+		if s.Slurm.Ended && strings.HasPrefix(s.Slurm.State, "CANCELLED") && s.CancelRequested {
+			return OutcomeCancelledByUs, "cancelled after the traces were ready", true
+		}
+		return OutcomeTracesReady, "", true
+	}
+	if s.Slurm.Ended && strings.HasPrefix(s.Slurm.State, "CANCELLED") {
+		if s.CancelRequested {
+			return OutcomeCancelledByUs, "cancelled before the traces were ready", true
+		}
+		return OutcomeCancelledByOther, "job " + SlurmText(s.Slurm) + " (not by this monitor)", true
+	}
+	return OutcomeRunning, "", false
 }
 
 func (s *Status) tracesReady() bool {
@@ -311,9 +342,18 @@ func (s *Status) outcomeNote() Note {
 		var n int
 		var total int64
 		var phases []string
-		for _, st := range s.Info.Phases {
+		streams := s.Info.Phases
+		if s.Info.Layout == LayoutToday {
+			streams = s.todayStreams()
+		}
+		for _, st := range streams {
 			if len(s.Phases[st].Traces) > 0 {
-				phases = append(phases, st.String())
+				name := st.String()
+				if s.Info.Layout == LayoutToday {
+					traced, profiled := s.EndpointsTraced(st)
+					name = fmt.Sprintf("%s: %d of %d endpoints", streamMode(st), traced, profiled)
+				}
+				phases = append(phases, name)
 			}
 			for _, t := range s.Phases[st].Traces {
 				n++

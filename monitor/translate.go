@@ -25,6 +25,11 @@ func streamOf(key string) (Stream, bool) {
 
 // translate turns one watcher message into events. Runs on Run's goroutine.
 func (e *Engine) translate(m tail.Msg) []Event {
+	if e.status.Info.Layout == LayoutToday {
+		if evs, ok := e.translateToday(m); ok {
+			return evs
+		}
+	}
 	switch m := m.(type) {
 	case tail.ConnLost:
 		ev := ConnEvent{Lost: true, Attempt: m.Attempt, Err: safetext.Line(errText(m.Err)),

@@ -67,27 +67,44 @@ func (c *Conn) Submit(ctx context.Context, localJobFile string) (*Submission, er
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: uploading %s to %s: %w", cl.Name, localJobFile, cl.JobsDir(), err)
 	}
-	argv := append(append([]string{}, cl.SrtctlCommand()...), "apply", "-f", remote)
-	_, _, combined, err := c.runIn(ctx, cl.SrtctlRoot, argv)
-	output := safetext.Plain(string(combined))
+	today := todayDialect(data)
+	sub := &Submission{Cluster: cl.Name, Name: jobName(data), LocalJobFile: localJobFile,
+		RemoteJobFile: remote, SubmittedAt: time.Now()}
+	var argv []string
+	var output string
+	if today {
+		sub.JobID, sub.LogDir, argv, output, err = c.applyToday(ctx, remote)
+	} else {
+		argv = append(append([]string{}, cl.SrtctlCommand()...), "apply", "-f", remote)
+		var combined []byte
+		_, _, combined, err = c.runIn(ctx, cl.SrtctlRoot, argv)
+		output = safetext.Plain(string(combined))
+		sub.JobID, sub.LogDir = ParseApplyOutput(output)
+	}
+	sub.Output = output
 	if err != nil {
 		var ce *CommandError
-		if errors.As(err, &ce) && !ce.Transport && ce.ExitCode > 0 && ce.ExitCode != 127 {
+		var se *SubmitError
+		switch {
+		case errors.As(err, &se):
+			_ = fsys.Remove(remote)
+			return nil, se
+		case errors.As(err, &ce) && !ce.Transport && ce.ExitCode > 0 && ce.ExitCode != 127:
 			_ = fsys.Remove(remote) // nothing was submitted; keep the workdir clean
 			return nil, &SubmitError{Cluster: cl.Name, Command: ce.Command, ExitCode: ce.ExitCode,
 				Message: localNames(srtctlMessage(output), remote, localJobFile), Output: output}
 		}
 		return nil, err
 	}
-	sub := &Submission{Cluster: cl.Name, Name: jobName(data), LocalJobFile: localJobFile,
-		RemoteJobFile: remote, Output: output, SubmittedAt: time.Now()}
-	sub.JobID, sub.LogDir = ParseApplyOutput(output)
 	if sub.JobID == "" {
 		return nil, &SubmitError{Cluster: cl.Name, Command: shellCommand(cl.SrtctlRoot, argv),
 			Message: "srtctl exited 0 but printed no job id:\n" + strings.TrimSpace(output), Output: output}
 	}
 	if sub.LogDir != "" && !path.IsAbs(sub.LogDir) {
 		sub.LogDir = path.Join(cl.SrtctlRoot, sub.LogDir)
+	}
+	if sub.LogDir == "" && today {
+		sub.LogDir, _ = c.FindRunDir(ctx, sub.JobID)
 	}
 	if sub.LogDir == "" {
 		sub.LogDir, _ = findLogDir(fsys, path.Join(cl.SrtctlRoot, "logs"), sub.JobID)
@@ -198,6 +215,9 @@ func ParseApplyOutput(out string) (jobID, logDir string) {
 	if m := applyLogsLine.FindStringSubmatch(out); m != nil {
 		logDir = strings.TrimSpace(safetext.Plain(m[1]))
 	}
+	if joined := joinWrappedLogs(out); joined != "" {
+		logDir = safetext.Plain(joined)
+	}
 	return jobID, logDir
 }
 
@@ -231,7 +251,15 @@ func srtctlMessage(out string) string {
 // FindLogDir finds <srtctl_root>/logs/<id>_* on the cluster (the newest if
 // several): the log directory of a job that is not in the local history, or
 // whose srtctl did not print its Logs: line.
+//
+// A 1.0.x or 2.x run's directory, <output base>/<id> (FindRunDir), is
+// looked for first.
 func (c *Conn) FindLogDir(id string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if dir, err := c.FindRunDir(ctx, id); err == nil {
+		return dir, nil
+	}
 	logs := path.Join(c.cluster.SrtctlRoot, "logs")
 	dir, err := findLogDir(c.FS(), logs, id)
 	if err != nil {

@@ -36,6 +36,8 @@ type ClusterOptions struct {
 	// Traces is a directory of traces to copy; empty uses the built-in real
 	// ones.
 	Traces string
+	// Release is the srtctl the stand-in plays (ReleaseP1 when empty).
+	Release string
 }
 
 // NewCluster builds a simulated cluster in dir (created if missing) with
@@ -68,7 +70,7 @@ func NewClusterWith(dir string, opt ClusterOptions) (*Cluster, error) {
 			return nil, err
 		}
 	}
-	for _, name := range []string{ToolSrtctl, ToolSbatch, ToolSqueue, ToolScancel, ToolSacct, ToolScontrol, ToolJob, ToolSupervisor} {
+	for _, name := range []string{ToolSrtctl, ToolSbatch, ToolSqueue, ToolScancel, ToolSacct, ToolScontrol, ToolJob, ToolSupervisor, ToolTodayJob} {
 		link := filepath.Join(c.BinDir, name)
 		os.Remove(link)
 		if err := os.Symlink(exe, link); err != nil {
@@ -84,6 +86,7 @@ func NewClusterWith(dir string, opt ClusterOptions) (*Cluster, error) {
 	cfg.Simulation.Traces = opt.Traces
 	cfg.Simulation.Pace = &pace
 	cfg.Simulation.JobNodes = true
+	cfg.Simulation.Srtctl = opt.Release
 	b, err := yaml.Marshal(cfg)
 	if err != nil {
 		return nil, err

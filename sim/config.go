@@ -36,6 +36,9 @@ type clusterConfig struct {
 	// Release is which srtctl the stand-in plays: ReleaseP1 (the seed,
 	// December 2025), ReleaseV1 (1.0.x) or ReleaseV2 (2.x, schema: 2).
 	Release string
+	// OutputDir is srtslurm.yaml's output_dir (1.0.x, 2.x): the output base
+	// runs go under; empty means <Root>/outputs.
+	OutputDir string
 }
 
 // The srtctl releases the stand-in can play (simulation.srtctl in
@@ -51,6 +54,7 @@ const ReleaseEnv = "SRTCTL_SIM_SRTCTL"
 
 type clusterConfigFile struct {
 	SrtctlRoot string `yaml:"srtctl_root"`
+	OutputDir  string `yaml:"output_dir"`
 	Simulation struct {
 		Traces   string   `yaml:"traces"`
 		Pace     *float64 `yaml:"pace"`
@@ -90,6 +94,9 @@ func loadClusterConfig(dir string) (clusterConfig, error) {
 		cfg.Root = abs(f.SrtctlRoot)
 	}
 	cfg.Traces = abs(f.Simulation.Traces)
+	if f.OutputDir != "" {
+		cfg.OutputDir = abs(os.ExpandEnv(f.OutputDir))
+	}
 	cfg.JobNodes = f.Simulation.JobNodes
 	if f.Simulation.Srtctl != "" {
 		cfg.Release = f.Simulation.Srtctl

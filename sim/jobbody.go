@@ -19,30 +19,46 @@ import (
 // schedule, places the traces, and then keeps running like a P1 job whose
 // model servers stay up, until SIGTERM (scancel, the time limit).
 func runJobBody(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet(ToolJob, flag.ContinueOnError)
+	return batchJobMain(ToolJob, "log-dir", "the job's log directory (created if missing)", args, stderr,
+		func(logDir, planText string) (func(context.Context) (int, error), error) {
+			plan, err := decodePlan(planText)
+			if err != nil {
+				return nil, err
+			}
+			if p, ok, _ := paceFromEnv(); ok {
+				plan.Pace = p
+			}
+			return func(ctx context.Context) (int, error) { return runJob(ctx, logDir, plan, jobNodes(), time.Now) }, nil
+		})
+}
+
+// batchJobMain is the main of a simulated batch job's tool: it reads
+// --<dirFlag> and --plan (which the stand-in srtctl wrote into the batch
+// script), prepares the job, runs it until it ends or a signal stops it,
+// and then dies by SIGTERM as a cancelled job does.
+func batchJobMain(tool, dirFlag, dirHelp string, args []string, stderr io.Writer,
+	prepare func(dir, plan string) (func(context.Context) (int, error), error)) int {
+	fs := flag.NewFlagSet(tool, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	logDir := fs.String("log-dir", "", "the job's log directory (created if missing)")
-	planText := fs.String("plan", "", "the job plan srtctl wrote into the batch script (JSON)")
+	dir := fs.String(dirFlag, "", dirHelp)
+	planText := fs.String("plan", "", "the plan srtctl wrote into the batch script (JSON)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *logDir == "" || *planText == "" {
-		fmt.Fprintf(stderr, "%s: --log-dir and --plan are required (the simulated srtctl writes them into the batch script)\n", ToolJob)
+	if *dir == "" || *planText == "" {
+		fmt.Fprintf(stderr, "%s: --%s and --plan are required (the simulated srtctl writes them into the batch script)\n", tool, dirFlag)
 		return 2
 	}
-	plan, err := decodePlan(*planText)
+	run, err := prepare(*dir, *planText)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", ToolJob, err)
+		fmt.Fprintf(stderr, "%s: %v\n", tool, err)
 		return 2
-	}
-	if p, ok, _ := paceFromEnv(); ok {
-		plan.Pace = p
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer stop()
-	code, err := runJob(ctx, *logDir, plan, jobNodes(), time.Now)
+	code, err := run(ctx)
 	if err != nil && !errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stderr, "%s: %v\n", ToolJob, err)
+		fmt.Fprintf(stderr, "%s: %v\n", tool, err)
 		return 1
 	}
 	if ctx.Err() != nil {

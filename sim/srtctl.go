@@ -48,6 +48,9 @@ func runSrtctl(args []string, stdout, stderr io.Writer, now func() time.Time) in
 		fmt.Fprintf(stderr, "%ssrtctl: error: invalid choice: '%s' (choose from 'apply', 'dry-run', 'validate')\n", srtctlUsage, cmd)
 		return 2
 	}
+	if cfg, ok := todayRelease(); ok && cmd == "apply" {
+		return runTodayApply(args[1:], cfg, stdout, stderr, now())
+	}
 	path, err := configFlag(args[1:])
 	if err != nil {
 		fmt.Fprintf(stderr, "%ssrtctl %s: error: %v\n", srtctlUsage, cmd, err)

@@ -17,6 +17,8 @@ const (
 	ToolScontrol   = "scontrol"
 	ToolJob        = "srtctl-sim-job"
 	ToolSupervisor = "srtctl-sim-slurmd"
+	// ToolTodayJob is the batch job of a 1.0.x or 2.x run.
+	ToolTodayJob = "srtctl-sim-today"
 )
 
 // Tools maps each multi-call name to its entry point, for package main.
@@ -30,5 +32,6 @@ func Tools() map[string]func(args []string) int {
 		ToolScontrol:   func(a []string) int { return runScontrol(a, os.Stdout, os.Stderr, time.Now()) },
 		ToolJob:        func(a []string) int { return runJobBody(a, os.Stderr) },
 		ToolSupervisor: runSupervisor,
+		ToolTodayJob:   func(a []string) int { return runTodayJobBody(a, os.Stderr) },
 	}
 }

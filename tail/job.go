@@ -68,10 +68,7 @@ type Job struct {
 	trackers map[string]*PhaseTracker
 	log      LogTracker
 	ended    map[string]time.Time
-	scanner  *TraceScanner
-	last     []PhaseTraces
-	lastErr  string
-	scanned  bool
+	scan     *traceScan
 }
 
 // NewJob prepares the sources of the job described by spec.
@@ -96,14 +93,14 @@ func NewJob(spec JobSpec) *Job {
 	logSrc := NewFileSource(KeyLog, spec.LogOut())
 	logSrc.OnBatch = j.onLogBatch
 	j.files = append(j.files, logSrc)
-	j.scanner = &TraceScanner{
+	j.scan = &traceScan{scanner: &TraceScanner{
 		LogDir:     spec.LogDir,
 		Phases:     spec.Phases(),
 		StableFor:  spec.TraceStableFor,
 		Grace:      spec.NoTraceGrace,
 		Now:        spec.Now,
 		PhaseEnded: j.phaseEnded,
-	}
+	}}
 	return j
 }
 
@@ -161,27 +158,43 @@ func (j *Job) phaseEnded(phase string) (time.Time, bool) {
 // traceSource is the job's trace scan as a Source.
 type traceSource struct{ j *Job }
 
-func (s traceSource) Poll(fsys FS) (Result, error) {
-	j := s.j
-	phases, err := j.scanner.Scan(fsys)
+func (s traceSource) Poll(fsys FS) (Result, error) { return s.j.scan.poll(fsys, true) }
+
+// traceScan turns a TraceScanner's scans into a Source's results: a
+// message when something changed (or a listing error, once), and fast
+// polling while a trace grows.
+type traceScan struct {
+	scanner *TraceScanner
+	last    []PhaseTraces
+	lastErr string
+	scanned bool
+}
+
+// poll scans once; withReady fills TracesUpdate.Ready (P1: every phase).
+func (t *traceScan) poll(fsys FS, withReady bool) (Result, error) {
+	phases, err := t.scanner.Scan(fsys)
 	if err != nil {
 		if !fileLevel(err) {
 			return Result{}, err
 		}
-		if err.Error() == j.lastErr {
+		if err.Error() == t.lastErr {
 			return Result{}, nil
 		}
-		j.lastErr = err.Error()
+		t.lastErr = err.Error()
 		return Result{Msg: TracesUpdate{Err: err}}, nil
 	}
-	j.lastErr = ""
+	t.lastErr = ""
 	growing := false
 	for i := range phases {
 		growing = growing || phases[i].Growing > 0 || len(phases[i].InProgress) > 0
 	}
-	if j.scanned && samePhaseTraces(phases, j.last) {
+	if t.scanned && samePhaseTraces(phases, t.last) {
 		return Result{Active: growing}, nil
 	}
-	j.scanned, j.last = true, phases
-	return Result{Msg: TracesUpdate{Phases: phases, Ready: TracesReady(phases)}, Active: true}, nil
+	t.scanned, t.last = true, phases
+	u := TracesUpdate{Phases: phases}
+	if withReady {
+		u.Ready = TracesReady(phases)
+	}
+	return Result{Msg: u, Active: true}, nil
 }

@@ -24,6 +24,10 @@ type TraceFile struct {
 	Rank    int    // from "-TP-<n>" (torch) or "_<n>" (nsys); -1 if unknown
 	Size    int64
 	ModTime time.Time
+	// Endpoint names the worker that wrote the file, so that files can be
+	// counted per profiled endpoint: today's nsys "<mode>_w<i>[_e<id>]",
+	// a torch trace's profile id (what precedes "-TP-").
+	Endpoint string
 	// Complete: the size stayed the same across two scans at least
 	// StableFor apart (traces are written at the end of the profiled
 	// window, and shared file systems report stale sizes for seconds).
@@ -67,6 +71,9 @@ func TracesReady(phases []PhaseTraces) bool {
 type TraceScanner struct {
 	LogDir string
 	Phases []string
+	// ModeDirs: each phase's directory holds its nsys reports too, named
+	// per node and worker (srtctl 1.0.x and 2.x); P1 puts them in profiles/.
+	ModeDirs bool
 	// StableFor is how long a size must hold to call a file complete
 	// (besides two scans); 0 means two scans are enough.
 	StableFor time.Duration
@@ -110,11 +117,22 @@ func (s *TraceScanner) Scan(fsys FS) ([]PhaseTraces, error) {
 					return nil, err
 				}
 				for _, e := range entries {
-					if !e.IsDir() && isTorchTrace(e.Name()) {
-						pt.Files = append(pt.Files, s.file(seen, now, path.Join(root, phase, e.Name()), TraceTorch, torchRank(e.Name()), e))
+					p := path.Join(root, phase, e.Name())
+					switch {
+					case e.IsDir():
+					case isTorchTrace(e.Name()):
+						f := s.file(seen, now, p, TraceTorch, torchRank(e.Name()), e)
+						f.Endpoint, _, _ = strings.Cut(e.Name(), "-TP-")
+						pt.Files = append(pt.Files, f)
+					case s.ModeDirs && strings.HasSuffix(e.Name(), ".nsys-rep"):
+						f := s.file(seen, now, p, TraceNsys, todayNsysRank(e.Name()), e)
+						f.Endpoint = todayNsysEndpoint(e.Name(), phase)
+						pt.Files = append(pt.Files, f)
+					case s.ModeDirs && strings.HasSuffix(e.Name(), ".qdstrm"):
+						pt.InProgress = append(pt.InProgress, p)
 					}
 				}
-			case info.IsDir():
+			case info.IsDir(), s.ModeDirs:
 			case strings.HasSuffix(name, ".nsys-rep"):
 				if rank, ok := nsysRank(name, phase, ".nsys-rep"); ok {
 					pt.Files = append(pt.Files, s.file(seen, now, path.Join(root, name), TraceNsys, rank, info))
@@ -208,4 +226,30 @@ func samePhaseTraces(a, b []PhaseTraces) bool {
 				return f.Path == g.Path && f.Size == g.Size && f.Complete == g.Complete
 			})
 	})
+}
+
+var (
+	reTodayNsysRank     = regexp.MustCompile(`_profile_rank(\d+)`)
+	reTodayNsysEndpoint = regexp.MustCompile(`_w(\d+)(_e[^_]+)?_profile`)
+)
+
+// todayNsysRank is N of "..._profile_rank<N>..." (per-rank MPI reports),
+// else 0 (one report per GPU set).
+func todayNsysRank(name string) int {
+	if m := reTodayNsysRank.FindStringSubmatch(name); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			return n
+		}
+	}
+	return 0
+}
+
+// todayNsysEndpoint is "<mode>_w<i>[_e<id>]" of
+// "<node>_<mode>_w<i>[_e<id>]_profile_...nsys-rep": the worker, whichever
+// node of it wrote the report.
+func todayNsysEndpoint(name, mode string) string {
+	if m := reTodayNsysEndpoint.FindStringSubmatch(name); m != nil {
+		return mode + "_w" + m[1] + m[2]
+	}
+	return name
 }

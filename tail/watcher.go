@@ -301,6 +301,9 @@ type FileUpdate struct {
 	Phase *PhaseState
 	// Log is log.out's state after this batch (log.out only).
 	Log *LogState
+	// Sweep is a today's run's state after this batch (its sweep log and
+	// benchmark.out only).
+	Sweep *SweepState
 }
 
 // FileSource follows one file as a Source; its message is a FileUpdate.

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
 
+	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
@@ -30,8 +31,12 @@ type JobPicker struct {
 	// followed on the default cluster).
 	asking bool
 	id     textinput.Model
-	w, h   int
-	now    func() time.Time
+	// title heads the list; notes are a column after the time, by job id
+	// (a cluster's runs: their state and stage).
+	title string
+	notes map[string]string
+	w, h  int
+	now   func() time.Time
 }
 
 // NewJobPicker reads the history of ctx.Clusters.
@@ -46,6 +51,23 @@ func NewJobPicker(ctx *Context) *JobPicker {
 	p.skipped, p.err = len(skipped), err
 	for i := len(entries) - 1; i >= 0; i-- {
 		p.entries = append(p.entries, entries[i])
+	}
+	return p
+}
+
+// NewRunPicker lists the runs found on a cluster (jobs --remote), newest
+// first, with their state and stage; Enter follows one like a job of the
+// history.
+func NewRunPicker(ctx *Context, cluster string, runs []monitor.RunRow) *JobPicker {
+	p := &JobPicker{ctx: ctx, now: time.Now, notes: map[string]string{},
+		title: "srtctl runs on cluster " + safetext.Field(cluster) + ", newest first (Enter follows one):"}
+	for _, r := range runs {
+		p.entries = append(p.entries, runner.Entry{Cluster: cluster, JobID: r.ID, Name: r.Name, LogDir: r.Dir, SubmittedAt: r.ModTime})
+		note := r.State
+		if r.Stage != "" {
+			note += " · " + r.Stage
+		}
+		p.notes[r.ID] = note
 	}
 	return p
 }
@@ -166,6 +188,8 @@ func (p *JobPicker) View() string {
 			st.Muted.Render("Jobs submitted with srtctl-tui (the form's Submit now, or srtctl-tui submit FILE) are listed here.\n"+
 				"For a job submitted another way, press i and type its id.") + "\n")
 		return b.String() + p.idPrompt()
+	case p.title != "":
+		b.WriteString(st.Bold.Render(p.title) + "\n\n")
 	default:
 		b.WriteString(st.Bold.Render("Jobs submitted from this machine, newest first:") + "\n\n")
 	}
@@ -221,7 +245,11 @@ func (p *JobPicker) rows() (string, []string) {
 		if !e.SubmittedAt.IsZero() {
 			when = e.SubmittedAt.Local().Format("2006-01-02 15:04") + " (" + humanize.RelTime(e.SubmittedAt, p.now(), "ago", "from now") + ")"
 		}
-		out = append(out, fmt.Sprintf("%-*s  %-*s  %-*s  %s", wc, safetext.Line(e.Cluster), wi, safetext.Line(e.JobID), wn, name, when))
+		line := fmt.Sprintf("%-*s  %-*s  %-*s  %s", wc, safetext.Line(e.Cluster), wi, safetext.Line(e.JobID), wn, name, when)
+		if note := p.notes[e.JobID]; note != "" {
+			line += "  " + safetext.Field(note)
+		}
+		out = append(out, line)
 	}
 	return header, out
 }

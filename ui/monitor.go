@@ -86,6 +86,8 @@ type Monitor struct {
 	focus     monitor.Stream
 	lastPhase monitor.Stream
 	zoom      bool
+	// today holds the panes of a today's run (nil for P1's layout).
+	today *todayPanes
 
 	searching bool
 	search    textinput.Model
@@ -105,6 +107,10 @@ type Monitor struct {
 func NewMonitor(ctx *Context, info monitor.JobInfo, opt MonitorOptions) *Monitor {
 	m := &Monitor{ctx: ctx, opt: opt, keys: DefaultMonitorKeys(), panes: map[monitor.Stream]*Pane{}, now: time.Now}
 	m.status.Info = info
+	if monitor.LayoutOf(info.ID, info.LogDir) == monitor.LayoutToday {
+		m.status.Info.Layout = monitor.LayoutToday
+		m.today = newTodayPanes(opt.PaneLines)
+	}
 	for _, s := range monitor.Streams {
 		title := s.String() + " · " + s.File()
 		if s == monitor.StreamLog {
@@ -160,6 +166,9 @@ func (m *Monitor) listen() tea.Cmd {
 		return nil
 	}
 	ch := m.opt.Engine.Events()
+	if m.today != nil {
+		return listenBatch(ch)
+	}
 	return func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {
@@ -209,6 +218,10 @@ func (m *Monitor) KeyMap() help.KeyMap {
 	// r is offered only while it can help; d until the traces are here.
 	k.Login.SetEnabled(m.needsLogin())
 	k.Fetch.SetEnabled(!m.fetched())
+	if m.today != nil {
+		k.Log.SetHelp("l", "all logs")
+		k.Zoom.SetEnabled(false)
+	}
 	return k
 }
 
@@ -272,7 +285,7 @@ func (m *Monitor) SetSize(w, h int) {
 // it keeps following the job (Background).
 func (m *Monitor) OwnsMsg(msg tea.Msg) bool {
 	switch msg.(type) {
-	case monitorEventMsg, monitorClosedMsg, monitorRefreshMsg, monitorClockMsg, monitorLoginDoneMsg:
+	case monitorEventMsg, monitorEventsMsg, monitorClosedMsg, monitorRefreshMsg, monitorClockMsg, monitorLoginDoneMsg:
 		return true
 	}
 	return false
@@ -282,6 +295,16 @@ func (m *Monitor) Update(msg tea.Msg) (Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case monitorEventMsg:
 		return m, tea.Batch(m.handleEvent(msg.ev), m.listen())
+	case monitorEventsMsg:
+		cmds := make([]tea.Cmd, 0, len(msg.evs)+1)
+		for _, ev := range msg.evs {
+			cmds = append(cmds, m.handleEvent(ev))
+		}
+		// The batch's lines are drawn with the batch: one redraw for all.
+		if m.today != nil {
+			m.today.refresh()
+		}
+		return m, tea.Batch(append(cmds, m.listen())...)
 	case monitorClosedMsg:
 		m.closed = true
 		return m, nil
@@ -289,6 +312,9 @@ func (m *Monitor) Update(msg tea.Msg) (Component, tea.Cmd) {
 		m.refreshPending = false
 		for _, p := range m.panes {
 			p.Refresh()
+		}
+		if m.today != nil {
+			m.today.refresh()
 		}
 		return m, nil
 	case monitorClockMsg:
@@ -310,6 +336,12 @@ func (m *Monitor) handleEvent(ev monitor.Event) tea.Cmd {
 	hadPhases := len(m.status.Info.Phases)
 	notes := m.status.Apply(ev)
 	var cmds []tea.Cmd
+	if cmd, relayout := m.todayEvent(ev); cmd != nil || relayout {
+		cmds = append(cmds, cmd)
+		if relayout {
+			m.layout()
+		}
+	}
 	switch ev := ev.(type) {
 	case monitor.LinesEvent:
 		m.panes[ev.Stream].Append(ev.Lines, ev.Partial, ev.Restarted)

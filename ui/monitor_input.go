@@ -22,7 +22,10 @@ func (m *Monitor) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	if m.searching {
 		return m.searchKey(k)
 	}
-	p := m.panes[m.focus]
+	if cmd, ok := m.todayKey(k); ok {
+		return cmd
+	}
+	p := m.focusedPane()
 	keys := m.keys
 	switch {
 	case key.Matches(k, keys.Quit):
@@ -82,7 +85,11 @@ func (m *Monitor) handleKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Monitor) searchKey(k tea.KeyPressMsg) tea.Cmd {
-	p := m.panes[m.focus]
+	p := m.focusedPane()
+	if p == nil {
+		m.searching = false
+		return nil
+	}
 	switch k.String() {
 	case "enter":
 		m.searching = false

@@ -56,6 +56,10 @@ func (m *Monitor) panesHeight() int {
 // layout sizes the visible panes.
 func (m *Monitor) layout() {
 	m.lastTraceBox = m.traceBoxHeight()
+	if m.today != nil {
+		m.today.layout(m.width, m.panesHeight()-len(m.todayRows()))
+		m.focusLogs()
+	}
 	vis := m.visiblePanes()
 	h := m.panesHeight()
 	n := len(vis)
@@ -88,6 +92,11 @@ func (m *Monitor) View() string {
 	var rows []string
 	rows = append(rows, m.fit(m.headerLine()), m.fit(m.bannerLine()))
 	rows = append(rows, m.traceBox()...)
+	if m.today != nil {
+		rows = append(rows, m.todayRows()...)
+		rows = append(rows, m.today.view(m.ctx.Styles, &m.status), m.fit(m.footerLine()))
+		return strings.Join(rows, "\n")
+	}
 	vis := m.visiblePanes()
 	views := make([]string, len(vis))
 	for i, s := range vis {
@@ -244,6 +253,9 @@ func (m *Monitor) bannerLine() string {
 	case m.closed || s.Ended:
 		return st.Muted.Render("stopped following the job")
 	}
+	if m.today != nil {
+		return m.todayBanner()
+	}
 	return st.Muted.Render("following " + safetext.Field(s.Info.LogDir))
 }
 
@@ -259,7 +271,7 @@ func (m *Monitor) traceBox() []string {
 			// A long path loses its middle, never its file name.
 			size := humanize.IBytes(uint64(t.Size))
 			room := m.width - ansi.StringWidth(fmt.Sprintf("  %-10s   %s", ph, size))
-			out = append(out, m.fit(fmt.Sprintf("  %-10s %s  %s", ph, fitMiddle(t.Path, room), st.Muted.Render(size))))
+			out = append(out, m.fit(fmt.Sprintf("  %-10s %s  %s", ph, fitMiddle(m.shownTracePath(t.Path), room), st.Muted.Render(size))))
 		}
 	}
 	if len(out) > maxTraceLines {

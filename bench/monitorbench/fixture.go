@@ -69,10 +69,12 @@ type fixture struct {
 	root    string // the srtctl_root, owned by the test user
 	logDir  string
 	jobID   string
-	xdg     string // XDG_CONFIG_HOME and XDG_STATE_HOME live under it
-	control string // XDG_RUNTIME_DIR: short, for ssh's socket path
-	prefill *os.File
+	xdg     string   // XDG_CONFIG_HOME and XDG_STATE_HOME live under it
+	control string   // XDG_RUNTIME_DIR: short, for ssh's socket path
+	prefill *os.File // the file the markers go to
 	cleanup []func()
+	// today: a srtctl 1.0.x/2.x run (see today.go), not a P1 log directory.
+	today bool
 }
 
 // benchJob is the job file srtctl leaves in the log directory as
@@ -103,8 +105,8 @@ benchmark:
   type: "manual"
 `
 
-func newFixture(ctx context.Context, env clusterEnv) (f *fixture, err error) {
-	f = &fixture{env: env}
+func newFixture(ctx context.Context, env clusterEnv, today bool) (f *fixture, err error) {
+	f = &fixture{env: env, today: today}
 	defer func() {
 		if err != nil {
 			f.close()
@@ -125,6 +127,9 @@ func newFixture(ctx context.Context, env clusterEnv) (f *fixture, err error) {
 	}
 	f.cleanup = append(f.cleanup, func() { _ = exec.Command("scancel", f.jobID).Run() })
 
+	if f.today {
+		return f, f.finish(f.setUpToday())
+	}
 	f.logDir = filepath.Join(f.root, "logs", f.jobID+"_1P_1D_"+time.Now().Format("20060102_150405"))
 	if err := f.mkdirOwned(f.logDir); err != nil {
 		return f, err
@@ -143,26 +148,34 @@ func newFixture(ctx context.Context, env clusterEnv) (f *fixture, err error) {
 	if f.prefill, err = os.OpenFile(filepath.Join(f.logDir, "profile_prefill.out"), os.O_WRONLY|os.O_APPEND, 0); err != nil {
 		return f, err
 	}
+	return f, f.finish(nil)
+}
 
+// finish makes the monitor's configuration, once the job's files are
+// laid out (err: they could not be).
+func (f *fixture) finish(err error) error {
+	if err != nil {
+		return err
+	}
 	if f.xdg, err = os.MkdirTemp("", "srtctl-bench-monitor-"); err != nil {
-		return f, err
+		return err
 	}
 	f.cleanup = append(f.cleanup, func() { os.RemoveAll(f.xdg) })
 	// ssh's control socket path must stay under ~104 bytes.
 	if f.control, err = os.MkdirTemp("", "bm"); err != nil {
-		return f, err
+		return err
 	}
 	f.cleanup = append(f.cleanup, func() { os.RemoveAll(f.control) })
 	if err := os.Chmod(f.control, 0o700); err != nil {
-		return f, err
+		return err
 	}
 	cfg := fmt.Sprintf("default: bench\nclusters:\n  - name: bench\n    host: %q\n    srtctl_root: %q\n    ssh_options: [\"-F\", %q]\n",
-		env.host, f.root, env.sshConfig)
+		f.env.host, f.root, f.env.sshConfig)
 	cfgDir := filepath.Join(f.xdg, "config", "srtctl-tui")
 	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
-		return f, err
+		return err
 	}
-	return f, os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte(cfg), 0o600)
+	return os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte(cfg), 0o600)
 }
 
 // submitSleeper submits, as the test user over ssh, a job that only

@@ -42,6 +42,7 @@ func run() int {
 	flag.DurationVar(&cfg.sample, "sample", 5*time.Millisecond, "how often the pane is captured while a line is awaited")
 	flag.DurationVar(&cfg.showTimeout, "timeout", 15*time.Second, "how long a line may take to show before it counts as missing")
 	flag.BoolVar(&cfg.tail, "tail", true, "also follow the file with tail -F over ssh, for comparison")
+	layout := flag.String("layout", "p1", "the job's layout: p1 (profile_prefill.out), or today (srtctl 1.0.x/2.x: eight worker logs growing at once)")
 	flag.Parse()
 	if cfg.bin == "" || flag.NArg() > 0 || cfg.burst < 1 || cfg.burstMax < cfg.burstMin {
 		fmt.Fprintln(os.Stderr, "usage: monitorbench -bin PATH/srtctl-tui [flags] (see -h)")
@@ -63,12 +64,21 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	fx, err := newFixture(ctx, env)
+	if *layout != "p1" && *layout != "today" {
+		fmt.Fprintln(os.Stderr, "monitorbench: -layout is p1 or today")
+		return 2
+	}
+	fx, err := newFixture(ctx, env, *layout == "today")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "monitorbench: setting up the job:", err)
 		return 2
 	}
 	defer fx.close()
+	if fx.today {
+		gctx, stopGrowing := context.WithCancel(ctx)
+		defer stopGrowing()
+		go fx.growWorkers(gctx)
+	}
 	fmt.Printf("job %s (%s) as %s, log dir %s\n", fx.jobID, orUnknown(fx.jobState()), env.user, fx.logDir)
 
 	var runs []*modeRun

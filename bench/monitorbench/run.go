@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os/exec"
-	"path/filepath"
 	"time"
 
 	"al.essio.dev/pkg/shellescape"
@@ -201,7 +200,7 @@ func (r *modeRun) lastWrite() time.Time {
 // startTail follows the same file with tail -F over its own ssh
 // connection, for comparison: the remote tail is woken by inotify.
 func (r *modeRun) startTail(ctx context.Context) error {
-	path := filepath.Join(r.fx.logDir, "profile_prefill.out")
+	path := r.fx.prefill.Name()
 	cmd := exec.CommandContext(ctx, "ssh", "-F", r.fx.env.sshConfig, "-o", "ControlPath=none", "-o", "BatchMode=yes",
 		r.fx.env.host, "exec tail -n 0 -F "+shellescape.Quote(path))
 	out, err := cmd.StdoutPipe()
