@@ -22,9 +22,11 @@ func newTodayCluster(t *testing.T, release string) *monCluster {
 	t.Helper()
 	c := todayClusterAt(t, release, todayPace)
 	c.saved = filepath.Join(t.TempDir(), "saved")
+	// Only this test's jobs (those of its own srtctl_root): tests of other
+	// checkouts share the test user and the job names.
 	t.Cleanup(func() {
-		for _, name := range []string{"v1-2p2d-torch", "v2-agg-nsys", "v1-empty-decode"} {
-			exec.Command("scancel", "--user", c.tc.User, "--name", name).Run()
+		if ids := c.tc.SqueueIDsIn(t, c.root); len(ids) > 0 {
+			exec.Command("scancel", ids...).Run()
 		}
 	})
 	return c
