@@ -27,7 +27,7 @@ func newJobsCmd() *cobra.Command {
 		Short: "List the cluster's srtctl runs and the jobs submitted from here, with state and stage",
 		Long: `List every srtctl run the cluster has, wherever it was submitted from, merged
 with the jobs srtctl-tui submitted from this machine (the history file
-` + runner.DefaultHistoryPath() + `): one row per job id, with SLURM's state
+` + runner.DefaultHistoryPath() + `): one row per job id, newest last, with SLURM's state
 and, for srtctl 1.0.x and 2.x runs, the stage their sweep log tells. The
 cluster's runs are those in its output base (srtslurm.yaml's output_dir,
 else <srtctl_root>/outputs), P1's <srtctl_root>/logs/, and your jobs in
@@ -240,7 +240,7 @@ func clusterJobs(cmd *cobra.Command, f *clusterFlags, entries []runner.Entry, li
 	if cfgErr == nil {
 		if cl, err := cfg.Cluster(f.cluster); err == nil && !slices.Contains(order, cl.Name) {
 			order = append([]string{cl.Name}, order...)
-		} else if err != nil && len(entries) == 0 {
+		} else if err != nil && len(entries) == 0 && f.cluster != "" {
 			return withExit(2, err)
 		}
 	} else if len(entries) == 0 && f.cluster != "" {
