@@ -105,8 +105,8 @@ done
 	out, errOut, code := runCLIIn(t, ctx, "", "jobs")
 	terminalSafe(t, "jobs' stdout", out, false)
 	terminalSafe(t, "jobs' stderr", errOut, false)
-	if code != 0 || !regexp.MustCompile(`(?m)^4242 +evil +name +\S+ \S+ +RUNNING 1:00 on nodex +/logs/4242$`).MatchString(out) ||
-		!regexp.MustCompile(`(?m)^4343 +evil +name +\S+ \S+ +FAILED 00:02:00 on nodey \(exit 1:0\) +/logs/4343$`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`(?m)^4242 +evil +name +\S+ \S+ +RUNNING 1:00 on nodex +- +/logs/4242$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^4343 +evil +name +\S+ \S+ +FAILED 00:02:00 on nodey \(exit 1:0\) +- +/logs/4343$`).MatchString(out) {
 		t.Fatalf("jobs: exit %d\n%s\n%s", code, out, errOut)
 	}
 }

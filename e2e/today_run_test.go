@@ -247,11 +247,11 @@ func TestTodayEmptyDecodeWindowSaysWhyAndEnds(t *testing.T) {
 		t.Errorf("no reason from the job's own line:\n%s", out)
 	}
 
-	// jobs --remote lists the run from the cluster's output base, with its
+	// jobs lists the run from the cluster's output base, with its
 	// stage, once it has ended by itself.
 	deadline := time.Now().Add(120 * time.Second)
 	for {
-		jobs := exec.Command(binary, "jobs", "--remote", "--cluster", "test")
+		jobs := exec.Command(binary, "jobs", "--cluster", "test")
 		jobs.Env = cmd.Env
 		out, err := jobs.CombinedOutput()
 		row := ""
@@ -265,7 +265,7 @@ func TestTodayEmptyDecodeWindowSaysWhyAndEnds(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("jobs --remote (%v):\n%s", err, out)
+			t.Fatalf("jobs (%v):\n%s", err, out)
 		}
 		time.Sleep(2 * time.Second)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/srtctl-tui/srtctl-tui/tail"
 )
 
-// RunRow is one srtctl run seen on a cluster, for `jobs --remote`: from
+// RunRow is one srtctl run seen on a cluster, for `jobs`: from
 // its output base (or P1's logs/) and from squeue --me.
 type RunRow struct {
 	ID   string

@@ -55,7 +55,7 @@ func NewJobPicker(ctx *Context) *JobPicker {
 	return p
 }
 
-// NewRunPicker lists the runs found on a cluster (jobs --remote), newest
+// NewRunPicker lists the runs found on a cluster (jobs), newest
 // first, with their state and stage; Enter follows one like a job of the
 // history.
 func NewRunPicker(ctx *Context, cluster string, runs []monitor.RunRow) *JobPicker {
