@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -200,15 +199,7 @@ func squeueState(t *testing.T, id string) string {
 
 // masterPid is the pid of the monitor's ssh master connection (0: none).
 func (c *monCluster) masterPid() int {
-	dir := filepath.Join(c.control, "srtctl-tui")
-	out, err := exec.Command("ssh", "-F", c.tc.SSHConfig, "-o", "ControlPath="+dir+"/%C",
-		"-O", "check", c.tc.Host).CombinedOutput()
-	m := regexp.MustCompile(`pid=(\d+)`).FindSubmatch(out)
-	if err != nil || m == nil {
-		return 0
-	}
-	pid, _ := strconv.Atoi(string(m[1]))
-	return pid
+	return c.tc.MasterPID(c.tc.SSHConfig, filepath.Join(c.control, "srtctl-tui")+"/%C")
 }
 
 // sftpPid is the pid of the monitor's SFTP session (an ssh -s ... sftp
@@ -231,8 +222,7 @@ func (c *monCluster) sftpPid() int {
 // (ControlPersist) before their directory goes away.
 func (c *monCluster) stopMasters() {
 	for _, dir := range []string{c.control, filepath.Join(c.control, "srtctl-tui")} {
-		exec.Command("ssh", "-F", c.tc.SSHConfig, "-o", "ControlPath="+dir+"/%C",
-			"-O", "exit", c.tc.Host).Run()
+		c.tc.StopMaster(c.tc.SSHConfig, dir+"/%C")
 	}
 	// A master started while a killed one's socket was still there runs
 	// without a socket (ssh: "disabling multiplexing"): -O exit cannot

@@ -62,7 +62,7 @@ func TestMonitorLogsInAgainOnTestCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	sshCtl := func(op string) ([]byte, error) {
-		return exec.Command("ssh", "-F", cfg, "-o", "ControlPath="+ctrl+"/%C", "-O", op, tc.Host).CombinedOutput()
+		return exec.Command("ssh", clustertest.MasterArgs(cfg, ctrl+"/%C", tc.Host, op)...).CombinedOutput()
 	}
 	t.Cleanup(func() { sshCtl("exit") })
 

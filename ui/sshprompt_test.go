@@ -2,7 +2,6 @@ package ui
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,7 +50,7 @@ func TestSSHPromptLeavesMasterForBatchConnection(t *testing.T) {
 	s := NewSession(cl, SessionOptions{ControlDir: ctrl})
 	t.Cleanup(func() {
 		s.Close()
-		exec.Command("ssh", "-F", tc.SSHConfig, "-o", "ControlPath="+ctrl+"/%C", "-O", "exit", tc.Host).Run()
+		tc.StopMaster(tc.SSHConfig, ctrl+"/%C")
 	})
 	text, err := runPrompt(t, s)
 	if err != nil {
@@ -60,9 +59,8 @@ func TestSSHPromptLeavesMasterForBatchConnection(t *testing.T) {
 	if !strings.Contains(text, "connecting to cluster tc ("+tc.Host+")") {
 		t.Fatalf("the terminal was not told what is happening:\n%s", text)
 	}
-	check := exec.Command("ssh", "-F", tc.SSHConfig, "-o", "ControlPath="+ctrl+"/%C", "-O", "check", tc.Host)
-	if out, err := check.CombinedOutput(); err != nil {
-		t.Fatalf("no master after the handover: %v %s", err, out)
+	if tc.MasterPID(tc.SSHConfig, ctrl+"/%C") == 0 {
+		t.Fatal("no master after the handover")
 	}
 	b, err := s.connect()
 	if err != nil {
