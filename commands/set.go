@@ -41,13 +41,9 @@ Exit status: 0 written (or nothing to do), 1 not written because of errors,
 			if len(assigns) == 0 && len(unset) == 0 {
 				return withExit(2, errors.New("nothing to set: give KEY=VALUE pairs or --unset KEY"))
 			}
-			var forced jobspec.Dialect
-			if dialect != "" {
-				d, ok := jobspec.ParseDialect(dialect)
-				if !ok {
-					return withExit(2, fmt.Errorf("--dialect %q: use %s", dialect, dialectNames()))
-				}
-				forced = d
+			forced, err := dialectFlag(dialect)
+			if err != nil {
+				return err
 			}
 			// Under the writers' lock: the edit is applied to the file as
 			// it is now, and no other writer's change can be lost.

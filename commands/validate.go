@@ -49,13 +49,9 @@ unreadable files.`,
 		Example: "  srtctl-tui validate job.yaml\n  srtctl-tui validate --json --dialect p1 recipes/*.yaml",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var force jobspec.Dialect
-			if dialect != "" {
-				d, ok := jobspec.ParseDialect(dialect)
-				if !ok {
-					return withExit(2, fmt.Errorf("--dialect %q: use %s", dialect, dialectNames()))
-				}
-				force = d
+			force, err := dialectFlag(dialect)
+			if err != nil {
+				return err
 			}
 			results := make([]validateResult, 0, len(args))
 			for _, f := range args {
@@ -170,6 +166,19 @@ func dialectLine(r validateResult) string {
 			r.File, r.RulesOf.Title(), r.RulesOf, r.Dialect.Title(), r.Dialect, r.Reason)
 	}
 	return line
+}
+
+// dialectFlag reads a --dialect value ("" is none: detect the file's own);
+// a name it does not know is a usage error (exit 2).
+func dialectFlag(name string) (jobspec.Dialect, error) {
+	if name == "" {
+		return "", nil
+	}
+	d, ok := jobspec.ParseDialect(name)
+	if !ok {
+		return "", withExit(2, fmt.Errorf("--dialect %q: use %s", name, dialectNames()))
+	}
+	return d, nil
 }
 
 // dialectNames lists what --dialect takes, newest first.
