@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path"
 	"sync"
 	"time"
@@ -33,8 +34,11 @@ type Options struct {
 	// (20 s); after it, prefill and decode are assumed.
 	ConfigWait time.Duration
 	// FinalRead is how long the files are still read after the job left
-	// the queue, to catch the last lines (3 s).
+	// the queue, to catch the last lines (3 s); the engine also waits for
+	// one complete read of every file begun after the job ended (at most
+	// DrainWait, 30 s, for a connection that does not come back).
 	FinalRead time.Duration
+	DrainWait time.Duration
 	// Watch tunes the file polling.
 	Watch tail.Options
 	// SaveDir, when set, receives a copy of each followed file as received
@@ -57,6 +61,10 @@ func (o Options) withDefaults() Options {
 	if o.FinalRead <= 0 {
 		o.FinalRead = 3 * time.Second
 	}
+	if o.DrainWait <= 0 {
+		o.DrainWait = 30 * time.Second
+	}
+	o.DrainWait = max(o.DrainWait, o.FinalRead)
 	return o
 }
 
@@ -169,7 +177,19 @@ func (e *Engine) Run(ctx context.Context) error {
 // follow passes w's messages and the engine's own events on until the job
 // has left the queue (plus FinalRead) or ctx ends.
 func (e *Engine) follow(ctx context.Context, w *tail.Watcher) error {
-	var final <-chan time.Time
+	// After the job ended: final fires after FinalRead, drained once every
+	// file was read again to its end, giveUp after DrainWait. The end
+	// needs the first two, or the third.
+	var final, giveUp <-chan time.Time
+	var drained <-chan struct{}
+	finalDone, drainDone := false, false
+	end := func(reason string) error {
+		e.emit(ctx, EndEvent{Reason: reason})
+		if e.status.Info.Layout == LayoutToday {
+			return e.afterEnd(ctx)
+		}
+		return nil
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -187,18 +207,27 @@ func (e *Engine) follow(ctx context.Context, w *tail.Watcher) error {
 			if !e.emit(ctx, ev) {
 				return ctx.Err()
 			}
-			if s, ok := ev.(SlurmEvent); ok && s.Job.Ended && final == nil {
+			if s, ok := ev.(SlurmEvent); ok && s.Job.Ended && final == nil && !finalDone {
 				// Read the files once more: the last lines and traces are
-				// written just before the job ends.
-				w.Poke()
+				// written just before the job ends. A fixed wait is not
+				// enough on a slow or reconnecting link; the drain is.
+				drained = w.Drain()
 				final = time.After(e.opt.FinalRead)
+				giveUp = time.After(e.opt.DrainWait)
 			}
 		case <-final:
-			e.emit(ctx, EndEvent{Reason: "job " + e.id + " left the queue"})
-			if e.status.Info.Layout == LayoutToday {
-				return e.afterEnd(ctx)
+			final, finalDone = nil, true
+			if drainDone {
+				return end("job " + e.id + " left the queue")
 			}
-			return nil
+		case <-drained:
+			drained, drainDone = nil, true
+			if finalDone {
+				return end("job " + e.id + " left the queue")
+			}
+		case <-giveUp:
+			e.emit(ctx, ErrorEvent{Err: fmt.Sprintf("the last read of the job's files did not finish within %s of its end: the newest lines may be missing", e.opt.DrainWait)})
+			return end("job " + e.id + " left the queue")
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"sync"
 	"time"
 )
 
@@ -87,6 +88,17 @@ type Watcher struct {
 	sources []*scheduled
 	events  chan Msg
 	poke    chan struct{}
+
+	mu     sync.Mutex
+	drains []*drain // asked for by Drain, finished by Run
+}
+
+// drain is one Drain request: the sources not yet read to their end by a
+// poll that began after it was asked.
+type drain struct {
+	asked time.Time
+	left  map[*scheduled]bool
+	done  chan struct{}
 }
 
 type scheduled struct {
@@ -122,6 +134,46 @@ func (w *Watcher) Poke() {
 	case w.poke <- struct{}{}:
 	default:
 	}
+}
+
+// Drain asks for one more read of every source, each begun after this call
+// and carried on until the source has nothing more (Result.More false); the
+// channel is closed once all of them are done. A job's last lines are
+// written before it leaves the queue, so a drain asked for after that has
+// them, however slow the connection. It is never closed while the FS is
+// down: callers bound their wait.
+func (w *Watcher) Drain() <-chan struct{} {
+	d := &drain{asked: time.Now(), left: map[*scheduled]bool{}, done: make(chan struct{})}
+	for _, s := range w.sources {
+		d.left[s] = true
+	}
+	if len(d.left) == 0 {
+		close(d.done)
+		return d.done
+	}
+	w.mu.Lock()
+	w.drains = append(w.drains, d)
+	w.mu.Unlock()
+	w.Poke()
+	return d.done
+}
+
+// drained records that s was read to its end by a poll begun at began.
+func (w *Watcher) drained(s *scheduled, began time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	keep := w.drains[:0]
+	for _, d := range w.drains {
+		if !began.Before(d.asked) {
+			delete(d.left, s)
+		}
+		if len(d.left) == 0 {
+			close(d.done)
+			continue
+		}
+		keep = append(keep, d)
+	}
+	w.drains = keep
 }
 
 // Run polls until ctx ends, then closes Events and returns ctx's error.
@@ -166,6 +218,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			if s.next.After(now) {
 				continue
 			}
+			began := time.Now()
 			res, err := s.src.Poll(fsys)
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -182,6 +235,11 @@ func (w *Watcher) Run(ctx context.Context) error {
 			failures = 0
 			if res.Msg != nil && !w.send(ctx, res.Msg) {
 				return ctx.Err()
+			}
+			if !res.More {
+				// After the send: a drained source's last message is
+				// already with the reader.
+				w.drained(s, began)
 			}
 			s.reschedule(res, time.Now(), w.opt)
 		}

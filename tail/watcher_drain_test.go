@@ -1,0 +1,116 @@
+package tail
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// slowSource reads its file through a FileSource but takes its time, as a
+// poll over a reconnecting SSH link does.
+type slowSource struct {
+	inner Source
+	delay time.Duration
+}
+
+func (s slowSource) Poll(fsys FS) (Result, error) {
+	time.Sleep(s.delay)
+	return s.inner.Poll(fsys)
+}
+
+// Drain closes only after a read begun after it reached the end of every
+// file: the monitor's last read after the job ended, which a fixed wait
+// missed on a slow link (lines written just before the job ended were lost
+// from --save-logs).
+func TestWatcherDrainReadsEveryFileToItsEnd(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.out"), filepath.Join(dir, "b.out")
+	writeFile(t, a, "a1\n")
+	writeFile(t, b, "b1\n")
+	// Hour-long intervals: only Drain's poke can make the last read.
+	w := NewWatcher(staticDial(OSFS{}), Options{FastInterval: time.Hour, SlowInterval: time.Hour},
+		slowSource{NewFileSource("a", a), 300 * time.Millisecond}, slowSource{NewFileSource("b", b), 300 * time.Millisecond})
+	startWatcher(t, w)
+	seen := map[string][]string{}
+	for len(seen["a"]) == 0 || len(seen["b"]) == 0 {
+		u := next[FileUpdate](t, w, 5*time.Second)
+		seen[u.Key] = append(seen[u.Key], u.Batch.Lines...)
+	}
+	// Many lines: more than one poll's worth, so More is exercised.
+	var more strings.Builder
+	for i := range 20000 {
+		more.WriteString(strings.Repeat("x", 60))
+		more.WriteString(" ")
+		more.WriteString(string(rune('0' + i%10)))
+		more.WriteString("\n")
+	}
+	appendFile(t, a, more.String())
+	appendFile(t, b, "b2\n")
+	want := map[string]int{"a": 1 + 20000, "b": 2}
+	done := w.Drain()
+	start := time.Now()
+	for {
+		select {
+		case m := <-w.Events():
+			if u, ok := m.(FileUpdate); ok {
+				seen[u.Key] = append(seen[u.Key], u.Batch.Lines...)
+			}
+			continue
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no drain after 20 s: a has %d lines, b %d", len(seen["a"]), len(seen["b"]))
+		}
+		break
+	}
+	// Messages sent before the close are in the channel already.
+	for {
+		select {
+		case m := <-w.Events():
+			if u, ok := m.(FileUpdate); ok {
+				seen[u.Key] = append(seen[u.Key], u.Batch.Lines...)
+				continue
+			}
+			continue
+		default:
+		}
+		break
+	}
+	for k, n := range want {
+		if len(seen[k]) != n {
+			t.Errorf("%s: %d lines received by the drain's end, want %d", k, len(seen[k]), n)
+		}
+	}
+	if took := time.Since(start); took < 600*time.Millisecond {
+		t.Errorf("drained in %v: both slow sources (300 ms each) cannot have been read", took)
+	}
+}
+
+// A drain of a watcher with no sources is done at once; a drain whose FS is
+// down stays open (the caller bounds the wait).
+func TestWatcherDrainEdges(t *testing.T) {
+	w := NewWatcher(staticDial(OSFS{}), Options{})
+	select {
+	case <-w.Drain():
+	default:
+		t.Fatal("a watcher with no sources did not drain at once")
+	}
+	p := filepath.Join(t.TempDir(), "f.out")
+	writeFile(t, p, "a\n")
+	w = NewWatcher(func(context.Context) (FS, error) { return nil, os.ErrDeadlineExceeded }, Options{RetryMin: 10 * time.Millisecond, RetryMax: 10 * time.Millisecond}, NewFileSource("f", p))
+	startWatcher(t, w)
+	done := w.Drain()
+	deadline := time.After(500 * time.Millisecond)
+	for {
+		select {
+		case <-done:
+			t.Fatal("drained while the FS was down")
+		case <-w.Events():
+			continue
+		case <-deadline:
+		}
+		break
+	}
+}
