@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -36,7 +37,25 @@ func (f *clusterFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.config, "config", "", "cluster configuration file (default "+runner.DefaultConfigPath()+")")
 }
 
+// checkExplicit fails when --config names a file that does not exist. Only
+// the default file is created on first use: a mistyped --config must not
+// quietly become a new configuration whose only cluster is "local".
+// Commands that carry on without a configuration (jobs lists the history)
+// call it first, as a missing file the user named is never what they meant.
+func (f *clusterFlags) checkExplicit() error {
+	if f.config == "" {
+		return nil
+	}
+	if _, err := os.Stat(f.config); errors.Is(err, fs.ErrNotExist) {
+		return withExit(2, fmt.Errorf("--config %s: no such file (leave --config out to use %s, which is created on first use)", f.config, runner.DefaultConfigPath()))
+	}
+	return nil
+}
+
 func (f *clusterFlags) load() (*runner.Config, error) {
+	if err := f.checkExplicit(); err != nil {
+		return nil, err
+	}
 	p := f.config
 	if p == "" {
 		p = runner.DefaultConfigPath()

@@ -45,6 +45,9 @@ srtctl-tui monitor ID).
 		Example: "  srtctl-tui jobs\n  srtctl-tui jobs --cluster mycluster --limit 5\n  srtctl-tui jobs --local\n  srtctl-tui jobs --no-state",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.checkExplicit(); err != nil {
+				return err
+			}
 			hist := openHistory()
 			entries, skipped, err := hist.Entries()
 			if err != nil {

@@ -292,7 +292,11 @@ func (s *Status) applyToday(ev Event, add func(Level, string, ...any)) {
 			case tail.SweepFailed:
 				lvl = LevelBad
 			}
-			add(lvl, "stage: %s (%s)", nw.Stage, nw.Line)
+			if nw.Line == "" {
+				add(lvl, "stage: %s", nw.Stage)
+			} else {
+				add(lvl, "stage: %s (%s)", nw.Stage, nw.Line)
+			}
 		case nw.Detail != old.Detail && nw.Detail != "":
 			add(LevelInfo, "%s: %s", nw.Stage, nw.Detail)
 		}

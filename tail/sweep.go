@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/srtctl-tui/srtctl-tui/safetext"
 )
@@ -197,7 +198,12 @@ func (t *SweepTracker) FeedSweep(raw string) {
 	}
 	s := &t.state
 	if s.Stage == SweepNoLog {
-		t.enter(SweepStarting, text)
+		// The log opens with a rule of '='s: quoting it as the stage's
+		// line says nothing, the banner's first words do.
+		t.enter(SweepStarting, "")
+	}
+	if s.Stage == SweepStarting && s.Line == "" && !decorative(text) {
+		s.Line = safetext.Line(text)
 	}
 	level, msg := "", text
 	if m := reSweepLine.FindStringSubmatch(text); m != nil {
@@ -355,6 +361,12 @@ func (t *SweepTracker) endpointMode(ep string) string {
 		return m
 	}
 	return "agg"
+}
+
+// decorative says whether text has no letter or digit (a rule, a blank
+// banner line).
+func decorative(text string) bool {
+	return !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 func (t *SweepTracker) enter(stage SweepStage, line string) {

@@ -40,6 +40,10 @@ func TestSweepTrackerStages(t *testing.T) {
 		if st.Stage != before {
 			stages = append(stages, st.Stage.String())
 		}
+		if st.Stage == SweepStarting && st.Line != "" && st.Line != "🚀 srtctl Sweep Orchestrator" {
+			// The banner's rule of '='s is no evidence of anything.
+			t.Errorf("starting on %q, want the banner's title", st.Line)
+		}
 		if st.Detail != "" {
 			seen[st.Stage] = st.Detail
 		}

@@ -439,3 +439,31 @@ func TestFooterSaysEnterReviewOnTheLastFieldOnly(t *testing.T) {
 		t.Fatalf("last field's footer: %q", f)
 	}
 }
+
+// Editing a file, changing the GPU type to one whose nodes usually have
+// another count says so under GPUs per node (the file's number is kept:
+// it may be right for this cluster).
+func TestEditGPUTypeChangeSaysTheUsualGPUsPerNode(t *testing.T) {
+	_, doc := writeJob(t, string(jobspectest.P1Example(t))) // gb200, 4 per node
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wizard.Edit(doc))
+	p := newPump(t, ws, 120, 40)
+	for i := 0; i < 30 && !strings.Contains(p.view(), "GPUs per node"); i++ {
+		p.key("enter")
+	}
+	p.mustSee("GPUs per node")
+	const hint = "h100 nodes usually have 8 GPUs: change this if yours do"
+	if strings.Contains(p.view(), "usually have") {
+		t.Fatalf("a hint before the type changed:\n%s", p.view())
+	}
+	ws.Wizard().V.GPUType = "h100" // as the GPU type select does
+	p.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	p.mustSee(hint)
+	if got := ws.Wizard().V.GPUsPerNode; got != "4" {
+		t.Errorf("GPUs per node changed to %q by itself", got)
+	}
+	ws.Wizard().V.GPUType = "gb300" // 4 per node, like the file
+	p.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if strings.Contains(p.view(), "usually have") {
+		t.Errorf("a hint though gb300 nodes have 4:\n%s", p.view())
+	}
+}

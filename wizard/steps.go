@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -181,7 +182,11 @@ func (w *Wizard) steps(accessible bool) []Step {
 func (w *Wizard) gpusPerNodeRow(row inputFunc, accessible bool) *huh.Input {
 	v := w.V
 	if !w.IsNew() {
-		return row("GPUs per node", &v.GPUsPerNode, positiveInt(w.orig.GPUsPerNode, MaxGPUsPerNode))
+		// The file's number stays what it says (a huh input's value is
+		// fixed when built); when the GPU type changes under it, the
+		// field says what the new type's nodes usually have.
+		return row("GPUs per node", &v.GPUsPerNode, positiveInt(w.orig.GPUsPerNode, MaxGPUsPerNode)).
+			DescriptionFunc(w.gpusPerNodeHint, &v.GPUType)
 	}
 	if accessible {
 		// The prompt's title is fixed before the GPU type is answered.
@@ -190,6 +195,20 @@ func (w *Wizard) gpusPerNodeRow(row inputFunc, accessible bool) *huh.Input {
 	}
 	return row("GPUs per node", &v.GPUsPerNode, orDefault(positiveInt("", MaxGPUsPerNode))).
 		PlaceholderFunc(func() string { return fmt.Sprintf("%d (usual for %s)", GPUsPerNodeFor(v.GPUType), v.GPUType) }, &v.GPUType)
+}
+
+// gpusPerNodeHint is the edit form's note under GPUs per node once the GPU
+// type was changed to one whose nodes usually have another count.
+func (w *Wizard) gpusPerNodeHint() string {
+	v := w.V
+	if v.GPUType == w.orig.GPUType {
+		return ""
+	}
+	usual := GPUsPerNodeFor(v.GPUType)
+	if n, err := strconv.Atoi(strings.TrimSpace(v.EffectiveGPUsPerNode())); err == nil && n == usual {
+		return ""
+	}
+	return fmt.Sprintf("%s nodes usually have %d GPUs: change this if yours do", v.GPUType, usual)
 }
 
 // inline lays an input out on one line, "Title: value". Trailing spaces in
