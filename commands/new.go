@@ -55,7 +55,7 @@ new asks which srtctl the job is for.`,
 					return err
 				}
 				defer done()
-				return runUI(ctx, ui.NewJob(ctx, ctx.Clusters.DefaultSession(), target))
+				return runUI(ctx, ui.NewJobFirst(ctx, ctx.Clusters.DefaultSession(), target))
 			}
 			dia, err := newJobDialect(cmd, srtctl, f)
 			if err != nil {
