@@ -97,3 +97,37 @@ func TestSacctLaggingBehindTheQueue(t *testing.T) {
 		t.Fatalf("States: %+v %v", all, err)
 	}
 }
+
+// A job that just ended, on a cluster without accounting, whose name fakes
+// scontrol's words ("x JobState=COMPLETED"): its state comes from squeue
+// -t all, in '|'-separated fields no name can fake. (scontrol's line is
+// real SLURM's order; SLURM's commands are stand-ins to make the name.)
+func TestEndedJobStateCannotBeFakedByItsName(t *testing.T) {
+	bin := t.TempDir()
+	for name, script := range map[string]string{
+		// Only a query of every state lists the ended job, as SLURM does.
+		"squeue": "#!/bin/sh\ncase \"$*\" in *'-t all'*) echo '91|FAILED|0:07|1|node1|NonZeroExitCode' ;; esac\n",
+		"sacct":  "#!/bin/sh\necho 'sacct: error: Slurm accounting storage is disabled' >&2\nexit 1\n",
+		"scontrol": "#!/bin/sh\necho 'JobId=91 JobName=x JobState=COMPLETED ExitCode=0:0 UserId=u(1) GroupId=g(1) MCS_label=N/A " +
+			"Priority=1 Nice=0 Account=a QOS=normal JobState=FAILED Reason=NonZeroExitCode Dependency=(null) ExitCode=3:0 RunTime=00:00:07 NumNodes=1 NodeList=node1'\n",
+	} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cl := Cluster{Name: "local", Local: true, SrtctlRoot: t.TempDir(), Env: map[string]string{"PATH": bin + ":" + os.Getenv("PATH")}}
+	conn, err := Connect(context.Background(), cl, ConnectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	st, err := conn.State(context.Background(), "91")
+	if err != nil || st.State != "FAILED" || !st.Ended || st.Source != "squeue" {
+		t.Fatalf("State: %+v %v, want FAILED from squeue", st, err)
+	}
+	conn.forgetState("91")
+	all, err := conn.States(context.Background(), []string{"91"})
+	if err != nil || all["91"].State != "FAILED" || all["91"].Source != "squeue" {
+		t.Fatalf("States: %+v %v, want FAILED from squeue", all, err)
+	}
+}

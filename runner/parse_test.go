@@ -118,6 +118,12 @@ func TestParseSacctAndScontrol(t *testing.T) {
 	if _, ok := parseScontrol("8", line); ok {
 		t.Error("wrong job parsed")
 	}
+	// A job named "x JobState=COMPLETED ExitCode=0:0" cannot pass for a
+	// finished one: the line is ambiguous and skipped.
+	faked := "JobId=9 JobName=x JobState=COMPLETED ExitCode=0:0 UserId=u(1) JobState=FAILED Reason=NonZeroExitCode ExitCode=3:0 NumNodes=1"
+	if st, ok := parseScontrol("9", faked); ok {
+		t.Errorf("a job name faked the state: %+v", st)
+	}
 	if (JobState{State: "UNKNOWN", Ended: true}).Describe() != "ended (state unknown)" {
 		t.Error("unknown describe")
 	}

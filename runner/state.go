@@ -113,18 +113,27 @@ func (c *Conn) forgetState(id string) {
 // squeueFormat: fields never contain '|'.
 const squeueFormat = "%i|%T|%M|%D|%N|%r"
 
+// queryState asks squeue (with -t all: a job that ended minutes ago is
+// still known to the controller, in '|'-separated fields no job name can
+// fake), then for an ended job's exit code, or one squeue no longer knows,
+// sacct, then scontrol.
 func (c *Conn) queryState(ctx context.Context, id string) (JobState, error) {
-	out, _, err := c.Run(ctx, "squeue", "-h", "-j", id, "-o", squeueFormat)
+	out, _, err := c.Run(ctx, "squeue", "-h", "-j", id, "-t", "all", "-o", squeueFormat)
 	if err != nil && !isInvalidJobID(err) {
 		return JobState{}, err
 	}
+	// ended is the controller's word that the job ended: it stands unless
+	// accounting or scontrol tell more (the exit code).
+	var ended *JobState
 	if err == nil {
 		if st, ok := parseSqueue(id, string(out)); ok {
 			st.Source = "squeue"
-			return st, nil
+			if !st.Ended {
+				return st, nil
+			}
+			ended = &st
 		}
 	}
-	// Left the queue (or never was in it).
 	c.stateMu.Lock()
 	noAcct := c.noAccounting
 	c.stateMu.Unlock()
@@ -165,6 +174,9 @@ func (c *Conn) queryState(ctx context.Context, id string) (JobState, error) {
 		if errors.As(err, &ce) && ce.Transport {
 			return JobState{}, err
 		}
+	}
+	if ended != nil {
+		return *ended, nil
 	}
 	if lagging != nil {
 		return *lagging, nil
@@ -232,17 +244,25 @@ func parseSacct(id, out string) (JobState, bool) {
 }
 
 // parseScontrol reads `scontrol -o show job` (Key=Value words on one line).
+// The job name, a command or a comment may hold words like "JobState=X":
+// a line where a key read here appears twice is ambiguous, and skipped
+// (squeue -t all, asked first, knows the same jobs in fields no name can
+// fake).
 func parseScontrol(id, out string) (JobState, bool) {
 	for _, line := range strings.Split(out, "\n") {
 		kv := map[string]string{}
+		twice := false
 		for _, w := range strings.Fields(line) {
 			if k, v, ok := strings.Cut(w, "="); ok {
+				if _, seen := kv[k]; seen && scontrolKeys[k] {
+					twice = true
+				}
 				if _, seen := kv[k]; !seen {
 					kv[k] = safetext.Field(v)
 				}
 			}
 		}
-		if kv["JobId"] != id && kv["ArrayJobId"]+"_"+kv["ArrayTaskId"] != id {
+		if twice || kv["JobId"] != id && kv["ArrayJobId"]+"_"+kv["ArrayTaskId"] != id {
 			continue
 		}
 		st := JobState{JobID: id, State: normState(kv["JobState"]), Reason: kv["Reason"],
@@ -256,6 +276,10 @@ func parseScontrol(id, out string) (JobState, bool) {
 	}
 	return JobState{}, false
 }
+
+// scontrolKeys are the keys parseScontrol reads.
+var scontrolKeys = map[string]bool{"JobId": true, "ArrayJobId": true, "ArrayTaskId": true, "JobState": true,
+	"Reason": true, "RunTime": true, "NodeList": true, "ExitCode": true, "NumNodes": true}
 
 // normState turns "CANCELLED by 1001" or "cancelled+" into CANCELLED: the
 // first word, cut at any white space (not only a blank) or '+'.
@@ -310,11 +334,20 @@ func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, e
 		}
 		ask = still
 	}
-	out, _, err := c.Run(ctx, "squeue", "-h", "-j", list, "-o", squeueFormat)
+	out, _, err := c.Run(ctx, "squeue", "-h", "-j", list, "-t", "all", "-o", squeueFormat)
 	if err != nil && !isInvalidJobID(err) {
 		return nil, err
 	}
-	remaining("squeue", string(out), parseSqueue)
+	ended := map[string]JobState{} // see queryState
+	remaining("squeue", string(out), func(id, out string) (JobState, bool) {
+		st, ok := parseSqueue(id, out)
+		if ok && st.Ended {
+			st.Source = "squeue"
+			ended[id] = st // left for sacct and scontrol (the exit code)
+			return st, false
+		}
+		return st, ok
+	})
 	if len(ask) > 0 && !noAcct {
 		out, _, err := c.Run(ctx, "sacct", "-j", strings.Join(ask, ","), "-X", "-n", "-P", "-o", sacctFormat)
 		switch {
@@ -341,6 +374,10 @@ func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, e
 		}
 	}
 	for _, id := range ask {
+		if st, ok := ended[id]; ok {
+			res[id] = st
+			continue
+		}
 		if st, ok := lagging[id]; ok {
 			res[id] = st
 			continue
