@@ -52,31 +52,24 @@ func TestWatcherDrainReadsEveryFileToItsEnd(t *testing.T) {
 	want := map[string]int{"a": 1 + 20000, "b": 2}
 	done := w.Drain()
 	start := time.Now()
-	for {
+	keep := func(m Msg) {
+		if u, ok := m.(FileUpdate); ok {
+			seen[u.Key] = append(seen[u.Key], u.Batch.Lines...)
+		}
+	}
+	for drained := false; !drained; {
 		select {
 		case m := <-w.Events():
-			if u, ok := m.(FileUpdate); ok {
-				seen[u.Key] = append(seen[u.Key], u.Batch.Lines...)
-			}
-			continue
+			keep(m)
 		case <-done:
+			drained = true
 		case <-time.After(20 * time.Second):
 			t.Fatalf("no drain after 20 s: a has %d lines, b %d", len(seen["a"]), len(seen["b"]))
 		}
-		break
 	}
-	// Messages sent before the close are in the channel already.
-	for {
-		select {
-		case m := <-w.Events():
-			if u, ok := m.(FileUpdate); ok {
-				seen[u.Key] = append(seen[u.Key], u.Batch.Lines...)
-				continue
-			}
-			continue
-		default:
-		}
-		break
+	// What was sent before the close is in the channel already.
+	for n := len(w.Events()); n > 0; n-- {
+		keep(<-w.Events())
 	}
 	for k, n := range want {
 		if len(seen[k]) != n {
