@@ -351,11 +351,12 @@ chmod 644 "$ssh_dir/config" "$ssh_dir/known_hosts"
 chmod 600 "$ssh_dir/id_ed25519"
 
 # ---- the cluster's srtctl_root ----------------------------------------------
+# Real traces beside the checkout (../shared/traces) when there are; else the
+# stand-in's built-in real traces (simulation.traces empty), as in a plain
+# clone.
 traces=""
 if [[ -d $repo/../shared/traces ]]; then
 	traces=$(cd "$repo/../shared/traces" && pwd)
-else
-	echo "testcluster: warning: $repo/../shared/traces not found; the simulated jobs have no traces to copy" >&2
 fi
 install -d -m 755 -o "$TC_USER" -g "$TC_USER" "$root_dir" "$root_dir/logs" "$root_dir/jobs"
 cat >"$root_dir/srtslurm.yaml" <<CONF
