@@ -143,9 +143,9 @@ func TestEditV2FileUnderTmux(t *testing.T) {
 	p.keys("C-u")
 	p.text("0")
 	p.enterTo("Start step", "decode steps")
+	// decode's scope is all: its worker and rank are not asked.
 	p.walkFields([]string{"Start step", "Stop step"}, nil, "Capture scope")
-	p.enterTo("Worker index")
-	p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Delay (s)")
+	p.enterTo("Delay (s)")
 	p.walkFields([]string{"Delay (s)", "Duration (s)", "Extra nsys args"}, nil, "Benchmark")
 	p.finishToday(false, "passes srtctl 2.x's rules", "srtctl dry-run accepts it")
 	got, _ := os.ReadFile(path)
@@ -181,20 +181,9 @@ func TestNewTodayJobsUnderTmux(t *testing.T) {
 			p.enterTo("Decode workers")
 			p.enterTo("Profiler", "Step 3/5")
 			p.enterTo("Start step", "prefill steps")
-			next := "Start step"
-			if release == "v2" {
-				next = "Capture scope"
-			}
-			p.walkFields([]string{"Start step", "Stop step"}, nil, next)
-			if release == "v2" {
-				p.enterTo("Worker index")
-				p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Start step", "decode steps")
-				p.walkFields([]string{"Start step", "Stop step"}, nil, "Capture scope")
-				p.enterTo("Worker index")
-				p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Benchmark")
-			} else {
-				p.walkFields([]string{"Start step", "Stop step"}, nil, "Benchmark")
-			}
+			// torch: 2.x's nsys selectors are not asked.
+			p.walkFields([]string{"Start step", "Stop step"}, nil, "Start step", "decode steps")
+			p.walkFields([]string{"Start step", "Stop step"}, nil, "Benchmark")
 			p.waitFor("┃ > sa-bench")
 			p.finishToday(true, "The new file:", "srtctl dry-run accepts it")
 			out, err := exec.Command(binary, "validate", filepath.Join(dir, "job.yaml")).CombinedOutput()
@@ -222,8 +211,7 @@ func TestEditV1FileForV2ClusterMigratesUnderTmux(t *testing.T) {
 	p.enterTo("Profiler", "Step 3/5")
 	p.enterTo("Start step", "aggregated steps")
 	p.walkFields([]string{"Start step", "Stop step"}, nil, "Capture scope")
-	p.enterTo("Worker index")
-	p.walkFields([]string{"Worker index", "Worker rank"}, nil, "Delay (s)")
+	p.enterTo("Delay (s)") // scope all: no worker and rank to ask
 	p.walkFields([]string{"Delay (s)", "Duration (s)", "Extra nsys args"}, nil, "Benchmark")
 	p.finishToday(false, "converted to the 2.x layout (schema: 2) by the cluster's srtctl migrate", "srtctl dry-run accepts it", "+schema: 2")
 	out, err := exec.Command(binary, "validate", path).CombinedOutput()

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
@@ -57,11 +58,12 @@ type SrtctlChoiceScreen struct {
 	ctx    *Context
 	target string
 	cursor int
+	width  int
 }
 
 func (s *SrtctlChoiceScreen) Title() string    { return "new job" }
 func (s *SrtctlChoiceScreen) Init() tea.Cmd    { return nil }
-func (s *SrtctlChoiceScreen) SetSize(int, int) {}
+func (s *SrtctlChoiceScreen) SetSize(w, _ int) { s.width = w }
 func (s *SrtctlChoiceScreen) KeyMap() help.KeyMap {
 	return bindings{keyUp, keyDown, keyChoose, keyCancel}
 }
@@ -88,7 +90,11 @@ func (s *SrtctlChoiceScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 func (s *SrtctlChoiceScreen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
-	b.WriteString(st.Bold.Render(SrtctlQuestion) + "\n" + SrtctlQuestionWhy + "\n\n")
+	why := SrtctlQuestionWhy
+	if s.width > 0 {
+		why = ansi.Wordwrap(why, s.width, " ")
+	}
+	b.WriteString(st.Bold.Render(SrtctlQuestion) + "\n" + why + "\n\n")
 	for i, c := range SrtctlChoices {
 		if i == s.cursor {
 			b.WriteString(st.Accent.Render("> "+c.Label) + "\n")

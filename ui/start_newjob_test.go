@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/srtctl-tui/srtctl-tui/jobspec"
@@ -218,5 +219,21 @@ func TestTeatestStartScreenNewJobAsksClusterSrtctlOnce(t *testing.T) {
 	}
 	if b, err := os.ReadFile(count); err != nil || bytes.Count(b, []byte("x")) != 1 {
 		t.Fatalf("srtctl asked %q times (%v), want once", b, err)
+	}
+}
+
+// The question's reason wraps at the screen's width instead of being cut
+// (at 80 columns it lost "(--srtctl, or srtctl_version ...)").
+func TestSrtctlQuestionWrapsAt80Columns(t *testing.T) {
+	q := &SrtctlChoiceScreen{ctx: &Context{Styles: NewStyles(true), NoColor: true}}
+	q.SetSize(80, 24)
+	v := q.View()
+	for _, l := range strings.Split(v, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("a line of %d cells: %q", w, l)
+		}
+	}
+	if got := strings.Join(strings.Fields(v), " "); !strings.Contains(got, SrtctlQuestionWhy) {
+		t.Errorf("the reason is not all there:\n%s", v)
 	}
 }

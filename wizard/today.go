@@ -220,21 +220,30 @@ func (w *Wizard) todaySteps(accessible bool) []Step {
 			}
 			return !v.Disaggregated()
 		}
-		fields := []huh.Field{
+		add(Step{Key: "steps-" + m.phase, Number: 3, Title: "Profiling: " + m.phase + " steps", Hidden: hidden,
+			Info: func() string { return w.stepsInfo(i) }},
 			k.row("Start step", &t.Start[i], intIn(0, 1<<30)),
 			k.row("Stop step ", &t.Stop[i], stopAfter(&t.Start[i])),
+		)
+		if t.Dialect != jobspec.DialectV2 {
+			continue
 		}
-		if t.Dialect == jobspec.DialectV2 {
-			fields = append(fields,
-				huh.NewSelect[string]().Title("Capture scope").Value(&t.Scope[i]).Options(
-					huh.NewOption("all       every worker of the phase (nsys only)", "all"),
-					huh.NewOption("selected  one worker and rank (nsys only)", "selected")),
-				k.row("Worker index", &t.Index[i], w.selectorBound(i, false)),
-				k.row("Worker rank ", &t.Rank[i], w.selectorBound(i, true)),
-			)
-		}
-		add(Step{Key: "steps-" + m.phase, Number: 3, Title: "Profiling: " + m.phase + " steps", Hidden: hidden,
-			Info: func() string { return w.stepsInfo(i) }}, fields...)
+		// 2.x reads the selectors for nsys only, and the worker and rank
+		// only under capture_scope: selected (under all it warns that they
+		// are ignored): the form asks them only then.
+		noScope := func() bool { return hidden() || t.Profiling != "nsys" }
+		add(Step{Key: "capture-" + m.phase, Number: 3, Title: "Profiling: " + m.phase + " capture", Hidden: noScope,
+			Info: func() string { return w.captureInfo(i) }},
+			huh.NewSelect[string]().Title("Capture scope").Value(&t.Scope[i]).Options(
+				huh.NewOption("all       every worker of the phase, every rank", "all"),
+				huh.NewOption("selected  one worker and one rank", "selected")),
+		)
+		add(Step{Key: "select-" + m.phase, Number: 3, Title: "Profiling: " + m.phase + " capture",
+			Hidden: func() bool { return noScope() || t.Scope[i] != "selected" },
+			Info:   func() string { return w.captureInfo(i) }},
+			k.row("Worker index", &t.Index[i], w.selectorBound(i, false)),
+			k.row("Worker rank ", &t.Rank[i], w.selectorBound(i, true)),
+		)
 	}
 	add(Step{Key: "nsys", Number: 3, Title: "Profiling: nsys",
 		Hidden: func() bool { return t.Profiling != "nsys" && t.Profiling != "nsys-time" },
@@ -306,16 +315,25 @@ func (w *Wizard) stepsInfo(mode int) string {
 	if t.Benchmark == "sa-bench" {
 		s += " sa-bench's warmup requests count toward the steps."
 	}
-	if t.Dialect == jobspec.DialectV2 && t.Profiling != "nsys" {
-		s += " Capture scope and worker selection apply to nsys only."
-	}
-	if t.Dialect == jobspec.DialectV2 {
-		n, _ := strconv.Atoi(t.Workers[mode])
-		if r, ok := w.ranks(mode); ok {
-			s += fmt.Sprintf(" This phase has %d workers of %d ranks each.", n, r)
-		}
+	return s
+}
+
+// captureInfo says what 2.x's nsys selectors choose from.
+func (w *Wizard) captureInfo(mode int) string {
+	s := "nsys wraps the phase's workers; capture scope selected wraps one worker and sends the start request to one of its ranks only."
+	n, _ := strconv.Atoi(w.T.Workers[mode])
+	if r, ok := w.ranks(mode); ok {
+		s += fmt.Sprintf(" This phase has %s of %s each.", plural(n, "worker"), plural(r, "rank"))
 	}
 	return s
+}
+
+// plural is "1 worker", "2 workers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func (w *Wizard) benchmarkInfo() string {

@@ -182,3 +182,46 @@ func TestEditV1ForV2ClusterMigrates(t *testing.T) {
 		t.Errorf("diff:\n%s\nfindings %v", res.Diff, res.Findings)
 	}
 }
+
+// 2.x's capture scope is asked only for nsys, and the worker and rank only
+// under capture_scope: selected (srtctl ignores them otherwise, with a
+// warning): the form never offers a choice that does nothing.
+func TestV2SelectorsAskedOnlyWhenTheyApply(t *testing.T) {
+	_, doc := tempFile(t, "v2.yaml", jobspectest.ValidV2Disagg) // nsys; prefill selected, decode all
+	w := Edit(doc)
+	shown := func() []string {
+		var keys []string
+		for _, s := range w.Steps(false) {
+			if strings.HasPrefix(s.Key, "capture-") || strings.HasPrefix(s.Key, "select-") {
+				if s.Hidden == nil || !s.Hidden() {
+					keys = append(keys, s.Key)
+				}
+			}
+		}
+		return keys
+	}
+	for _, c := range []struct {
+		profiler, decodeScope string
+		want                  string
+	}{
+		{"nsys", "", "capture-prefill select-prefill capture-decode"},
+		{"nsys", "selected", "capture-prefill select-prefill capture-decode select-decode"},
+		{"torch", "selected", ""},
+		{"nsys-time", "selected", ""},
+	} {
+		w.T.Profiling, w.T.Scope[1] = c.profiler, c.decodeScope
+		if got := strings.Join(shown(), " "); got != c.want {
+			t.Errorf("%s, decode scope %q: steps %q, want %q", c.profiler, c.decodeScope, got, c.want)
+		}
+	}
+	w.T.Profiling = "nsys"
+	var info string
+	for _, s := range w.Steps(false) {
+		if s.Key == "capture-decode" {
+			info = s.Info()
+		}
+	}
+	if !strings.Contains(info, "This phase has 1 worker of 1 rank each.") {
+		t.Errorf("decode's capture note: %q", info)
+	}
+}
