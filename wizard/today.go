@@ -323,7 +323,11 @@ func (w *Wizard) captureInfo(mode int) string {
 	s := "nsys wraps the phase's workers; capture scope selected wraps one worker and sends the start request to one of its ranks only."
 	n, _ := strconv.Atoi(w.T.Workers[mode])
 	if r, ok := w.ranks(mode); ok {
-		s += fmt.Sprintf(" This phase has %s of %s each.", plural(n, "worker"), plural(r, "rank"))
+		each := " each"
+		if n == 1 {
+			each = ""
+		}
+		s += fmt.Sprintf(" This phase has %s of %s%s.", plural(n, "worker"), plural(r, "rank"), each)
 	}
 	return s
 }

@@ -221,7 +221,7 @@ func TestV2SelectorsAskedOnlyWhenTheyApply(t *testing.T) {
 			info = s.Info()
 		}
 	}
-	if !strings.Contains(info, "This phase has 1 worker of 1 rank each.") {
+	if !strings.Contains(info, "This phase has 1 worker of 1 rank.") {
 		t.Errorf("decode's capture note: %q", info)
 	}
 }
