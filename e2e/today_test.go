@@ -91,8 +91,8 @@ func TestEditV1FileUnderTmux(t *testing.T) {
 	p.keys("Down")
 	p.enterTo("Start step", "prefill steps")
 	p.walkFields([]string{"Start step", "Stop step"}, nil, "Start step", "decode steps")
-	p.walkFields([]string{"Start step", "Stop step"}, map[string]string{"Stop step": "30"}, "Delay (s)", "Profiling: nsys")
-	p.walkFields([]string{"Delay (s)", "Duration (s)", "Extra nsys args"}, nil, "Benchmark")
+	p.walkFields([]string{"Start step", "Stop step"}, map[string]string{"Stop step": "30"}, "Extra nsys args", "Profiling: nsys")
+	p.enterTo("Benchmark")
 	s := p.waitFor("┃ > sa-bench", "┃   sglang-bench", "┃   trace-replay")
 	for _, l := range strings.Split(s, "\n") {
 		for _, notOffered := range []string{"manual", "gpqa", "mmlu"} {
@@ -145,8 +145,8 @@ func TestEditV2FileUnderTmux(t *testing.T) {
 	p.enterTo("Start step", "decode steps")
 	// decode's scope is all: its worker and rank are not asked.
 	p.walkFields([]string{"Start step", "Stop step"}, nil, "Capture scope")
-	p.enterTo("Delay (s)")
-	p.walkFields([]string{"Delay (s)", "Duration (s)", "Extra nsys args"}, nil, "Benchmark")
+	p.enterTo("Extra nsys args") // nsys, not nsys-time: no time window
+	p.enterTo("Benchmark")
 	p.finishToday(false, "passes srtctl 2.x's rules", "srtctl dry-run accepts it")
 	got, _ := os.ReadFile(path)
 	want := strings.Replace(jobspectest.ValidV2Disagg, "    worker_index: 1\n    worker_rank: 1\n", "    worker_index: 0\n    worker_rank: 0\n", 1)
@@ -211,8 +211,8 @@ func TestEditV1FileForV2ClusterMigratesUnderTmux(t *testing.T) {
 	p.enterTo("Profiler", "Step 3/5")
 	p.enterTo("Start step", "aggregated steps")
 	p.walkFields([]string{"Start step", "Stop step"}, nil, "Capture scope")
-	p.enterTo("Delay (s)") // scope all: no worker and rank to ask
-	p.walkFields([]string{"Delay (s)", "Duration (s)", "Extra nsys args"}, nil, "Benchmark")
+	p.enterTo("Extra nsys args") // scope all: no worker and rank to ask
+	p.enterTo("Benchmark")
 	p.finishToday(false, "converted to the 2.x layout (schema: 2) by the cluster's srtctl migrate", "srtctl dry-run accepts it", "+schema: 2")
 	out, err := exec.Command(binary, "validate", path).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "(dialect v2;") || !strings.Contains(string(out), "0 errors") {

@@ -245,16 +245,20 @@ func (w *Wizard) todaySteps(accessible bool) []Step {
 			k.row("Worker rank ", &t.Rank[i], w.selectorBound(i, true)),
 		)
 	}
-	add(Step{Key: "nsys", Number: 3, Title: "Profiling: nsys",
-		Hidden: func() bool { return t.Profiling != "nsys" && t.Profiling != "nsys-time" },
+	// The time window is nsys-time's alone: nsys (steps) is not asked it.
+	add(Step{Key: "nsys-time", Number: 3, Title: "Profiling: nsys-time window",
+		Hidden: func() bool { return t.Profiling != "nsys-time" },
 		Info: func() string {
-			if t.Profiling == "nsys-time" {
-				return "nsys-time captures from delay to delay+duration seconds after the workers start, on every worker; the benchmark must still be sending traffic then."
-			}
-			return "Extra nsys arguments are added to every worker's nsys command before -o."
+			return "nsys-time captures from delay to delay+duration seconds after the workers start, on every worker; the benchmark must still be sending traffic then."
 		}},
 		k.row("Delay (s)   ", &t.Delay, whenTimed(t, intIn(0, 1<<20))),
 		k.row("Duration (s)", &t.Duration, whenTimed(t, intIn(1, 1<<20))),
+	)
+	add(Step{Key: "nsys", Number: 3, Title: "Profiling: nsys",
+		Hidden: func() bool { return t.Profiling != "nsys" && t.Profiling != "nsys-time" },
+		Info: func() string {
+			return "Extra nsys arguments are added to every worker's nsys command before -o."
+		}},
 		k.row("Extra nsys args", &t.NsysArgs, nil).Placeholder("(none)"),
 	)
 	benchSel := huh.NewSelect[string]().Title("Benchmark").Value(&t.Benchmark)
@@ -264,7 +268,17 @@ func (w *Wizard) todaySteps(accessible bool) []Step {
 		benchSel = benchSel.OptionsFunc(func() []huh.Option[string] { return huh.NewOptions(t.AllowedBenchmarks()...) }, &t.Profiling).
 			Height(len(TodayBenchmarks) + 1)
 	}
-	add(Step{Key: "benchmark", Number: 3, Title: "Benchmark (the traffic)", Info: w.benchmarkInfo},
+	fitBench := func() bool {
+		// A huh select with dynamic options keeps the height it was
+		// given, in blank lines that pushed the step's note off an 80x24
+		// screen. huh asks whether a step shows just before showing it,
+		// after the profiler (which sets the options) was chosen.
+		if !accessible {
+			benchSel.Height(len(t.AllowedBenchmarks()) + 1)
+		}
+		return false
+	}
+	add(Step{Key: "benchmark", Number: 3, Title: "Benchmark (the traffic)", Info: w.benchmarkInfo, Hidden: fitBench},
 		benchSel.Validate(oneOf("benchmark type", t.AllowedBenchmarks)),
 	)
 	add(Step{Key: "traffic", Number: 3, Title: "Benchmark: traffic",
