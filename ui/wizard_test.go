@@ -467,3 +467,28 @@ func TestEditGPUTypeChangeSaysTheUsualGPUsPerNode(t *testing.T) {
 		t.Errorf("a hint though gb300 nodes have 4:\n%s", p.view())
 	}
 }
+
+// At 80x24 the benchmark step of a 2.x nsys job shows its whole note: the
+// list is as tall as the three benchmarks offered (it kept the height of
+// all eleven, and the note's first line scrolled off). And nsys, unlike
+// nsys-time, is not asked a time window.
+func TestTodayBenchmarkStepFits80x24(t *testing.T) {
+	wz := wizard.NewJobFor(jobspec.DialectV2)
+	wz.V.Name, wz.V.ModelPath, wz.V.Container = "p", "/m", "/c"
+	wz.T.Profiling = "nsys"
+	ws := NewWizardScreen(&Context{Styles: NewStyles(true), NoColor: true}, wz)
+	p := newPump(t, ws, 80, 24)
+	for i := 0; i < 40 && !strings.Contains(p.view(), "Benchmark (the traffic)"); i++ {
+		if strings.Contains(p.view(), "Delay (s)") {
+			t.Fatalf("nsys is asked nsys-time's window:\n%s", p.view())
+		}
+		p.key("enter")
+	}
+	v := p.view()
+	if got := strings.Join(strings.Fields(v), " "); !strings.Contains(got, "While profiling, only benchmarks that send profiling traffic are offered") {
+		t.Fatalf("the note's start is off screen:\n%s", v)
+	}
+	if strings.Contains(v, "gsm8k") {
+		t.Errorf("a benchmark that sends no profiling traffic is offered:\n%s", v)
+	}
+}
