@@ -42,11 +42,12 @@ func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "srtctl-tui",
 		Short: "Build, submit and watch srtctl profiling jobs",
-		Long: `srtctl-tui builds srtctl job files that profiling accepts, submits them to a
-SLURM login node over SSH, follows the job and tails profile_prefill.out and
-profile_decode.out until the traces appear, then summarises the traces.
-Without a command it opens the start screen (new job, edit a job file of
-this directory, follow a submitted job).`,
+		Long: `srtctl-tui builds srtctl job files that profiling accepts (srtctl 1.0.x,
+2.x, or P1 of December 2025: the cluster's srtctl decides the rules),
+submits them to a SLURM login node over SSH, follows the job and its logs
+side by side until the traces appear, then summarises the traces. Without
+a command it opens the start screen (new job, edit a job file of this
+directory, follow a submitted job).`,
 		Example: "  srtctl-tui demo                      # the whole flow on a simulated cluster\n" +
 			"  srtctl-tui new prof.yaml             # a job file, in a form that only offers valid choices\n" +
 			"  srtctl-tui submit prof.yaml -c mycluster   # submit and follow it\n" +
