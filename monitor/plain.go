@@ -75,8 +75,16 @@ func (p *Plain) Handle(ev Event) bool {
 	}
 	for _, n := range notes {
 		// Notes quote SLURM and the logs; made safe where they were built,
-		// and once more here, the one place plain mode prints them.
-		fmt.Fprintf(p.w, "== %s\n", safetext.Line(n.Text))
+		// and once more here, the one place plain mode prints them. A
+		// note's later lines (the traces under "traces ready") follow
+		// its "== " line indented, one per line.
+		first, rest, _ := strings.Cut(n.Text, "\n")
+		fmt.Fprintf(p.w, "== %s\n", safetext.Line(first))
+		for _, l := range strings.Split(rest, "\n") {
+			if l = strings.TrimSpace(safetext.Line(l)); l != "" {
+				fmt.Fprintf(p.w, "     %s\n", l)
+			}
+		}
 	}
 	if c, ok := ev.(ConnEvent); ok && c.Lost && c.NeedsLogin && len(notes) > 0 {
 		// Plain mode cannot hand anyone the terminal; a master connection

@@ -217,3 +217,20 @@ func TestPlainSaysRunningBeforeTheFirstLine(t *testing.T) {
 		t.Fatalf("order:\n%s", got)
 	}
 }
+
+// Plain mode prints the traces-ready note as its "== " line and one
+// indented line per trace (it printed them all on one line joined by ^J).
+func TestPlainTracesReadyListsOneTracePerLine(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPlain(&out)
+	for _, ev := range []Event{disaggInfo(), SlurmEvent{Job: JobState{State: "RUNNING", Node: "n1"}},
+		TracesEvent{Stream: StreamPrefill, Traces: []Trace{{Path: "/l/profiles/prefill/a.json.gz", Size: 10, Complete: true}}},
+		TracesEvent{Stream: StreamDecode, Traces: []Trace{{Path: "/l/profiles/decode/b\x1b[2J.json.gz", Size: 20, Complete: true}}}} {
+		p.Handle(ev)
+	}
+	got := out.String()
+	want := "== traces ready: 2 files (prefill, decode), 30 B\n     /l/profiles/prefill/a.json.gz  10 B\n     /l/profiles/decode/b"
+	if !strings.Contains(got, want) || strings.Contains(got, "^J") || strings.Contains(got, "\x1b") {
+		t.Fatalf("plain output:\n%q", got)
+	}
+}
