@@ -450,13 +450,9 @@ func (s *Status) TodayTracesText(st Stream) string {
 	if profiled > 0 {
 		t += fmt.Sprintf(" of %d", profiled)
 	}
-	word := "files"
-	if len(p.Traces) == 1 {
-		word = "file"
-	}
-	t += fmt.Sprintf(" endpoints traced, %d %s, %s", len(p.Traces), word, humanize.IBytes(uint64(p.TraceSize())))
+	t += fmt.Sprintf(" endpoints traced, %d %s, %s", len(p.Traces), pluralWord(len(p.Traces), "file"), humanize.IBytes(uint64(p.TraceSize())))
 	if p.InProgress > 0 {
-		t += fmt.Sprintf(" (%d reports being written)", p.InProgress)
+		t += fmt.Sprintf(" (%d %s being written)", p.InProgress, pluralWord(p.InProgress, "report"))
 	}
 	return t
 }

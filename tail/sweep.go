@@ -130,7 +130,10 @@ func (s *SweepState) WindowText() string {
 	var steps []string
 	for _, w := range s.Windows {
 		started += len(w.Started)
-		total += len(w.Endpoints)
+		// The bench library lists prefill's and decode's endpoints, never
+		// agg's ("Prefill workers: none" in an aggregated job): there, the
+		// endpoints a start request went to are all it says.
+		total += max(len(w.Endpoints), len(w.Started))
 		if len(w.Started) > 0 {
 			st := strconv.Itoa(w.StartStep) + "-" + strconv.Itoa(w.StopStep)
 			if !slices.Contains(steps, st) {

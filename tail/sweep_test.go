@@ -176,3 +176,21 @@ func TestSweepTrackerBenchmarkReadFirst(t *testing.T) {
 		t.Errorf("stage %v detail %q", st.Stage, st.Detail)
 	}
 }
+
+// An aggregated job's benchmark.out lists no agg endpoints ("Prefill
+// workers: none", "Decode workers: none", as the bench library prints):
+// the window counts the endpoints a start request went to ("1 of 0" was
+// printed).
+func TestSweepTrackerAggWindowCountsStartedEndpoints(t *testing.T) {
+	tr := NewSweepTracker(nil)
+	for _, l := range []string{
+		"", "Starting profiling on workers...", "  Type: nsys", "  Output (base): /logs/profiles",
+		"  Output (agg): /logs/profiles/agg", "  Prefill workers: none", "  Decode workers: none",
+		"  Prefill steps: 0 - 50", "  Decode steps: 0 - 50", "Starting profiling on http://10.0.0.1:7500 (steps 0-10)",
+	} {
+		tr.FeedBenchmark(l)
+	}
+	if w := tr.State().WindowText(); w != "profiling started on 1 of 1 endpoints, steps 0-10" {
+		t.Errorf("window %q", w)
+	}
+}
