@@ -226,22 +226,32 @@ func (t *SweepTracker) FeedSweep(raw string) {
 	case reStarted.MatchString(msg):
 		n, _ := strconv.Atoi(reStarted.FindStringSubmatch(msg)[1])
 		s.Workers = n
-		s.Detail = strconv.Itoa(n) + " workers"
+		if s.Stage <= SweepWorkers {
+			s.Detail = strconv.Itoa(n) + " workers"
+		}
 	case strings.HasPrefix(msg, "Waiting for workers to be ready"):
 		t.enter(SweepHealth, text)
+	// The health lines say more about the health stage only: read after
+	// benchmark.out moved the run on, they would replace its detail.
 	case reExpecting.MatchString(msg):
 		m := reExpecting.FindStringSubmatch(msg)
-		if s.Stage != SweepHealth {
+		if s.Stage < SweepHealth {
 			t.enter(SweepHealth, text)
 		}
-		s.Detail = "expecting " + m[2]
+		if s.Stage == SweepHealth {
+			s.Detail = "expecting " + m[2]
+		}
 	case reModelNotReady.MatchString(msg):
-		m := reModelNotReady.FindStringSubmatch(msg)
-		s.Detail = haveOf(m[2], m[1])
-		s.Line = safetext.Line(text)
+		if s.Stage == SweepHealth {
+			m := reModelNotReady.FindStringSubmatch(msg)
+			s.Detail = haveOf(m[2], m[1])
+			s.Line = safetext.Line(text)
+		}
 	case strings.HasPrefix(msg, "Model is ready"):
-		s.Detail = strings.TrimSuffix(strings.TrimPrefix(msg, "Model is ready. "), ".")
-		s.Detail = strings.ToLower(s.Detail[:1]) + s.Detail[1:]
+		if s.Stage == SweepHealth {
+			s.Detail = strings.TrimSuffix(strings.TrimPrefix(msg, "Model is ready. "), ".")
+			s.Detail = strings.ToLower(s.Detail[:1]) + s.Detail[1:]
+		}
 	case reProfilingType.MatchString(msg):
 		s.Profiling = safetext.Line(reProfilingType.FindStringSubmatch(msg)[1])
 	case reProfEnabled.MatchString(msg):
@@ -274,6 +284,13 @@ func (t *SweepTracker) FeedSweep(raw string) {
 func (t *SweepTracker) FeedBenchmark(raw string) {
 	text := strings.TrimSpace(plainLine(raw))
 	s := &t.state
+	if text != "" && s.Stage < SweepBenchmark {
+		// benchmark.out is written by the benchmark alone, and its file is
+		// polled on its own schedule: read before the sweep log's "Server
+		// is healthy" line, it already says the benchmark runs (the stage
+		// said "waiting for health: concurrency 4").
+		t.enter(SweepBenchmark, text)
+	}
 	switch {
 	case text == "":
 	case reSABenchConfig.MatchString(text) && strings.HasPrefix(text, "SA-Bench Config:"):
@@ -374,6 +391,12 @@ func decorative(text string) bool {
 
 func (t *SweepTracker) enter(stage SweepStage, line string) {
 	s := &t.state
+	if stage < s.Stage {
+		// Stages only move forward: benchmark.out, polled on its own
+		// schedule, may have moved the run to the benchmark before the
+		// sweep log's health lines are read.
+		return
+	}
 	s.Stage, s.Line, s.Since = stage, safetext.Line(line), t.now()
 	s.Detail = ""
 	if stage == SweepBenchmark {

@@ -171,6 +171,9 @@ func TestSweepTrackerBenchmarkReadFirst(t *testing.T) {
 	tr := NewSweepTracker(nil)
 	tr.FeedBenchmark("SA-Bench Config: endpoint=http://n1:8000; isl=1; osl=1; concurrencies=4x16; req_rate=inf")
 	tr.FeedBenchmark("Running benchmark with concurrency: 4")
+	if st := tr.State(); st.Stage != SweepBenchmark {
+		t.Errorf("benchmark.out read first: stage %v, want benchmark running", st.Stage)
+	}
 	tr.FeedSweep("2026-12-07 05:00:00 [INFO] Server is healthy - starting benchmark")
 	if st := tr.State(); st.Stage != SweepBenchmark || st.Detail != "concurrency 4 (1 of 2)" {
 		t.Errorf("stage %v detail %q", st.Stage, st.Detail)
@@ -192,5 +195,24 @@ func TestSweepTrackerAggWindowCountsStartedEndpoints(t *testing.T) {
 	}
 	if w := tr.State().WindowText(); w != "profiling started on 1 of 1 endpoints, steps 0-10" {
 		t.Errorf("window %q", w)
+	}
+}
+
+// benchmark.out read before the sweep log's health lines: the stage stays
+// at the benchmark when those lines come.
+func TestSweepTrackerStageNeverMovesBack(t *testing.T) {
+	tr := NewSweepTracker(nil)
+	tr.FeedSweep("2026-12-07 05:00:00 [INFO] Starting backend workers")
+	tr.FeedBenchmark("SA-Bench Config: endpoint=http://n1:8000; isl=1; osl=1; concurrencies=4x16; req_rate=inf")
+	tr.FeedSweep("2026-12-07 05:00:01 [INFO] Waiting for workers to be ready...")
+	tr.FeedSweep("2026-12-07 05:00:02 [INFO] Model is not ready, waiting for 1 agg. Have 0 agg.")
+	tr.FeedBenchmark("Running benchmark with concurrency: 4")
+	tr.FeedSweep("2026-12-07 05:00:03 [INFO] Model is ready. Have 1 agg.")
+	if st := tr.State(); st.Stage != SweepBenchmark || st.Detail != "concurrency 4 (1 of 2)" {
+		t.Errorf("stage %v, detail %q after the late health lines, want benchmark running, concurrency 4 (1 of 2)", st.Stage, st.Detail)
+	}
+	tr.FeedSweep("✓ Sweep completed successfully")
+	if st := tr.State(); st.Stage != SweepDone {
+		t.Errorf("stage %v, want done", st.Stage)
 	}
 }
