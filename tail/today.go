@@ -181,7 +181,13 @@ func (s *logsSource) focused() map[string]bool {
 	return s.focus
 }
 
-func (s *logsSource) Poll(fsys FS) (Result, error) {
+func (s *logsSource) Poll(fsys FS) (Result, error) { return s.poll(fsys, false) }
+
+// PollAll reads every log, the hidden ones too: a drain (the job ended)
+// must not leave a hidden log's last lines unread for hiddenLogEvery.
+func (s *logsSource) PollAll(fsys FS) (Result, error) { return s.poll(fsys, true) }
+
+func (s *logsSource) poll(fsys FS, all bool) (Result, error) {
 	var u LogsUpdate
 	if now := s.now(); now.Sub(s.listed) >= logListEvery {
 		found, err := s.list(fsys)
@@ -195,7 +201,7 @@ func (s *logsSource) Poll(fsys FS) (Result, error) {
 	focus := s.focused()
 	now := s.now()
 	for i, src := range s.sources {
-		if focus != nil && !focus[s.files[i].Name] && now.Sub(s.polled[i]) < hiddenLogEvery {
+		if !all && focus != nil && !focus[s.files[i].Name] && now.Sub(s.polled[i]) < hiddenLogEvery {
 			continue
 		}
 		s.polled[i] = now

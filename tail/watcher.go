@@ -46,6 +46,14 @@ type Source interface {
 	Poll(fsys FS) (Result, error)
 }
 
+// ThoroughSource is a Source that reads only part of what it follows on
+// most polls (to spare a slow link); PollAll reads all of it, and a drain
+// polls it that way.
+type ThoroughSource interface {
+	Source
+	PollAll(fsys FS) (Result, error)
+}
+
 // Options tune a Watcher; zero fields take the defaults.
 type Options struct {
 	// FastInterval is the poll interval while a source changes (0.5 s);
@@ -158,6 +166,13 @@ func (w *Watcher) Drain() <-chan struct{} {
 	return d.done
 }
 
+// draining reports whether a drain waits.
+func (w *Watcher) draining() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.drains) > 0
+}
+
 // drained records that s was read to its end by a poll begun at began.
 func (w *Watcher) drained(s *scheduled, began time.Time) {
 	w.mu.Lock()
@@ -219,7 +234,13 @@ func (w *Watcher) Run(ctx context.Context) error {
 				continue
 			}
 			began := time.Now()
-			res, err := s.src.Poll(fsys)
+			var res Result
+			var err error
+			if ts, ok := s.src.(ThoroughSource); ok && w.draining() {
+				res, err = ts.PollAll(fsys)
+			} else {
+				res, err = s.src.Poll(fsys)
+			}
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}

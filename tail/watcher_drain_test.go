@@ -107,3 +107,55 @@ func TestWatcherDrainEdges(t *testing.T) {
 		break
 	}
 }
+
+// A drain reads the logs no screen shows too: the job's end must not wait
+// for their next hiddenLogEvery, or lose their last lines (a worker's last
+// line was missing from --save-logs after the job ended).
+func TestDrainReadsHiddenTodayLogs(t *testing.T) {
+	run := filepath.Join(t.TempDir(), "9")
+	logs := filepath.Join(run, "logs")
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(logs, "n1_prefill_w0.out"), "p1\n")
+	writeFile(t, filepath.Join(logs, "n1_prefill_w1.out"), "q1\n")
+	now := time.Unix(1000, 0) // still: hidden logs are never due by the clock
+	j := NewTodayJob(TodaySpec{RunDir: run, ID: "9", Now: func() time.Time { return now }})
+	w := j.Watcher(staticDial(OSFS{}), Options{FastInterval: time.Hour, SlowInterval: time.Hour})
+	startWatcher(t, w)
+	seen := map[string][]string{}
+	keep := func(m Msg) {
+		if u, ok := m.(LogsUpdate); ok {
+			for _, fu := range u.Updates {
+				seen[fu.Key] = append(seen[fu.Key], fu.Batch.Lines...)
+			}
+		}
+	}
+	for deadline := time.After(5 * time.Second); len(seen["n1_prefill_w1.out"]) == 0; {
+		select {
+		case m := <-w.Events():
+			keep(m)
+		case <-deadline:
+			t.Fatalf("the logs were not read: %v", seen)
+		}
+	}
+	j.Focus([]string{"n1_prefill_w0.out"})
+	appendFile(t, filepath.Join(logs, "n1_prefill_w1.out"), "q2 the last line\n")
+	done := w.Drain()
+	for drained := false; !drained; {
+		select {
+		case m := <-w.Events():
+			keep(m)
+		case <-done:
+			drained = true
+		case <-time.After(10 * time.Second):
+			t.Fatal("no drain")
+		}
+	}
+	for n := len(w.Events()); n > 0; n-- {
+		keep(<-w.Events())
+	}
+	if got := strings.Join(seen["n1_prefill_w1.out"], ","); got != "q1,q2 the last line" {
+		t.Fatalf("hidden log after the drain: %q", got)
+	}
+}
