@@ -9,6 +9,26 @@ import (
 	"time"
 )
 
+// awaitDrain hands every message to keep until done is closed, and then
+// those sent before (already in the channel).
+func awaitDrain(t *testing.T, w *Watcher, done <-chan struct{}, keep func(Msg)) {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for drained := false; !drained; {
+		select {
+		case m := <-w.Events():
+			keep(m)
+		case <-done:
+			drained = true
+		case <-timeout:
+			t.Fatal("no drain after 20 s")
+		}
+	}
+	for n := len(w.Events()); n > 0; n-- {
+		keep(<-w.Events())
+	}
+}
+
 // slowSource reads its file through a FileSource but takes its time, as a
 // poll over a reconnecting SSH link does.
 type slowSource struct {
@@ -57,20 +77,7 @@ func TestWatcherDrainReadsEveryFileToItsEnd(t *testing.T) {
 			seen[u.Key] = append(seen[u.Key], u.Batch.Lines...)
 		}
 	}
-	for drained := false; !drained; {
-		select {
-		case m := <-w.Events():
-			keep(m)
-		case <-done:
-			drained = true
-		case <-time.After(20 * time.Second):
-			t.Fatalf("no drain after 20 s: a has %d lines, b %d", len(seen["a"]), len(seen["b"]))
-		}
-	}
-	// What was sent before the close is in the channel already.
-	for n := len(w.Events()); n > 0; n-- {
-		keep(<-w.Events())
-	}
+	awaitDrain(t, w, done, keep)
 	for k, n := range want {
 		if len(seen[k]) != n {
 			t.Errorf("%s: %d lines received by the drain's end, want %d", k, len(seen[k]), n)
@@ -142,19 +149,7 @@ func TestDrainReadsHiddenTodayLogs(t *testing.T) {
 	j.Focus([]string{"n1_prefill_w0.out"})
 	appendFile(t, filepath.Join(logs, "n1_prefill_w1.out"), "q2 the last line\n")
 	done := w.Drain()
-	for drained := false; !drained; {
-		select {
-		case m := <-w.Events():
-			keep(m)
-		case <-done:
-			drained = true
-		case <-time.After(10 * time.Second):
-			t.Fatal("no drain")
-		}
-	}
-	for n := len(w.Events()); n > 0; n-- {
-		keep(<-w.Events())
-	}
+	awaitDrain(t, w, done, keep)
 	if got := strings.Join(seen["n1_prefill_w1.out"], ","); got != "q1,q2 the last line" {
 		t.Fatalf("hidden log after the drain: %q", got)
 	}
