@@ -58,16 +58,21 @@ func newJobDialect(cmd interface {
 	OutOrStdout() io.Writer
 }, flag string, f clusterFlags) (jobspec.Dialect, error) {
 	if flag != "" {
-		d, ok := runner.ParseSrtctlVersion(flag)
-		if !ok {
-			return "", withExit(2, fmt.Errorf("--srtctl %q: use v2, v1 or p1 (or a version such as 1.0.68)", flag))
-		}
-		return d, nil
+		return parseSrtctlFlag(flag)
 	}
 	if d := clusterDialect(f); d != "" {
 		return d, nil
 	}
 	return chooseSrtctlLine(cmd.InOrStdin(), cmd.OutOrStdout())
+}
+
+// parseSrtctlFlag reads --srtctl (new, edit).
+func parseSrtctlFlag(flag string) (jobspec.Dialect, error) {
+	d, ok := runner.ParseSrtctlVersion(flag)
+	if !ok {
+		return "", withExit(2, fmt.Errorf("--srtctl %q: use v2, v1 or p1 (or a version such as 1.0.68)", flag))
+	}
+	return d, nil
 }
 
 // clusterDialect is the srtctl the cluster of f (--cluster, else the

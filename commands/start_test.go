@@ -102,7 +102,7 @@ func TestAccessibleStartOpensAmbiguousFileForClusterSrtctl(t *testing.T) {
 		{"1.0.68 cluster", "default: far\nclusters:\n  - name: far\n    host: far.example.org\n    srtctl_root: /srt\n    srtctl_version: 1.0.68\n",
 			"it could be P1 or v1: assumed v1, the cluster's srtctl); it opens as 1.0.x."},
 		// No configuration: the built-in local cluster, with no srtctl on PATH.
-		{"no srtctl known", "", "it could be P1 or v1: assumed v1 (no cluster srtctl known; --dialect p1 checks it as P1)); it opens as 1.0.x."},
+		{"no srtctl known", "", "it could be P1 or v1: assumed v1 (no cluster srtctl known)); it opens as 1.0.x. To open it as P1: edit --srtctl p1, or srtctl_version: p1 in the cluster's configuration."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			freshConfig(t)

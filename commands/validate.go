@@ -88,6 +88,9 @@ func validateFile(path string, force jobspec.Dialect) validateResult {
 	}
 	det := doc.Detect("")
 	r.Dialect, r.RulesOf, r.Reason = det.Dialect, det.Dialect, det.Reason
+	if det.Assumed && force == "" {
+		r.Reason += "; --dialect p1 checks it as P1"
+	}
 	if force != "" {
 		r.RulesOf = force
 	}

@@ -164,7 +164,7 @@ func TestValidateNamesTheDialect(t *testing.T) {
 	dir := t.TempDir()
 	twoByTwo := writeFile(t, dir, "2x2.yaml", jobspectest.ValidV1Disagg2x2)
 	out, _, code := runCLI(t, "validate", twoByTwo)
-	want := twoByTwo + ": srtctl 1.0.x (dialect v1; a steps-only profiling section; it could be P1 or v1: assumed v1 (no cluster srtctl known; --dialect p1 checks it as P1))\n1 file checked: 0 errors, 0 warnings\n"
+	want := twoByTwo + ": srtctl 1.0.x (dialect v1; a steps-only profiling section; it could be P1 or v1: assumed v1 (no cluster srtctl known); --dialect p1 checks it as P1)\n1 file checked: 0 errors, 0 warnings\n"
 	if code != 0 || out != want {
 		t.Errorf("2x2 file: code %d\n got %q\nwant %q", code, out, want)
 	}

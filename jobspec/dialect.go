@@ -93,7 +93,7 @@ func (d *Doc) Detect(cluster Dialect) Detection {
 		// A v2 cluster runs v1 files only after `srtctl migrate`; the file
 		// itself is still v1.
 		det.Dialect = DialectV1
-		det.Reason += "; it could be P1 or v1: assumed v1 (no cluster srtctl known; --dialect p1 checks it as P1)"
+		det.Reason += "; it could be P1 or v1: assumed v1 (no cluster srtctl known)"
 	}
 	return det
 }

@@ -101,7 +101,7 @@ func TestTeatestStartScreenSaysAssumedDialect(t *testing.T) {
 	}
 	for want, cls := range map[string]*Clusters{
 		"assumed v1, the cluster's srtctl":     configuredClusters(t, "1.0.68"),
-		"assumed v1 (no cluster srtctl known;": {NoSubmit: "Submit now is not offered: no configuration"},
+		"assumed v1 (no cluster srtctl known)": {NoSubmit: "Submit now is not offered: no configuration"},
 	} {
 		ctx := &Context{Width: 220, Height: 40, Styles: NewStyles(true), NoColor: true, Clusters: cls}
 		tm := teatest.NewTestModel(t, NewRoot(ctx, NewStartScreen(ctx, dir)), teatest.WithInitialTermSize(220, 40))

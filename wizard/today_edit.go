@@ -61,7 +61,7 @@ func (w *Wizard) editToday(doc *jobspec.Doc, cluster jobspec.Dialect) bool {
 		return false
 	}
 	if det.Assumed && w.Notice == "" {
-		w.Notice = fmt.Sprintf("%s could be a P1 or a 1.0.x file (%s); it opens as 1.0.x.", doc.Name(), det.Reason)
+		w.Notice = fmt.Sprintf("%s could be a P1 or a 1.0.x file (%s); it opens as 1.0.x. To open it as P1: edit --srtctl p1, or srtctl_version: p1 in the cluster's configuration.", doc.Name(), det.Reason)
 	}
 	v := todayModeValues(view, dia)
 	t := todayValuesFromDoc(view, dia)
