@@ -218,6 +218,11 @@ func (m *Monitor) KeyMap() help.KeyMap {
 	// r is offered only while it can help; d until the traces are here.
 	k.Login.SetEnabled(m.needsLogin())
 	k.Fetch.SetEnabled(!m.fetched())
+	if m.status.Slurm.Ended {
+		// Nothing is left to cancel, and nothing keeps running.
+		k.Cancel.SetEnabled(false)
+		k.Quit.SetHelp("q", "quit")
+	}
 	if m.today != nil {
 		k.Log.SetHelp("l", "all logs")
 		k.Zoom.SetEnabled(false)

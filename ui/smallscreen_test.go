@@ -126,3 +126,20 @@ func TestStartScreenAlignsJobNames(t *testing.T) {
 		t.Errorf("long name not ellipsised: %q", rows[1])
 	}
 }
+
+// Once the job has ended the footer no longer offers to cancel it, and q
+// no longer says the job keeps running.
+func TestMonitorFooterAfterTheJobEnded(t *testing.T) {
+	m, _ := monNewTestMonitor(t, 120, 30)
+	monFeed(m, monitor.JobInfoEvent{Info: monTestInfo})
+	r := NewRoot(&Context{Styles: NewStyles(true), NoColor: true, Width: 120, Height: 30}, m)
+	r.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	if v := ansi.Strip(r.View().Content); !strings.Contains(v, "c cancel job") || !strings.Contains(v, "q quit (job keeps running)") {
+		t.Fatalf("while running:\n%s", v)
+	}
+	monFeed(m, monitor.SlurmEvent{Job: monitor.JobState{State: "COMPLETED", Ended: true, ExitCode: "0:0"}})
+	v := ansi.Strip(r.View().Content)
+	if strings.Contains(v, "cancel job") || strings.Contains(v, "job keeps running") || !strings.Contains(v, "q quit") {
+		t.Errorf("after the end:\n%s", v)
+	}
+}
