@@ -368,8 +368,10 @@ func (m *Monitor) handleEvent(ev monitor.Event) tea.Cmd {
 	}
 	if fe, ok := ev.(monitor.FetchEvent); ok && fe.Finished && fe.Err == "" {
 		// The footer says where the traces went, for as long as it matters;
-		// the status line would only say it a second time.
+		// the status line would only say it a second time, and its
+		// "Fetching traces into …" is over.
 		notes = nil
+		cmds = append(cmds, Status("", false))
 	}
 	if len(notes) > 0 {
 		n := notes[len(notes)-1]

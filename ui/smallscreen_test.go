@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,9 +69,13 @@ func TestMonitorTracePathsAndFetchedBanner(t *testing.T) {
 	if !strings.Contains(v, "17-TP-0.trace.json.gz") || !strings.Contains(v, "/lustre/fsw/") || !strings.Contains(v, "…") {
 		t.Fatalf("trace path not shortened in the middle:\n%s", v)
 	}
-	monFeed(m, monitor.FetchEvent{LocalDir: "/tmp/fetch", Done: 3 << 20, Total: 3 << 20, Finished: true})
+	msgs := monFeed(m, monitor.FetchEvent{LocalDir: "/tmp/fetch", Done: 3 << 20, Total: 3 << 20, Finished: true})
 	if v := monScreen(m); !strings.Contains(v, "traces fetched") || strings.Contains(v, "d fetch") {
 		t.Fatalf("banner after the fetch:\n%s", v)
+	}
+	// The status line's "Fetching traces into …" ends with the fetch.
+	if !slices.Contains(msgs, tea.Msg(StatusMsg{})) {
+		t.Errorf("the status line is not cleared after the fetch: %v", msgs)
 	}
 }
 
