@@ -25,8 +25,9 @@ func newCancelCmd() *cobra.Command {
 		Long: `Cancel SLURM job ID with scancel. The cluster is --cluster, else the default
 of --config, else the one the history recorded for ID, else the default. On
 a terminal it asks first and only "y" or "yes" cancels; elsewhere --yes is
-required. When SLURM refuses (no such job, already ended, not yours) it says
-what SLURM said and exits 1.`,
+required. The question says the job's state; a job that has already ended
+is not asked about (exit 1, "nothing to cancel"). When SLURM refuses (no
+such job, not yours) it says what SLURM said and exits 1.`,
 		Example: "  srtctl-tui cancel 1234\n  srtctl-tui cancel 1234 --cluster mycluster --yes   # scripts: no question",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -43,10 +44,26 @@ what SLURM said and exits 1.`,
 				what += fmt.Sprintf(" (%s)", safetext.Field(entry.Name))
 			}
 			what += " on " + safetext.Field(cl.Name)
-			if !yes {
-				if !stdinIsTerminal() {
-					return withExit(2, fmt.Errorf("not cancelling %s without confirmation: pass --yes", what))
+			if !yes && !stdinIsTerminal() {
+				return withExit(2, fmt.Errorf("not cancelling %s without confirmation: pass --yes", what))
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
+			defer cancel()
+			conn, err := connectCluster(ctx, cl, nil, false)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			// The question says what is being cancelled, and a job that has
+			// ended is not asked about at all. A job SLURM does not know
+			// (state unknown) goes to scancel, whose answer is SLURM's.
+			if st, err := conn.State(ctx, id); err == nil && st.Source != "none" {
+				if st.Ended {
+					return withExit(1, fmt.Errorf("%s has already ended (%s): nothing to cancel", what, st.Describe()))
 				}
+				what += ", " + st.Describe()
+			}
+			if !yes {
 				ok, err := confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), fmt.Sprintf("Cancel %s? [y/N] ", what))
 				if err != nil {
 					return withExit(2, err)
@@ -56,13 +73,6 @@ what SLURM said and exits 1.`,
 					return withExit(1, nil)
 				}
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
-			defer cancel()
-			conn, err := connectCluster(ctx, cl, nil, false)
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
 			if err := conn.Cancel(ctx, id); err != nil {
 				return withExit(1, err)
 			}

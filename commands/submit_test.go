@@ -193,7 +193,9 @@ func TestClusterCommands(t *testing.T) {
 	}
 	stdinIsTerminal = func() bool { return true }
 	out, errOut, code = runCLIIn(t, ctx, "\n", "cancel", id)
-	if code != 1 || !strings.Contains(errOut, "Cancel job "+id+" (gb200-fp8-profiling) on tc? [y/N]") || !strings.Contains(out, "Not cancelled") || !inQueue(t, tc, id) {
+	// The question says the job's state.
+	if code != 1 || !strings.Contains(errOut, "Cancel job "+id+" (gb200-fp8-profiling) on tc, RUNNING ") || !strings.Contains(errOut, "? [y/N]") ||
+		!strings.Contains(out, "Not cancelled") || !inQueue(t, tc, id) {
 		t.Fatalf("cancel answered with Enter: exit %d\n%s\n%s", code, out, errOut)
 	}
 	out, errOut, code = runCLIIn(t, ctx, "y\n", "cancel", id)
@@ -206,6 +208,12 @@ func TestClusterCommands(t *testing.T) {
 			t.Fatalf("job %s still queued after cancel", id)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	// An ended job is not asked about: nothing to cancel.
+	_, errOut, code = runCLIIn(t, ctx, "", "cancel", "--yes", id)
+	if code != 1 || !strings.Contains(errOut, "job "+id+" (gb200-fp8-profiling) on tc has already ended (CANCELLED") ||
+		!strings.Contains(errOut, "nothing to cancel") {
+		t.Fatalf("cancel of the ended job: exit %d\n%s", code, errOut)
 	}
 }
 
