@@ -642,6 +642,9 @@ func (v *validator) benchmarkTraps() {
 	case "trace-replay":
 		missing("trace_file", "benchmark.trace_file is required for trace-replay")
 		missing("concurrencies", "benchmark.concurrencies is required for trace-replay")
+	case "manual":
+		// The default, and not a runner: the job serves until it is
+		// cancelled (the profiling rules say what that means for a trace).
 	default:
 		if !contains(srtctlBenchmarks, bt) {
 			// A warning, not an error: the corpus carries a real upstream recipe

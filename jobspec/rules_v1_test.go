@@ -191,3 +191,23 @@ func TestSrtctlVerdict(t *testing.T) {
 		t.Errorf("a trap made srtctl refuse: %q", msg)
 	}
 }
+
+// manual is srtctl's default benchmark, not an unknown one: it is never
+// called "not a benchmark srtctl has" (it was, with a job failure that
+// never happens), with profiling on or off.
+func TestV1ManualBenchmarkIsKnown(t *testing.T) {
+	for _, src := range []string{
+		strings.Replace(v1Base, `type: "sa-bench"`, `type: "manual"`, 1),
+		strings.Replace(strings.Replace(v1Base, `type: "sa-bench"`, `type: "manual"`, 1), `type: "torch"`, `type: "none"`, 1),
+	} {
+		d, err := Parse("job.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range d.ValidateAs(DialectV1) {
+			if strings.Contains(f.Message, "is not a benchmark srtctl has") || strings.Contains(f.Message, "Unknown benchmark type") {
+				t.Errorf("%s", f)
+			}
+		}
+	}
+}
