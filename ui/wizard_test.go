@@ -451,7 +451,7 @@ func TestEditGPUTypeChangeSaysTheUsualGPUsPerNode(t *testing.T) {
 		p.key("enter")
 	}
 	p.mustSee("GPUs per node")
-	const hint = "h100 nodes usually have 8 GPUs: change this if yours do"
+	const hint = "GPUs per node (h100 nodes usually have 8): 4"
 	if strings.Contains(p.view(), "usually have") {
 		t.Fatalf("a hint before the type changed:\n%s", p.view())
 	}

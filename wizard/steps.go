@@ -184,9 +184,15 @@ func (w *Wizard) gpusPerNodeRow(row inputFunc, accessible bool) *huh.Input {
 	if !w.IsNew() {
 		// The file's number stays what it says (a huh input's value is
 		// fixed when built); when the GPU type changes under it, the
-		// field says what the new type's nodes usually have.
+		// field's title says what the new type's nodes usually have (in
+		// the title: the row is inline, a description would run into it).
 		return row("GPUs per node", &v.GPUsPerNode, positiveInt(w.orig.GPUsPerNode, MaxGPUsPerNode)).
-			DescriptionFunc(w.gpusPerNodeHint, &v.GPUType)
+			TitleFunc(func() string {
+				if h := w.gpusPerNodeHint(); h != "" {
+					return "GPUs per node (" + h + ")"
+				}
+				return "GPUs per node"
+			}, &v.GPUType)
 	}
 	if accessible {
 		// The prompt's title is fixed before the GPU type is answered.
@@ -197,8 +203,8 @@ func (w *Wizard) gpusPerNodeRow(row inputFunc, accessible bool) *huh.Input {
 		PlaceholderFunc(func() string { return fmt.Sprintf("%d (usual for %s)", GPUsPerNodeFor(v.GPUType), v.GPUType) }, &v.GPUType)
 }
 
-// gpusPerNodeHint is the edit form's note under GPUs per node once the GPU
-// type was changed to one whose nodes usually have another count.
+// gpusPerNodeHint is the edit form's note beside GPUs per node once the
+// GPU type was changed to one whose nodes usually have another count.
 func (w *Wizard) gpusPerNodeHint() string {
 	v := w.V
 	if v.GPUType == w.orig.GPUType {
@@ -208,7 +214,7 @@ func (w *Wizard) gpusPerNodeHint() string {
 	if n, err := strconv.Atoi(strings.TrimSpace(v.EffectiveGPUsPerNode())); err == nil && n == usual {
 		return ""
 	}
-	return fmt.Sprintf("%s nodes usually have %d GPUs: change this if yours do", v.GPUType, usual)
+	return fmt.Sprintf("%s nodes usually have %d", v.GPUType, usual)
 }
 
 // inline lays an input out on one line, "Title: value". Trailing spaces in
