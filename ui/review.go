@@ -137,9 +137,9 @@ func (r *ReviewScreen) body() string {
 	case errs > 0:
 		b.WriteString(st.Error.Render(fmt.Sprintf("✗ %d error(s): this cannot be saved until fixed (b: back to the form)", errs)))
 	case warns > 0:
-		b.WriteString(st.OK.Render("✓ passes "+r.rulesName()+"'s rules") + st.Warn.Render(fmt.Sprintf(" (%d warning(s))", warns)))
+		b.WriteString(st.OK.Render("✓ passes "+r.wz.RulesName()+"'s rules") + st.Warn.Render(fmt.Sprintf(" (%d warning(s))", warns)))
 	default:
-		b.WriteString(st.OK.Render("✓ passes " + r.rulesName() + "'s rules"))
+		b.WriteString(st.OK.Render("✓ passes " + r.wz.RulesName() + "'s rules"))
 	}
 	b.WriteByte('\n')
 	for _, f := range r.res.Findings {

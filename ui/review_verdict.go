@@ -31,14 +31,6 @@ type verdictState struct {
 	err     string
 }
 
-// rulesName names the rules the review checked the file with.
-func (r *ReviewScreen) rulesName() string {
-	if r.wz.T != nil {
-		return r.wz.T.Dialect.Title()
-	}
-	return "srtctl P1"
-}
-
 // verdictCmd asks the cluster's srtctl for its opinion on a 1.0.x or 2.x
 // file, when a cluster is configured and reachable without the user (the
 // review never hands the terminal to ssh for this): for a conversion to

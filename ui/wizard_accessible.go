@@ -137,7 +137,7 @@ func printReview(out io.Writer, wz *wizard.Wizard, res *wizard.Result) {
 	if jobspec.HasErrors(res.Findings) {
 		fmt.Fprintln(out, "Validation: errors")
 	} else {
-		fmt.Fprintln(out, "Validation: passes srtctl P1's rules")
+		fmt.Fprintln(out, "Validation: passes "+wz.RulesName()+"'s rules")
 	}
 	for _, f := range res.Findings {
 		fmt.Fprintf(out, "  %s %d:%d %s: %s\n", f.Severity, f.Line, f.Col, f.Path, f.Message)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/wizard"
 )
 
@@ -110,5 +111,23 @@ func TestAccessiblePromptsKeepDescriptions(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("transcript lacks %q", want)
 		}
+	}
+}
+
+// The accessible review names the srtctl whose rules passed (it said P1's
+// for every job), and while profiling the benchmark prompt lists only the
+// benchmarks that start a capture (it listed all twelve).
+func TestAccessibleTodayReviewAndBenchmarks(t *testing.T) {
+	var out strings.Builder
+	answers := "acc\n/m\n/c\n" + strings.Repeat("\n", 40)
+	RunAccessible(wizard.NewJobFor(jobspec.DialectV2), strings.NewReader(answers), &out, AccessibleOptions{})
+	got := out.String()
+	if !strings.Contains(got, "Validation: passes srtctl 2.x's rules") {
+		t.Errorf("review:\n%s", got)
+	}
+	_, bench, _ := strings.Cut(got, "Benchmark (the traffic)")
+	bench, _, _ = strings.Cut(bench, "Enter a number")
+	if !strings.Contains(bench, "1. sa-bench") || strings.Contains(bench, "manual\n") || strings.Contains(bench, "gpqa") {
+		t.Errorf("benchmark prompt while profiling:\n%s", bench)
 	}
 }

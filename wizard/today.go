@@ -269,11 +269,14 @@ func (w *Wizard) todaySteps(accessible bool) []Step {
 			Height(len(TodayBenchmarks) + 1)
 	}
 	fitBench := func() bool {
-		// A huh select with dynamic options keeps the height it was
-		// given, in blank lines that pushed the step's note off an 80x24
-		// screen. huh asks whether a step shows just before showing it,
-		// after the profiler (which sets the options) was chosen.
-		if !accessible {
+		// Whether a step shows is asked just before it shows, after the
+		// profiler (which decides the options) was chosen. A huh select
+		// with dynamic options keeps the height it was given, in blank
+		// lines that pushed the step's note off an 80x24 screen; and the
+		// accessible prompt lists only the options set before it runs.
+		if accessible {
+			benchSel.Options(huh.NewOptions(t.AllowedBenchmarks()...)...)
+		} else {
 			benchSel.Height(len(t.AllowedBenchmarks()) + 1)
 		}
 		return false

@@ -108,6 +108,15 @@ func EditFor(doc *jobspec.Doc, cluster jobspec.Dialect) *Wizard {
 	return w
 }
 
+// RulesName names the srtctl whose rules the form's file is checked by:
+// "srtctl 2.x", "srtctl 1.0.x", "srtctl P1".
+func (w *Wizard) RulesName() string {
+	if w.T != nil {
+		return w.T.Dialect.Title()
+	}
+	return "srtctl P1"
+}
+
 func dialectName(d jobspec.Dialect) string {
 	switch d {
 	case jobspec.DialectP3:
