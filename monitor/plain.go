@@ -148,7 +148,7 @@ func (p *Plain) Run(ctx context.Context, events <-chan Event) int {
 }
 
 func (p *Plain) finish() {
-	if p.Status.Outcome == OutcomeTracesReady && !p.Status.Slurm.Ended && p.Status.Info.Layout == LayoutP1 {
+	if p.Status.Outcome == OutcomeTracesReady && !p.Status.Slurm.Ended && p.Status.HoldsGPUs() {
 		fmt.Fprintf(p.w, "== job %s keeps its GPUs until its time limit: cancel it when done (scancel %s)\n",
 			p.Status.Info.ID, p.Status.Info.ID)
 	}

@@ -435,6 +435,17 @@ func (s *Status) decideToday() (Outcome, string) {
 	return OutcomeRunning, ""
 }
 
+// HoldsGPUs reports whether the job keeps its GPUs after its traces until
+// someone cancels it or its time limit: a P1 job (it serves on after
+// profiling), and a today's run serving a manual benchmark. Any other
+// today's run ends by itself after the benchmark.
+func (s *Status) HoldsGPUs() bool {
+	if s.Info.Layout != LayoutToday {
+		return true
+	}
+	return s.Today.Sweep.Stage == tail.SweepServing
+}
+
 // TodayTracesText says what a mode of a today's run has: "2 of 2
 // endpoints traced, 8 files, 1.2 MiB".
 func (s *Status) TodayTracesText(st Stream) string {

@@ -243,3 +243,17 @@ func TestRunStageReadsTheEndOfTheSweepLog(t *testing.T) {
 		t.Errorf("no sweep log: %q", got)
 	}
 }
+
+// A P1 job and a run serving a manual benchmark keep their GPUs after the
+// traces; any other today's run ends by itself after the benchmark.
+func TestHoldsGPUs(t *testing.T) {
+	var p1 Status
+	p1.Info.Layout = LayoutP1
+	var bench, serving Status
+	bench.Info.Layout, serving.Info.Layout = LayoutToday, LayoutToday
+	bench.Today.Sweep.Stage = tail.SweepBenchmark
+	serving.Today.Sweep.Stage = tail.SweepServing
+	if !p1.HoldsGPUs() || bench.HoldsGPUs() || !serving.HoldsGPUs() {
+		t.Errorf("P1 %v, benchmark %v, serving %v; want true, false, true", p1.HoldsGPUs(), bench.HoldsGPUs(), serving.HoldsGPUs())
+	}
+}

@@ -273,7 +273,11 @@ func (m *Monitor) quitMessage() (string, int) {
 	code := 0
 	switch s.Outcome {
 	case monitor.OutcomeTracesReady:
-		text += fmt.Sprintf("\nIts traces are ready; it keeps its GPUs until its time limit (scancel %s frees them).", id)
+		if s.HoldsGPUs() {
+			text += fmt.Sprintf("\nIts traces are ready; it keeps its GPUs until its time limit (scancel %s frees them).", id)
+		} else {
+			text += "\nIts traces are ready; it ends by itself after the benchmark."
+		}
 	case monitor.OutcomeFailed:
 		text += "\nIt has failed: " + s.Reason
 		code = monitor.ExitFailed

@@ -235,11 +235,11 @@ func (m *Monitor) bannerLine() string {
 	case s.Outcome == monitor.OutcomeCancelledByUs:
 		return st.Muted.Render("job cancelled (" + s.Reason + ")")
 	case s.Outcome == monitor.OutcomeTracesReady && s.Fetch.Finished && s.Fetch.Err == "" && !s.Slurm.Ended:
-		return st.OK.Render("✔ traces fetched") + "  c cancel the job (it keeps its GPUs until its time limit)"
+		return st.OK.Render("✔ traces fetched") + "  " + cancelHint(s)
 	case s.Outcome == monitor.OutcomeTracesReady && s.Fetch.Finished && s.Fetch.Err == "":
 		return st.OK.Render("✔ traces fetched") + "  job " + monitor.SlurmText(s.Slurm)
 	case s.Outcome == monitor.OutcomeTracesReady && !s.Slurm.Ended:
-		return st.OK.Render("✔ traces ready") + "  d fetch · c cancel the job (it keeps its GPUs until its time limit)"
+		return st.OK.Render("✔ traces ready") + "  d fetch · " + cancelHint(s)
 	case s.Outcome == monitor.OutcomeTracesReady:
 		return st.OK.Render("✔ traces ready") + "  d fetch · job " + monitor.SlurmText(s.Slurm)
 	case s.CancelRequested:
@@ -311,3 +311,12 @@ func (m *Monitor) footerLine() string {
 
 // fetched reports whether the traces were fetched without error.
 func (m *Monitor) fetched() bool { return m.status.Fetch.Finished && m.status.Fetch.Err == "" }
+
+// cancelHint offers c once the traces are ready, saying what becomes of the
+// job without it.
+func cancelHint(s *monitor.Status) string {
+	if s.HoldsGPUs() {
+		return "c cancel the job (it keeps its GPUs until its time limit)"
+	}
+	return "c cancel the job (otherwise it ends after the benchmark)"
+}

@@ -148,3 +148,17 @@ func TestMonitorFooterAfterTheJobEnded(t *testing.T) {
 		t.Errorf("after the end:\n%s", v)
 	}
 }
+
+// Once the traces are ready, c says what becomes of the job without it: a
+// P1 job keeps its GPUs, a 1.0.x/2.x run ends after its benchmark.
+func TestCancelHintFollowsTheLayout(t *testing.T) {
+	var s monitor.Status
+	s.Info.Layout = monitor.LayoutP1
+	if h := cancelHint(&s); !strings.Contains(h, "keeps its GPUs until its time limit") {
+		t.Errorf("P1: %q", h)
+	}
+	s.Info.Layout = monitor.LayoutToday
+	if h := cancelHint(&s); !strings.Contains(h, "otherwise it ends after the benchmark") {
+		t.Errorf("today's run: %q", h)
+	}
+}
