@@ -183,13 +183,14 @@ func (s *logsSource) focused() map[string]bool {
 
 func (s *logsSource) Poll(fsys FS) (Result, error) { return s.poll(fsys, false) }
 
-// PollAll reads every log, the hidden ones too: a drain (the job ended)
-// must not leave a hidden log's last lines unread for hiddenLogEvery.
+// PollAll lists the log directories and reads every log, the hidden ones
+// too: a drain (the job ended) must not leave a log that appeared since the
+// last listing, or a hidden log's last lines, unread.
 func (s *logsSource) PollAll(fsys FS) (Result, error) { return s.poll(fsys, true) }
 
 func (s *logsSource) poll(fsys FS, all bool) (Result, error) {
 	var u LogsUpdate
-	if now := s.now(); now.Sub(s.listed) >= logListEvery {
+	if now := s.now(); all || now.Sub(s.listed) >= logListEvery {
 		found, err := s.list(fsys)
 		if err != nil {
 			return Result{}, err

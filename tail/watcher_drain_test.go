@@ -115,9 +115,10 @@ func TestWatcherDrainEdges(t *testing.T) {
 	}
 }
 
-// A drain reads the logs no screen shows too: the job's end must not wait
-// for their next hiddenLogEvery, or lose their last lines (a worker's last
-// line was missing from --save-logs after the job ended).
+// A drain reads the logs no screen shows too, and lists the directories
+// again: the job's end must not wait for their next hiddenLogEvery, or lose
+// their last lines (a worker's last line was missing from --save-logs after
+// the job ended), nor miss a log that appeared since the last listing.
 func TestDrainReadsHiddenTodayLogs(t *testing.T) {
 	run := filepath.Join(t.TempDir(), "9")
 	logs := filepath.Join(run, "logs")
@@ -148,9 +149,15 @@ func TestDrainReadsHiddenTodayLogs(t *testing.T) {
 	}
 	j.Focus([]string{"n1_prefill_w0.out"})
 	appendFile(t, filepath.Join(logs, "n1_prefill_w1.out"), "q2 the last line\n")
+	// A log that appeared since the last listing (the clock stands still:
+	// no listing is due).
+	writeFile(t, filepath.Join(logs, "n1_frontend_0.out"), "f1\n")
 	done := w.Drain()
 	awaitDrain(t, w, done, keep)
 	if got := strings.Join(seen["n1_prefill_w1.out"], ","); got != "q1,q2 the last line" {
 		t.Fatalf("hidden log after the drain: %q", got)
+	}
+	if got := strings.Join(seen["n1_frontend_0.out"], ","); got != "f1" {
+		t.Fatalf("a log new since the last listing, after the drain: %q", got)
 	}
 }
