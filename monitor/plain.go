@@ -61,11 +61,13 @@ func (p *Plain) Handle(ev Event) bool {
 	if hasLines(ev) && !p.started {
 		// Never a log line before the job is said to run.
 		p.started = true
-		state := p.Status.Slurm.State
-		if state == "" {
-			state = "nothing yet"
+		if state := p.Status.Slurm.State; state != "" {
+			fmt.Fprintf(p.w, "== job %s is running: its output arrives (squeue says %s)\n", p.Status.Info.ID, state)
+		} else {
+			// A job followed after it ended has its logs read before
+			// SLURM answers: it need not be running.
+			fmt.Fprintf(p.w, "== job %s: its output so far (SLURM has not answered yet)\n", p.Status.Info.ID)
 		}
-		fmt.Fprintf(p.w, "== job %s is running: its output arrives (squeue says %s)\n", p.Status.Info.ID, state)
 	}
 	switch l := ev.(type) {
 	case LinesEvent:

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -248,6 +249,16 @@ func (s *Status) Apply(ev Event) []Note {
 		s.applyToday(ev, add)
 	case EndEvent:
 		s.Ended = true
+		// The engine's last read came after the job ended: no trace grows
+		// any more, so each one found is whole, whether or not its size was
+		// seen to hold for TraceStableFor (a run followed after it ended).
+		for i := range s.Phases {
+			p := &s.Phases[i]
+			p.Traces = slices.Clone(p.Traces)
+			for j := range p.Traces {
+				p.Traces[j].Complete = true
+			}
+		}
 		if ev.Reason != "" {
 			add(LevelInfo, "stopped following: %s", ev.Reason)
 		}
@@ -282,7 +293,9 @@ func (s *Status) decide() (Outcome, string) {
 			why = append(why, st.String()+" completed but no trace appeared")
 		}
 	}
-	if s.Slurm.Ended {
+	if s.Slurm.Ended && s.Ended {
+		// Only after the engine's last read (EndEvent): the traces found
+		// then are all there will be.
 		why = append(why, s.endedWhy("job ended before every phase had its traces"))
 	}
 	if len(why) > 0 {

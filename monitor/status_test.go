@@ -62,9 +62,11 @@ func TestStatusFailures(t *testing.T) {
 		{"phase exit", []Event{PhaseEvent{StreamDecode, PhaseState{Status: PhaseFailed, ExitCode: 2}}},
 			OutcomeFailed, "exit code 2"},
 		{"no traces", []Event{NoTracesEvent{StreamDecode, 2 * time.Minute}}, OutcomeFailed, "no trace"},
-		{"job failed", []Event{SlurmEvent{Job: JobState{State: "FAILED", Ended: true, ExitCode: "3:0"}}}, OutcomeFailed, "FAILED (exit 3:0)"},
-		{"job completed early", []Event{SlurmEvent{Job: JobState{State: "COMPLETED", Ended: true}}}, OutcomeFailed, "before every phase"},
-		{"job vanished", []Event{SlurmEvent{Job: JobState{Ended: true, Unknown: true}}}, OutcomeFailed, "no longer says"},
+		// A job that ended without its traces fails once the engine's last
+		// read is done (EndEvent), not before.
+		{"job failed", []Event{SlurmEvent{Job: JobState{State: "FAILED", Ended: true, ExitCode: "3:0"}}, EndEvent{}}, OutcomeFailed, "FAILED (exit 3:0)"},
+		{"job completed early", []Event{SlurmEvent{Job: JobState{State: "COMPLETED", Ended: true}}, EndEvent{}}, OutcomeFailed, "before every phase"},
+		{"job vanished", []Event{SlurmEvent{Job: JobState{Ended: true, Unknown: true}}, EndEvent{}}, OutcomeFailed, "no longer says"},
 		{"cancelled by other", []Event{SlurmEvent{Job: JobState{State: "CANCELLED", Ended: true}}}, OutcomeCancelledByOther, "not by this monitor"},
 		{"cancelled by us", []Event{CancelEvent{Requested: true}, SlurmEvent{Job: JobState{State: "CANCELLED", Ended: true}}}, OutcomeCancelledByUs, "before the traces"},
 	}
@@ -232,5 +234,25 @@ func TestPlainTracesReadyListsOneTracePerLine(t *testing.T) {
 	want := "== traces ready: 2 files (prefill, decode), 30 B\n     /l/profiles/prefill/a.json.gz  10 B\n     /l/profiles/decode/b"
 	if !strings.Contains(got, want) || strings.Contains(got, "^J") || strings.Contains(got, "\x1b") {
 		t.Fatalf("plain output:\n%q", got)
+	}
+}
+
+// A job followed after it ended (or whose traces had no time to be seen
+// holding their size): SLURM's "ended" does not fail it before the
+// engine's last read, and the traces that read found are whole (it said
+// "job ended before every profiled endpoint had its trace" of a run whose
+// traces were all there).
+func TestEndedJobTracesAreWholeAfterTheLastRead(t *testing.T) {
+	var s Status
+	applyAll(&s, disaggInfo(),
+		SlurmEvent{Job: JobState{State: "COMPLETED", Ended: true}},
+		TracesEvent{Stream: StreamPrefill, Traces: []Trace{{Path: "/l/profiles/prefill/a.json.gz", Size: 10}}},
+		TracesEvent{Stream: StreamDecode, Traces: []Trace{{Path: "/l/profiles/decode/b.json.gz", Size: 20}}})
+	if s.Outcome != OutcomeRunning {
+		t.Fatalf("before the last read: %v (%s), want running", s.Outcome, s.Reason)
+	}
+	s.Apply(EndEvent{Reason: "job 42 left the queue"})
+	if s.Outcome != OutcomeTracesReady {
+		t.Fatalf("after the last read: %v (%s), want traces ready", s.Outcome, s.Reason)
 	}
 }

@@ -426,7 +426,7 @@ func (s *Status) decideToday() (Outcome, string) {
 		}
 		why = append(why, w)
 	}
-	if s.Slurm.Ended && len(why) == 0 {
+	if s.Slurm.Ended && s.Ended && len(why) == 0 {
 		why = append(why, s.endedWhy("job ended before every profiled endpoint had its trace"))
 	}
 	if len(why) > 0 {
