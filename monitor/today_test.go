@@ -257,3 +257,28 @@ func TestHoldsGPUs(t *testing.T) {
 		t.Errorf("P1 %v, benchmark %v, serving %v; want true, false, true", p1.HoldsGPUs(), bench.HoldsGPUs(), serving.HoldsGPUs())
 	}
 }
+
+// A today's run followed after it ended: its traces, found by the engine's
+// last read, are whole; it is ready, not "ended before every profiled
+// endpoint had its trace".
+func TestTodayEndedRunReadyAfterTheLastRead(t *testing.T) {
+	var s Status
+	s.Apply(JobInfoEvent{Info: JobInfo{ID: "7", Layout: LayoutToday, Profiling: "torch"}})
+	tr := tail.NewSweepTracker(nil)
+	for _, l := range []string{"Starting profiling on workers...", "  Output (agg): /logs/profiles/agg",
+		"Starting profiling on http://10.0.0.1:7500 (steps 0-10)"} {
+		tr.FeedBenchmark(l)
+	}
+	tr.FeedSweep("2026-12-07 05:00:00 [INFO] Profiling: torch")
+	tr.FeedSweep("✓ Sweep completed successfully")
+	s.Apply(StageEvent{Sweep: *tr.State()})
+	s.Apply(SlurmEvent{Job: JobState{State: "COMPLETED", Ended: true}})
+	s.Apply(TracesEvent{Stream: StreamAggregated, Traces: []Trace{{Path: "/o/7/logs/profiles/agg/a.trace.json.gz", Size: 9, Endpoint: "10.0.0.1:7500"}}})
+	if s.Outcome != OutcomeRunning {
+		t.Fatalf("before the last read: %v (%s)", s.Outcome, s.Reason)
+	}
+	s.Apply(EndEvent{Reason: "job 7 left the queue"})
+	if s.Outcome != OutcomeTracesReady {
+		t.Fatalf("after the last read: %v (%s), want traces ready", s.Outcome, s.Reason)
+	}
+}
