@@ -88,6 +88,9 @@ func (c *Conn) Submit(ctx context.Context, localJobFile string) (*Submission, er
 		switch {
 		case errors.As(err, &se):
 			_ = fsys.Remove(remote)
+			// srtctl names the uploaded copy, which is gone: name the
+			// user's file instead (apply --json's error record too).
+			se.Message = localNames(se.Message, remote, localJobFile)
 			return nil, se
 		case errors.As(err, &ce) && !ce.Transport && ce.ExitCode > 0 && ce.ExitCode != 127:
 			_ = fsys.Remove(remote) // nothing was submitted; keep the workdir clean

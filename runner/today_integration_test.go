@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,5 +98,29 @@ func TestSubmitTodayOutputDirFromSrtslurm(t *testing.T) {
 	}
 	if dir, err := conn.FindLogDir(sub.JobID); err != nil || dir != sub.LogDir {
 		t.Errorf("FindLogDir: %q %v", dir, err)
+	}
+}
+
+// srtctl's refusal in apply --json's error record names the user's file,
+// not the uploaded copy (which is removed): a 2.x file given to the
+// stand-in playing 1.0.x, which does not load it.
+func TestSubmitTodayRefusalNamesTheUsersFile(t *testing.T) {
+	tc := needCluster(t)
+	cl := tc.clusterRelease(t, 40, "v1")
+	conn := connect(t, cl, ConnectOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	data, err := os.ReadFile("testdata/today-v2-agg-nsys.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := writeJob(t, "mine.yaml", data)
+	_, err = conn.Submit(ctx, local)
+	var se *SubmitError
+	if !errors.As(err, &se) {
+		t.Fatalf("Submit: %v, want srtctl's refusal", err)
+	}
+	if !strings.Contains(se.Message, local) || strings.Contains(se.Message, cl.JobsDir()) {
+		t.Errorf("refusal does not name %s (or names the upload):\n%s", local, se.Message)
 	}
 }
