@@ -210,7 +210,16 @@ func checkCluster(ctx context.Context, cl runner.Cluster) (string, error) {
 	if len(missing) > 0 {
 		return "", fmt.Errorf("reachable, but not found: %s", strings.Join(missing, ", "))
 	}
-	return "ok (reachable, srtctl and squeue found)", nil
+	// Which srtctl it runs decides the rules new, edit and validate
+	// follow for it: say it (learned once, then cached for a day).
+	srtctl := "srtctl"
+	if v, err := conn.SrtctlVersion(ctx); err == nil && v.Dialect != "" {
+		srtctl = v.Dialect.Title()
+		if v.Version != "" {
+			srtctl += " (" + safetext.Field(v.Version) + ")"
+		}
+	}
+	return "ok (reachable, " + srtctl + " and squeue found)", nil
 }
 
 func unwrapExit(err error) error {

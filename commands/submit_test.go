@@ -106,7 +106,7 @@ func TestClusterCommands(t *testing.T) {
 	dir := t.TempDir()
 
 	out, errOut, code := runCLIIn(t, ctx, "", "clusters")
-	if code != 1 || !regexp.MustCompile(`(?m)^tc \(default\) +srtctl-test +\S+ +ok \(reachable, srtctl and squeue found\)$`).MatchString(out) ||
+	if code != 1 || !regexp.MustCompile(`(?m)^tc \(default\) +srtctl-test +\S+ +ok \(reachable, srtctl P1 \(early December 2025\) and squeue found\)$`).MatchString(out) ||
 		!regexp.MustCompile(`(?m)^down .*FAIL: cluster down: cannot connect to srtctl-test: .*Connection refused`).MatchString(out) ||
 		!regexp.MustCompile(`(?m)^local `).MatchString(out) {
 		t.Fatalf("clusters: exit %d\n%s\n%s", code, out, errOut)
