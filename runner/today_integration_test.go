@@ -26,11 +26,7 @@ func TestSubmitTodayReadsApplyJSON(t *testing.T) {
 	conn := connect(t, cl, ConnectOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	data, err := os.ReadFile("testdata/today-v1-2p2d-torch.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := conn.Submit(ctx, writeJob(t, "v1.yaml", data))
+	sub, err := conn.Submit(ctx, writeJob(t, "v1.yaml", readTestdata(t, "today-v1-2p2d-torch.yaml")))
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
@@ -81,11 +77,7 @@ func TestSubmitTodayOutputDirFromSrtslurm(t *testing.T) {
 	conn := connect(t, cl, ConnectOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	data, err := os.ReadFile("testdata/today-v2-agg-nsys.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := conn.Submit(ctx, writeJob(t, "v2.yaml", data))
+	sub, err := conn.Submit(ctx, writeJob(t, "v2.yaml", readTestdata(t, "today-v2-agg-nsys.yaml")))
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
@@ -106,21 +98,26 @@ func TestSubmitTodayOutputDirFromSrtslurm(t *testing.T) {
 // stand-in playing 1.0.x, which does not load it.
 func TestSubmitTodayRefusalNamesTheUsersFile(t *testing.T) {
 	tc := needCluster(t)
-	cl := tc.clusterRelease(t, 40, "v1")
-	conn := connect(t, cl, ConnectOptions{})
+	conn := connect(t, tc.clusterRelease(t, 40, "v1"), ConnectOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	data, err := os.ReadFile("testdata/today-v2-agg-nsys.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	local := writeJob(t, "mine.yaml", data)
-	_, err = conn.Submit(ctx, local)
+	local := writeJob(t, "mine.yaml", readTestdata(t, "today-v2-agg-nsys.yaml"))
+	_, err := conn.Submit(ctx, local)
 	var se *SubmitError
 	if !errors.As(err, &se) {
 		t.Fatalf("Submit: %v, want srtctl's refusal", err)
 	}
-	if !strings.Contains(se.Message, local) || strings.Contains(se.Message, cl.JobsDir()) {
+	if !strings.Contains(se.Message, local) || strings.Contains(se.Message, conn.Cluster().JobsDir()) {
 		t.Errorf("refusal does not name %s (or names the upload):\n%s", local, se.Message)
 	}
+}
+
+// readTestdata reads testdata/name.
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
