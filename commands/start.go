@@ -105,7 +105,8 @@ func runWizardAccessible(cmd *cobra.Command, wz *wizard.Wizard, f clusterFlags) 
 	if err != nil || !res.Submit {
 		return err
 	}
-	return submitAndFollow(cmd, res.Path, cl, false, monitorFlags{plain: true})
+	// The form wrote the file for this cluster's srtctl.
+	return submitAndFollow(cmd, res.Path, cl, false, false, monitorFlags{plain: true})
 }
 
 // newUIContextWithClusters is a UI context whose screens submit to the

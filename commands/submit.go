@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/srtctl-tui/srtctl-tui/jobspec"
 	"github.com/srtctl-tui/srtctl-tui/monitor"
 	"github.com/srtctl-tui/srtctl-tui/runner"
 	"github.com/srtctl-tui/srtctl-tui/safetext"
@@ -32,6 +34,9 @@ lines otherwise; quitting it leaves the job running.
 Before anything leaves this machine, FILE gets the checks of srtctl-tui
 validate (for its dialect): with errors it is not uploaded, each error is
 shown as file:line:col and the exit status is 1; --force submits anyway.
+A file the cluster's srtctl cannot load (a 2.x file for 1.0.x, a 1.0.x or
+P1 file for 2.x, a P1 file for 1.0.x) is refused the same way, saying how
+to convert it.
 If srtctl refuses the file, its own message is shown (naming FILE) and the
 exit status is 1.
 Exit status 4 before anything was submitted: the cluster could not be
@@ -53,7 +58,7 @@ reached. Once the monitor follows the job, its exit statuses apply.`,
 			if err := checkBeforeSubmit(cmd.ErrOrStderr(), args[0], force); err != nil {
 				return err
 			}
-			return submitAndFollow(cmd, args[0], cl, detach, monitorFlags{})
+			return submitAndFollow(cmd, args[0], cl, detach, !force, monitorFlags{})
 		},
 	}
 	f.add(cmd)
@@ -86,8 +91,9 @@ func checkBeforeSubmit(w io.Writer, path string, force bool) error {
 }
 
 // submitAndFollow submits path on cluster cl and, unless detach, follows
-// the job with the monitor (mf says how).
-func submitAndFollow(cmd *cobra.Command, path string, cl runner.Cluster, detach bool, mf monitorFlags) error {
+// the job with the monitor (mf says how). With checkSrtctl, a file the
+// cluster's srtctl cannot load is refused before the upload.
+func submitAndFollow(cmd *cobra.Command, path string, cl runner.Cluster, detach, checkSrtctl bool, mf monitorFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	// A followed job keeps the master for the monitor's re-attach; a
@@ -97,6 +103,11 @@ func submitAndFollow(cmd *cobra.Command, path string, cl runner.Cluster, detach 
 		return err
 	}
 	defer conn.Close()
+	if checkSrtctl {
+		if err := checkClusterSrtctl(ctx, conn, path); err != nil {
+			return err
+		}
+	}
 	sub, err := conn.Submit(ctx, path)
 	if err != nil {
 		var se *runner.SubmitError
@@ -123,6 +134,37 @@ func submitAndFollow(cmd *cobra.Command, path string, cl runner.Cluster, detach 
 	}
 	info := monitor.JobInfo{ID: sub.JobID, Name: sub.Name, LogDir: sub.LogDir}
 	return followJob(ctx, out, conn, info, mf)
+}
+
+// checkClusterSrtctl refuses, before the upload, a file the cluster's
+// srtctl cannot load: a 2.x file for an older srtctl, an older file for
+// 2.x (which loads schema 2 only), a P1 or P3 file for 1.0.x (which
+// refuses their traffic keys). srtctl would refuse it too, at load, in
+// its own words; this says why in ours, and what to do. An srtctl that
+// cannot be learned is no reason to refuse.
+func checkClusterSrtctl(ctx context.Context, conn *runner.Conn, path string) error {
+	v, err := conn.SrtctlVersion(ctx)
+	if err != nil || v.Dialect == "" {
+		return nil
+	}
+	doc, err := jobspec.Load(path)
+	if err != nil {
+		return nil // checkBeforeSubmit has said what is wrong with it
+	}
+	file, cluster := doc.Detect(v.Dialect).Dialect, v.Dialect
+	var fix string
+	switch {
+	case file == jobspec.DialectV2 && cluster != jobspec.DialectV2:
+		fix = "submit it to a 2.x cluster"
+	case file != jobspec.DialectV2 && cluster == jobspec.DialectV2:
+		fix = "srtctl-tui edit " + path + " -c " + conn.Cluster().Name + " opens it converted to schema 2 (srtctl migrate)"
+	case (file == jobspec.DialectP1 || file == jobspec.DialectP3) && cluster == jobspec.DialectV1:
+		fix = "srtctl-tui edit " + path + " -c " + conn.Cluster().Name + " opens it converted to 1.0.x"
+	default:
+		return nil
+	}
+	return withExit(1, fmt.Errorf("not submitted: %s is written for %s; cluster %s runs %s, which does not load it: %s, or submit anyway with --force",
+		path, file.Title(), safetext.Field(conn.Cluster().Name), cluster.Title(), fix))
 }
 
 // refuseLocalWithoutSrtctl stops a submit to the local cluster on a

@@ -450,3 +450,32 @@ func TestSubmitWithoutClusterSaysHowToConfigure(t *testing.T) {
 		t.Fatal("a ./jobs/ copy was left behind")
 	}
 }
+
+// A 2.x file for a cluster whose srtctl is 1.0.x is refused before the
+// upload, saying which srtctl the cluster runs and what to do; --force
+// sends it, and srtctl's own refusal names the user's file.
+func TestSubmitRefusesAFileTheClustersSrtctlCannotLoad(t *testing.T) {
+	tc := clustertest.Need(t)
+	root := tc.NewRootRelease(t, 40, "v1")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	writeCLIConfig(t, fmt.Sprintf("default: tc\nclusters:\n  - name: tc\n    host: %s\n    srtctl_root: %s\n    ssh_options: [\"-F\", %q]\n",
+		tc.Host, root, tc.SSHConfig))
+	job := writeFile(t, t.TempDir(), "v2.yaml", jobspectest.ValidV2Disagg)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, errOut, code := runCLIIn(t, ctx, "", "submit", "--detach", job)
+	if code != 1 || !strings.Contains(errOut, "not submitted: "+job+" is written for srtctl 2.x; cluster tc runs srtctl 1.0.x") ||
+		!strings.Contains(errOut, "submit it to a 2.x cluster") {
+		t.Fatalf("submit: exit %d\n%s", code, errOut)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(root, "jobs")); len(ents) != 0 {
+		t.Errorf("uploaded before refusing: %v", ents)
+	}
+	_, errOut, code = runCLIIn(t, ctx, "", "submit", "--detach", "--force", job)
+	if code != 1 || !strings.Contains(errOut, "Invalid config in "+job) {
+		t.Fatalf("submit --force: exit %d, want srtctl's refusal naming %s\n%s", code, job, errOut)
+	}
+}
