@@ -78,10 +78,11 @@ var endedStates = map[string]bool{
 	"OUT_OF_MEMORY": true, "REVOKED": true, "SPECIAL_EXIT": true,
 }
 
-// State asks SLURM about job id: squeue while the job is queued or running;
-// after it left the queue, sacct when the cluster keeps accounting, else
-// scontrol show job, else "ended (state unknown)". Within MinStateInterval
-// of the last query for id it returns the cached answer.
+// State asks SLURM about job id (queryState: squeue -t all, which knows a
+// job that ended minutes ago too; for an ended job's exit code or a job
+// squeue no longer knows, sacct when the cluster keeps accounting, else
+// scontrol; else "ended (state unknown)"). Within MinStateInterval of the
+// last query for id it returns the cached answer.
 func (c *Conn) State(ctx context.Context, id string) (JobState, error) {
 	if !ValidJobID(id) {
 		return JobState{}, fmt.Errorf("%q is not a SLURM job id", id)
@@ -291,9 +292,10 @@ func normState(s string) string {
 	return s
 }
 
-// States asks about many jobs with at most three commands (squeue for all,
-// sacct for those gone from the queue, one scontrol listing for the rest),
-// for a list of jobs such as the history. Cached answers younger than
+// States asks about many jobs with at most three commands (squeue -t all
+// for all, sacct for those it says ended or no longer knows, one scontrol
+// listing for the rest), for a list of jobs such as the history, in
+// queryState's order of trust. Cached answers younger than
 // MinStateInterval are reused.
 func (c *Conn) States(ctx context.Context, ids []string) (map[string]JobState, error) {
 	res := map[string]JobState{}
